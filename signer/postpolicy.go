@@ -165,8 +165,7 @@ func (s *Signer) signPolicy(policy string, kt []byte) map[string]string {
 	var sts [40]byte
 	appendHex(sts[:0], sum[:])
 	var sig [40]byte
-	k := newHMACKey(signKey[:])
-	k.hexSum(&sig, sts[:])
+	hmacHexOnce(&sig, &signKey, sts[:])
 	f := map[string]string{
 		"policy":           base64.StdEncoding.EncodeToString([]byte(policy)),
 		"q-sign-algorithm": "sha1",
