@@ -1,0 +1,233 @@
+package runtimeharness
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Floor binaries, built once for the package's tests.
+var floorSCF, floorLambda, floorWeb string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "runtimeharness-")
+	if err != nil {
+		panic(err)
+	}
+	floorSCF, floorLambda, floorWeb = filepath.Join(dir, "main"), filepath.Join(dir, "bootstrap"), filepath.Join(dir, "server")
+	builds := []Build{
+		{Package: "./internal/runtimeharness/testdata/floorscf", Output: floorSCF},
+		{Package: "./internal/runtimeharness/testdata/floorlambda", Output: floorLambda, Tags: []string{"lambda.norpc"}},
+		{Package: "./internal/runtimeharness/testdata/floorweb", Output: floorWeb},
+	}
+	for _, b := range builds {
+		if err := b.Run(context.Background()); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.RemoveAll(dir)
+			os.Exit(1)
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type hello struct {
+	Hello string `json:"hello"`
+	Env   string `json:"env"`
+}
+
+func decodeHello(t *testing.T, payload json.RawMessage) hello {
+	t.Helper()
+	var h hello
+	require.NoError(t, json.Unmarshal(payload, &h), "payload %s", payload)
+	return h
+}
+
+// requireGone asserts the process group no longer exists.
+func requireGone(t *testing.T, p *process) {
+	t.Helper()
+	select {
+	case <-p.Exited():
+	case <-time.After(5 * time.Second):
+		t.Fatal("process still running after Close")
+	}
+	err := syscall.Kill(-p.cmd.Process.Pid, 0)
+	assert.ErrorIs(t, err, syscall.ESRCH, "process group still exists")
+}
+
+func TestSCFInvokesThroughRPC(t *testing.T) {
+	ctx := context.Background()
+	s, err := StartSCF(ctx, floorSCF, Options{Env: []string{"GREETING=hi"}})
+	require.NoError(t, err)
+	defer s.Close()
+
+	// A handler that checks ctx.Err() answers: the deadline is in the future.
+	off := s.LogOffset()
+	payload, err := s.Invoke(ctx, []byte(`{"name":"cos","env":"GREETING"}`))
+	require.NoError(t, err)
+	assert.Equal(t, hello{Hello: "cos", Env: "hi"}, decodeHello(t, payload))
+	// Output is copied from the child asynchronously.
+	assert.Eventually(t, func() bool { return strings.Contains(s.LogSince(off), "hello cos") }, 2*time.Second, time.Millisecond)
+
+	// The same process answers again (warm).
+	payload, err = s.Invoke(ctx, []byte(`{}`))
+	require.NoError(t, err)
+	assert.Equal(t, "world", decodeHello(t, payload).Hello)
+
+	// The runtime's own variables are set.
+	payload, err = s.Invoke(ctx, []byte(`{"env":"FUNCTION_NAME"}`))
+	require.NoError(t, err)
+	assert.Equal(t, SCFFunctionName, decodeHello(t, payload).Env)
+}
+
+func TestSCFFunctionErrorAndPanic(t *testing.T) {
+	ctx := context.Background()
+	s, err := StartSCF(ctx, floorSCF, Options{})
+	require.NoError(t, err)
+	defer s.Close()
+
+	_, err = s.Invoke(ctx, []byte(`{"fail":"InvalidKey"}`))
+	fe, ok := AsFunctionError(err)
+	require.True(t, ok, "want a FunctionError, got %v", err)
+	assert.Equal(t, "InvalidKey", fe.Message)
+	assert.False(t, fe.ShouldExit)
+
+	_, err = s.Invoke(ctx, []byte(`{"fail":`))
+	fe, ok = AsFunctionError(err)
+	require.True(t, ok, "broken JSON fails the invocation, got %v", err)
+	assert.NotEmpty(t, fe.Type)
+
+	_, err = s.Invoke(ctx, []byte(`{"panic":true}`))
+	fe, ok = AsFunctionError(err)
+	require.True(t, ok, "got %v", err)
+	assert.True(t, fe.ShouldExit)
+	assert.Contains(t, fe.Message, "asked to panic")
+
+	s.Close()
+	requireGone(t, s.process)
+}
+
+func TestSCFStartFailsWhenTheBinaryExits(t *testing.T) {
+	_, err := StartSCF(context.Background(), "/bin/false", Options{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "exited")
+
+	_, err = StartSCF(context.Background(), filepath.Join(t.TempDir(), "missing"), Options{})
+	require.Error(t, err)
+}
+
+func TestSCFStartTimesOut(t *testing.T) {
+	start := time.Now()
+	_, err := StartSCF(context.Background(), "/bin/sleep", Options{Args: []string{"30"}, Timeout: 200 * time.Millisecond})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not ready")
+	assert.Less(t, time.Since(start), 5*time.Second)
+}
+
+func TestLambdaInvokesThroughRuntimeAPI(t *testing.T) {
+	ctx := context.Background()
+	l, err := StartLambda(ctx, floorLambda, Options{Env: []string{"GREETING=hi"}})
+	require.NoError(t, err)
+	defer l.Close()
+	require.NoError(t, l.Ready(ctx))
+
+	off := l.LogOffset()
+	payload, err := l.Invoke(ctx, []byte(`{"name":"cos","env":"GREETING"}`))
+	require.NoError(t, err)
+	assert.Equal(t, hello{Hello: "cos", Env: "hi"}, decodeHello(t, payload))
+	assert.Eventually(t, func() bool { return strings.Contains(l.LogSince(off), "hello cos") }, 2*time.Second, time.Millisecond)
+
+	payload, err = l.Invoke(ctx, []byte(`{"env":"AWS_LAMBDA_FUNCTION_NAME"}`))
+	require.NoError(t, err)
+	assert.Equal(t, "cos-signer", decodeHello(t, payload).Env)
+}
+
+func TestLambdaErrorPathCarriesTheErrorType(t *testing.T) {
+	ctx := context.Background()
+	l, err := StartLambda(ctx, floorLambda, Options{})
+	require.NoError(t, err)
+	defer l.Close()
+
+	_, err = l.Invoke(ctx, []byte(`{"fail":"InvalidKey"}`))
+	fe, ok := AsFunctionError(err)
+	require.True(t, ok, "want a FunctionError, got %v", err)
+	assert.Equal(t, "InvalidKey", fe.Type)
+	assert.Equal(t, "asked to fail", fe.Message)
+
+	// Still serving after a function error.
+	payload, err := l.Invoke(ctx, []byte(`{}`))
+	require.NoError(t, err)
+	assert.Equal(t, "world", decodeHello(t, payload).Hello)
+
+	// A panic is reported on /error, then the bootstrap exits.
+	_, err = l.Invoke(ctx, []byte(`{"panic":true}`))
+	fe, ok = AsFunctionError(err)
+	require.True(t, ok, "got %v", err)
+	assert.Contains(t, fe.Message, "asked to panic")
+	select {
+	case <-l.Exited():
+	case <-time.After(5 * time.Second):
+		t.Fatal("bootstrap kept running after a panic")
+	}
+	_, err = l.Invoke(ctx, []byte(`{}`))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "exited")
+}
+
+func TestLambdaInvokeTimesOutWhenNobodyPolls(t *testing.T) {
+	l, err := StartLambda(context.Background(), "/bin/sleep", Options{Args: []string{"30"}, Timeout: 200 * time.Millisecond})
+	require.NoError(t, err)
+	start := time.Now()
+	_, err = l.Invoke(context.Background(), []byte(`{}`))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "deadline exceeded")
+	assert.Less(t, time.Since(start), 5*time.Second)
+	l.Close()
+	requireGone(t, l.process)
+}
+
+func TestLambdaRuntimeAPIRefusesUnknownRequestID(t *testing.T) {
+	l, err := StartLambda(context.Background(), "/bin/sleep", Options{Args: []string{"30"}})
+	require.NoError(t, err)
+	defer l.Close()
+	url := "http://" + l.listener.Addr().String() + "/2018-06-01/runtime/invocation/nope/response"
+	resp, err := l.httpPost(url, `{}`)
+	require.NoError(t, err)
+	assert.Equal(t, 400, resp)
+
+	url = "http://" + l.listener.Addr().String() + "/2018-06-01/runtime/init/error"
+	resp, err = l.httpPost(url, `{"errorType":"Runtime.Boom","errorMessage":"cannot start"}`)
+	require.NoError(t, err)
+	assert.Equal(t, 202, resp)
+	_, err = l.Invoke(context.Background(), []byte(`{}`))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Runtime.Boom")
+}
+
+func TestWebServesOverHTTP(t *testing.T) {
+	w, err := StartWeb(context.Background(), floorWeb, Options{})
+	require.NoError(t, err)
+	defer w.Close()
+	resp, err := w.Client.Get(w.URL + "/healthz")
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.JSONEq(t, `{"hello":"world","path":"/healthz"}`, string(body))
+	w.Close()
+	requireGone(t, w.process)
+	// After Close the log is complete.
+	assert.Contains(t, w.Log(), "hello GET /healthz")
+}
