@@ -1,0 +1,251 @@
+package service
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cos-signer/cos-signer/functions/auth"
+	"github.com/cos-signer/cos-signer/functions/service/policy"
+	"github.com/cos-signer/cos-signer/signer"
+)
+
+// Config is the service's configuration, read once from the environment by
+// LoadConfig (see DESIGN.md's configuration table for the variables).
+type Config struct {
+	// Credentials are the signing credentials; MissingCredentials names the
+	// variables to set when they are absent (then signing answers 503).
+	Credentials        signer.Credentials
+	MissingCredentials []string
+	// Endpoint is where requests go (COS_REGION, COS_ENDPOINT, COS_DOMAIN,
+	// COS_SCHEME).
+	Endpoint signer.Endpoint
+	// Bucket is COS_BUCKET, the default; AllowedBuckets (COS_ALLOWED_BUCKETS)
+	// are the others a request may name.
+	Bucket         string
+	AllowedBuckets []string
+
+	// Policy (SIGN_*).
+	AllowedMethods       []string // upper case
+	KeyPrefixes          []policy.Prefix
+	DefaultExpired       int64 // seconds
+	MaxExpired           int64
+	AllowedHeaders       policy.NameList
+	AllowedParams        policy.NameList
+	AllowUnsignedHost    bool
+	AllowAnonymousWrites bool
+	AllowBucketKey       bool // SIGN_ALLOW_BUCKET_OPERATIONS: key "/" (the bucket itself)
+	MaxBodyBytes         int64
+	MaxBatch             int
+	AllowedExtensions    policy.Extensions
+	AllowedContentTypes  policy.ContentTypes
+	MaxContentLength     int64 // 0: no limit
+
+	// CORSOrigins is CORS_ALLOWED_ORIGINS; "*" admits any origin.
+	CORSOrigins []string
+
+	// Auth verifies callers (AUTH_*).
+	Auth auth.Authenticator
+}
+
+// Defaults for the SIGN_* variables.
+const (
+	DefaultAllowedMethods = "GET,HEAD,PUT,POST"
+	DefaultExpired        = 300
+	DefaultMaxExpired     = 3600
+	DefaultMaxBodyBytes   = 65536
+	DefaultMaxBatch       = 100
+)
+
+// LoadConfig reads the configuration from the environment; an error names
+// the variable at fault, never a secret value.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
+	var c Config
+
+	c.Credentials = signer.Credentials{SecretID: env("COS_SECRET_ID"), SecretKey: env("COS_SECRET_KEY"), SessionToken: env("COS_SESSION_TOKEN")}
+	if c.Credentials.SecretID == "" && c.Credentials.SecretKey == "" {
+		c.Credentials = signer.Credentials{SecretID: env("TENCENTCLOUD_SECRETID"), SecretKey: env("TENCENTCLOUD_SECRETKEY"), SessionToken: env("TENCENTCLOUD_SESSIONTOKEN")}
+	}
+	if c.Credentials.SecretID == "" {
+		c.MissingCredentials = append(c.MissingCredentials, "COS_SECRET_ID (or TENCENTCLOUD_SECRETID)")
+	}
+	if c.Credentials.SecretKey == "" {
+		c.MissingCredentials = append(c.MissingCredentials, "COS_SECRET_KEY (or TENCENTCLOUD_SECRETKEY)")
+	}
+	if len(c.MissingCredentials) == 0 {
+		if _, err := signer.New(c.Credentials, signer.Endpoint{}); err != nil {
+			return Config{}, fmt.Errorf("COS_SECRET_ID / COS_SECRET_KEY / COS_SESSION_TOKEN: %s", signerMessage(err))
+		}
+	}
+
+	// Each endpoint variable is checked on its own so the error names it.
+	dummy := signer.Credentials{SecretID: "x", SecretKey: "x"}
+	for _, v := range []struct {
+		name string
+		ep   signer.Endpoint
+	}{
+		{"COS_REGION", signer.Endpoint{Region: env("COS_REGION")}},
+		{"COS_ENDPOINT", signer.Endpoint{Endpoint: env("COS_ENDPOINT")}},
+		{"COS_DOMAIN", signer.Endpoint{Domain: env("COS_DOMAIN")}},
+		{"COS_SCHEME", signer.Endpoint{Scheme: env("COS_SCHEME")}},
+	} {
+		if _, err := signer.New(dummy, v.ep); err != nil {
+			return Config{}, fmt.Errorf("%s: %s", v.name, signerMessage(err))
+		}
+	}
+	c.Endpoint = signer.Endpoint{Region: env("COS_REGION"), Endpoint: env("COS_ENDPOINT"), Domain: env("COS_DOMAIN"), Scheme: env("COS_SCHEME")}
+	probe, _ := signer.New(dummy, signer.Endpoint{Region: "ap-guangzhou"})
+
+	c.Bucket = env("COS_BUCKET")
+	if c.Bucket != "" {
+		if _, err := probe.Host(c.Bucket, ""); err != nil {
+			return Config{}, fmt.Errorf("COS_BUCKET: %s", signerMessage(err))
+		}
+	}
+	for _, b := range splitList(env("COS_ALLOWED_BUCKETS")) {
+		if _, err := probe.Host(b, ""); err != nil {
+			return Config{}, fmt.Errorf("COS_ALLOWED_BUCKETS: %s", signerMessage(err))
+		}
+		c.AllowedBuckets = append(c.AllowedBuckets, b)
+	}
+
+	methods := env("SIGN_ALLOWED_METHODS")
+	if methods == "" {
+		methods = DefaultAllowedMethods
+	}
+	for _, m := range splitList(methods) {
+		m = strings.ToUpper(m)
+		switch m {
+		case "GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS":
+			c.AllowedMethods = append(c.AllowedMethods, m)
+		default:
+			return Config{}, fmt.Errorf("SIGN_ALLOWED_METHODS: %q is not one of GET, HEAD, PUT, POST, DELETE, OPTIONS", m)
+		}
+	}
+
+	for _, p := range splitList(env("SIGN_KEY_PREFIXES")) {
+		pp, err := policy.ParsePrefix(p)
+		if err != nil {
+			return Config{}, fmt.Errorf("SIGN_KEY_PREFIXES: %v", err)
+		}
+		c.KeyPrefixes = append(c.KeyPrefixes, pp)
+	}
+
+	var err error
+	if c.DefaultExpired, err = positiveInt(env, "SIGN_DEFAULT_EXPIRED", DefaultExpired, false); err != nil {
+		return Config{}, err
+	}
+	if c.MaxExpired, err = positiveInt(env, "SIGN_MAX_EXPIRED", DefaultMaxExpired, false); err != nil {
+		return Config{}, err
+	}
+	if c.DefaultExpired > c.MaxExpired {
+		return Config{}, fmt.Errorf("SIGN_DEFAULT_EXPIRED: %d is more than SIGN_MAX_EXPIRED (%d)", c.DefaultExpired, c.MaxExpired)
+	}
+	if c.MaxBodyBytes, err = positiveInt(env, "SIGN_MAX_BODY_BYTES", DefaultMaxBodyBytes, false); err != nil {
+		return Config{}, err
+	}
+	maxBatch, err := positiveInt(env, "SIGN_MAX_BATCH", DefaultMaxBatch, false)
+	if err != nil {
+		return Config{}, err
+	}
+	if maxBatch > 10000 {
+		return Config{}, fmt.Errorf("SIGN_MAX_BATCH: %d is more than 10000", maxBatch)
+	}
+	c.MaxBatch = int(maxBatch)
+	if c.MaxContentLength, err = positiveInt(env, "SIGN_MAX_CONTENT_LENGTH", 0, true); err != nil {
+		return Config{}, err
+	}
+
+	if c.AllowedHeaders, err = nameList(env, "SIGN_ALLOWED_HEADERS", policy.DefaultHeaders); err != nil {
+		return Config{}, err
+	}
+	if c.AllowedParams, err = nameList(env, "SIGN_ALLOWED_PARAMS", policy.DefaultParams); err != nil {
+		return Config{}, err
+	}
+	if c.AllowedExtensions, err = policy.ParseExtensions(env("SIGN_ALLOWED_EXTENSIONS")); err != nil {
+		return Config{}, fmt.Errorf("SIGN_ALLOWED_EXTENSIONS: %v", err)
+	}
+	if c.AllowedContentTypes, err = policy.ParseContentTypes(env("SIGN_ALLOWED_CONTENT_TYPES")); err != nil {
+		return Config{}, fmt.Errorf("SIGN_ALLOWED_CONTENT_TYPES: %v", err)
+	}
+
+	for _, b := range []struct {
+		name string
+		dst  *bool
+	}{
+		{"SIGN_ALLOW_UNSIGNED_HOST", &c.AllowUnsignedHost},
+		{"SIGN_ALLOW_ANONYMOUS_WRITES", &c.AllowAnonymousWrites},
+		{"SIGN_ALLOW_BUCKET_OPERATIONS", &c.AllowBucketKey},
+	} {
+		if *b.dst, err = boolVar(env, b.name); err != nil {
+			return Config{}, err
+		}
+	}
+
+	for _, o := range splitList(env("CORS_ALLOWED_ORIGINS")) {
+		if o != "*" && (!strings.Contains(o, "://") || strings.HasSuffix(o, "/") || strings.ContainsAny(o, " \t")) {
+			return Config{}, fmt.Errorf("CORS_ALLOWED_ORIGINS: %q is not an origin (scheme://host[:port], no path) or *", o)
+		}
+		c.CORSOrigins = append(c.CORSOrigins, o)
+	}
+
+	if c.Auth, err = auth.FromEnv(getenv); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, e := range strings.Split(s, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func positiveInt(env func(string) string, name string, def int64, zeroOK bool) (int64, error) {
+	v := env(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 || (n == 0 && !zeroOK) {
+		return 0, fmt.Errorf("%s: %q is not a positive whole number", name, v)
+	}
+	return n, nil
+}
+
+func nameList(env func(string) string, name, def string) (policy.NameList, error) {
+	v := env(name)
+	if v == "" {
+		v = def
+	}
+	l, err := policy.ParseNameList(v)
+	if err != nil {
+		return policy.NameList{}, fmt.Errorf("%s: %v", name, err)
+	}
+	return l, nil
+}
+
+func boolVar(env func(string) string, name string) (bool, error) {
+	switch strings.ToLower(env(name)) {
+	case "", "false", "0", "no", "off":
+		return false, nil
+	case "true", "1", "yes", "on":
+		return true, nil
+	}
+	return false, fmt.Errorf("%s: %q is not true or false", name, env(name))
+}
+
+// signerMessage is a signer error's message without the package prefix.
+func signerMessage(err error) string {
+	var se *signer.Error
+	if errors.As(err, &se) {
+		return se.Message
+	}
+	return err.Error()
+}

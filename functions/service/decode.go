@@ -1,0 +1,200 @@
+package service
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"reflect"
+	"strings"
+)
+
+// input is one signing request as callers send it: the seed's argument
+// names in camelCase, plus the cos-js-sdk-v5 / cos-wx-sdk-v5
+// getAuthorization options (Method, Pathname, Key, Query, Headers, Bucket,
+// Region), which encoding/json matches case-insensitively onto the same
+// fields. Unknown fields are ignored; a field of the wrong type is a 400
+// that names it.
+type input struct {
+	Action              string            `json:"action"`
+	Bucket              string            `json:"bucket"`
+	Region              string            `json:"region"`
+	Key                 scalar            `json:"key"`
+	Pathname            scalar            `json:"pathname"`
+	Method              string            `json:"method"`
+	Expired             scalar            `json:"expired"`
+	Expires             scalar            `json:"expires"`
+	Headers             map[string]scalar `json:"headers"`
+	Params              map[string]scalar `json:"params"`
+	Query               map[string]scalar `json:"query"`
+	SignHost            scalar            `json:"signHost"`
+	Ext                 string            `json:"ext"`
+	Filename            string            `json:"filename"`
+	ContentType         scalar            `json:"contentType"`
+	ContentLength       scalar            `json:"contentLength"`
+	SuccessActionStatus scalar            `json:"successActionStatus"`
+	Redirect            scalar            `json:"redirect"`
+	Requests            []json.RawMessage `json:"requests"`
+}
+
+// scalar is a JSON string, number or boolean kept as its text (numbers and
+// booleans as written), so that "expired": 300 and "expired": "300" mean the
+// same and the field's own rule says what is wrong with a bad value. null
+// leaves it unset; an object or array is a type error naming the field.
+type scalar struct {
+	s   string
+	set bool
+}
+
+var stringType = reflect.TypeOf("")
+
+func (v *scalar) UnmarshalJSON(b []byte) error {
+	switch {
+	case len(b) == 0:
+		return nil
+	case b[0] == 'n': // null
+		*v = scalar{}
+		return nil
+	case b[0] == '"':
+		if bytes.IndexByte(b, '\\') < 0 {
+			v.s, v.set = string(b[1:len(b)-1]), true
+			return nil
+		}
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		v.s, v.set = s, true
+		return nil
+	case b[0] == '{':
+		return &json.UnmarshalTypeError{Value: "object", Type: stringType}
+	case b[0] == '[':
+		return &json.UnmarshalTypeError{Value: "array", Type: stringType}
+	}
+	v.s, v.set = string(b), true // number, true or false
+	return nil
+}
+
+func str(s string) scalar { return scalar{s: s, set: true} }
+
+// decodeJSON decodes a request body into in (which may hold defaults, as
+// batch entries do); the error is a 400 that says where and what.
+func decodeJSON(body []byte, in *input) *apiError {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(body, in); err != nil {
+		return jsonError(err)
+	}
+	return nil
+}
+
+func jsonError(err error) *apiError {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return badRequest("InvalidJSON", fmt.Sprintf("the body is not valid JSON: %s (at byte %d)", se.Error(), se.Offset))
+	case errors.As(err, &te) && te.Field == "":
+		return badRequest("InvalidJSON", fmt.Sprintf("the body must be a JSON object, not %s", te.Value))
+	case errors.As(err, &te):
+		return badRequest("InvalidField", fmt.Sprintf("field %q has the wrong type: %s where %s was expected", te.Field, te.Value, jsonKind(te.Type)))
+	}
+	return badRequest("InvalidJSON", "the body is not valid JSON: "+err.Error())
+}
+
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Slice:
+		return "an array"
+	}
+	return "a " + t.String()
+}
+
+// decodeQuery fills in from query parameters (GET forms, and POST with an
+// empty body): the same names as the JSON fields, headers as
+// headers[Name]=value or header.Name=value, params as params[name]=value or
+// param.name=value, and response-* names directly as params.
+func decodeQuery(q map[string][]string, in *input) {
+	for name, vs := range q {
+		if len(vs) == 0 {
+			continue
+		}
+		v := vs[0]
+		switch strings.ToLower(name) {
+		case "action":
+			in.Action = v
+		case "bucket":
+			in.Bucket = v
+		case "region":
+			in.Region = v
+		case "key":
+			in.Key = str(v)
+		case "pathname":
+			in.Pathname = str(v)
+		case "method":
+			in.Method = v
+		case "expired":
+			in.Expired = str(v)
+		case "expires":
+			in.Expires = str(v)
+		case "signhost":
+			in.SignHost = str(v)
+		case "ext":
+			in.Ext = v
+		case "filename":
+			in.Filename = v
+		case "contenttype":
+			in.ContentType = str(v)
+		case "contentlength":
+			in.ContentLength = str(v)
+		case "successactionstatus":
+			in.SuccessActionStatus = str(v)
+		case "redirect":
+			in.Redirect = str(v)
+		default:
+			if h, ok := bracketName(name, "headers", "header"); ok {
+				if in.Headers == nil {
+					in.Headers = map[string]scalar{}
+				}
+				in.Headers[h] = str(v)
+			} else if p, ok := bracketName(name, "params", "param"); ok {
+				if in.Params == nil {
+					in.Params = map[string]scalar{}
+				}
+				in.Params[p] = str(v)
+			} else if len(name) > 9 && strings.EqualFold(name[:9], "response-") {
+				if in.Params == nil {
+					in.Params = map[string]scalar{}
+				}
+				in.Params[name] = str(v)
+			}
+		}
+	}
+}
+
+// bracketName reads "headers[Name]" or "header.Name".
+func bracketName(s, plural, single string) (string, bool) {
+	if rest, ok := strings.CutPrefix(s, plural+"["); ok && strings.HasSuffix(rest, "]") && len(rest) > 1 {
+		return rest[:len(rest)-1], true
+	}
+	if rest, ok := strings.CutPrefix(s, single+"."); ok && rest != "" {
+		return rest, true
+	}
+	return "", false
+}
+
+// decodeForm reads an application/x-www-form-urlencoded body like a query.
+func decodeForm(body []byte, in *input) *apiError {
+	q, err := url.ParseQuery(string(body))
+	if err != nil {
+		return badRequest("InvalidForm", "the form body is not valid: "+err.Error())
+	}
+	decodeQuery(q, in)
+	return nil
+}

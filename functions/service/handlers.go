@@ -1,0 +1,629 @@
+package service
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cos-signer/cos-signer/functions/auth"
+	"github.com/cos-signer/cos-signer/functions/service/policy"
+	"github.com/cos-signer/cos-signer/signer"
+)
+
+// target is a request after the policy has passed it: what to sign.
+type target struct {
+	bucket, region, key string
+	method              string // upper case
+	window              signer.Window
+	headers, params     map[string]string
+	unsignedHost        bool
+	serverChosenKey     bool
+	contentType         string // for POST policies
+	contentLength       int64  // -1 when not stated
+}
+
+// prepare applies the policy to one request for route and returns what to
+// sign, or the refusal.
+func (s *Service) prepare(route string, in *input, id *auth.Identity, now time.Time, le *logEntry) (*target, *apiError) {
+	t := &target{region: in.Region, contentLength: -1}
+	sub := ""
+	if id != nil {
+		sub = id.Subject
+	}
+
+	// Bucket: the configured one, or one of COS_ALLOWED_BUCKETS.
+	t.bucket = in.Bucket
+	if t.bucket == "" {
+		t.bucket = s.cfg.Bucket
+		if t.bucket == "" {
+			return nil, badRequest("MissingBucket", "bucket is required: no default bucket (COS_BUCKET) is configured")
+		}
+	} else if !strings.EqualFold(t.bucket, s.cfg.Bucket) && !s.buckets[strings.ToLower(t.bucket)] {
+		return nil, forbidden("BucketNotAllowed", fmt.Sprintf("bucket %s is not the configured bucket nor listed in COS_ALLOWED_BUCKETS", truncate(strconv.Quote(t.bucket), 80)))
+	}
+	le.bucket = t.bucket
+
+	// Key: key, or the getAuthorization options' Pathname; with neither,
+	// ext or filename ask the service to choose one.
+	rawKey, haveKey := in.Key.s, in.Key.set
+	if in.Pathname.set {
+		if haveKey && strings.TrimPrefix(in.Pathname.s, "/") != strings.TrimPrefix(rawKey, "/") {
+			return nil, badRequest("InvalidKey", "Key and Pathname name different objects")
+		}
+		rawKey, haveKey = in.Pathname.s, true
+	}
+	wantsChosen := (!haveKey || rawKey == "") && (in.Ext != "" || in.Filename != "")
+
+	// Method.
+	switch route {
+	case routeDownload:
+		if in.Method != "" && !strings.EqualFold(in.Method, "GET") {
+			return nil, badRequest("InvalidMethod", "download URLs are for GET: use /presign for other methods")
+		}
+		t.method = "GET"
+	case routePostPolicy:
+		t.method = "POST"
+	default:
+		t.method = strings.ToUpper(in.Method)
+		if t.method == "" {
+			t.method = "GET"
+			if wantsChosen {
+				t.method = "PUT"
+			}
+		}
+	}
+	le.method = t.method
+	switch t.method {
+	case "GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS":
+	default:
+		return nil, badRequest("InvalidMethod", fmt.Sprintf("method %s is not one of GET, HEAD, PUT, POST, DELETE, OPTIONS", truncate(strconv.Quote(in.Method), 40)))
+	}
+	if !s.methods[t.method] {
+		return nil, forbidden("MethodNotAllowed", fmt.Sprintf("method %s is not allowed by the policy (SIGN_ALLOWED_METHODS: %s)", t.method, strings.Join(s.cfg.AllowedMethods, ",")))
+	}
+	write := t.method == "PUT" || t.method == "POST" || t.method == "DELETE"
+	if write && id == nil && !s.cfg.AllowAnonymousWrites {
+		return nil, forbidden("AnonymousWriteRefused", fmt.Sprintf("%s needs an authenticated caller (AUTH_MODE is %s and SIGN_ALLOW_ANONYMOUS_WRITES is false)", t.method, s.authMode))
+	}
+
+	// Expiry: never silently cut.
+	exp := in.Expired
+	name := "expired"
+	if !exp.set {
+		exp, name = in.Expires, "expires"
+	}
+	secs := s.cfg.DefaultExpired
+	if exp.set {
+		n, err := strconv.ParseInt(strings.TrimSpace(exp.s), 10, 64)
+		switch {
+		case err != nil && isDigits(strings.TrimSpace(exp.s)):
+			return nil, badRequest("InvalidExpired", fmt.Sprintf("%s is too large: the maximum is %d seconds (SIGN_MAX_EXPIRED)", name, s.cfg.MaxExpired))
+		case err != nil:
+			return nil, badRequest("InvalidExpired", fmt.Sprintf("%s must be a whole number of seconds, got %s", name, truncate(strconv.Quote(exp.s), 40)))
+		case n <= 0:
+			return nil, badRequest("InvalidExpired", fmt.Sprintf("%s must be at least 1 second, got %d", name, n))
+		case n > s.cfg.MaxExpired:
+			return nil, badRequest("InvalidExpired", fmt.Sprintf("%s %d is more than the maximum of %d seconds (SIGN_MAX_EXPIRED)", name, n, s.cfg.MaxExpired))
+		}
+		secs = n
+	}
+	w, err := signer.NewWindow(now, time.Duration(secs)*time.Second)
+	if err != nil {
+		return nil, fromSignerError(err)
+	}
+	t.window = w
+
+	// signHost=false only when the policy allows it.
+	if in.SignHost.set {
+		switch strings.ToLower(in.SignHost.s) {
+		case "true", "1":
+		case "false", "0":
+			if !s.cfg.AllowUnsignedHost {
+				return nil, forbidden("UnsignedHostRefused", "signHost=false is refused by the policy (SIGN_ALLOW_UNSIGNED_HOST): an unsigned host lets the signature be replayed on other hosts")
+			}
+			t.unsignedHost = true
+		default:
+			return nil, badRequest("InvalidField", fmt.Sprintf("signHost must be true or false, got %s", truncate(strconv.Quote(in.SignHost.s), 40)))
+		}
+	}
+
+	if wantsChosen {
+		if route != routePresign && route != routePostPolicy {
+			return nil, badRequest("MissingKey", "key is required (ext and filename choose a key only on /presign and /post-policy)")
+		}
+		key, err := s.chooseKey(in, sub)
+		if err != nil {
+			return nil, err
+		}
+		t.key, t.serverChosenKey = key, true
+	} else {
+		if !haveKey {
+			return nil, badRequest("MissingKey", "key is required (or ext / filename for a key the service chooses)")
+		}
+		key, err := policy.NormalizeKey(rawKey)
+		if err != nil {
+			return nil, badRequest("InvalidKey", err.Error())
+		}
+		if key == "" && !s.cfg.AllowBucketKey {
+			return nil, forbidden("KeyNotAllowed", "the bucket itself (key \"/\" or empty) may not be signed: name an object")
+		}
+		if key != "" {
+			if aerr := s.checkPrefix(key, sub); aerr != nil {
+				return nil, aerr
+			}
+		}
+		if write && t.method != "DELETE" && len(s.cfg.AllowedExtensions) > 0 && key != "" {
+			ext, _ := policy.NormalizeExt(policy.ExtOf(key))
+			if !s.cfg.AllowedExtensions.Allows(ext) {
+				return nil, forbidden("ExtensionNotAllowed", fmt.Sprintf("the key's extension is not in SIGN_ALLOWED_EXTENSIONS (%s)", s.extList()))
+			}
+		}
+		t.key = key
+	}
+	le.key = t.key
+
+	// Headers and params: only the names the policy allows may be signed.
+	if len(in.Headers) > 0 {
+		t.headers = make(map[string]string, len(in.Headers)+2)
+		for name, v := range in.Headers {
+			if strings.EqualFold(name, "host") && route == routeAuth {
+				// The SDKs' getAuthorization adds the Host it will send:
+				// accept it only when it is the service's own host, which
+				// the signer then signs itself.
+				if err := s.checkHost(t, v.s); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if signedHeader(name) && !s.cfg.AllowedHeaders.Allows(name) && !s.tokenName(name) {
+				return nil, forbidden("HeaderNotAllowed", fmt.Sprintf("header %s may not be signed (SIGN_ALLOWED_HEADERS)", truncate(strconv.Quote(name), 80)))
+			}
+			t.headers[name] = v.s
+		}
+	}
+	if n := len(in.Params) + len(in.Query); n > 0 {
+		t.params = make(map[string]string, n)
+		for _, m := range []map[string]scalar{in.Query, in.Params} {
+			for name, v := range m {
+				if !s.cfg.AllowedParams.Allows(name) && !s.tokenName(name) {
+					return nil, forbidden("ParamNotAllowed", fmt.Sprintf("param %s may not be signed (SIGN_ALLOWED_PARAMS)", truncate(strconv.Quote(name), 80)))
+				}
+				if old, dup := t.params[name]; dup && old != v.s {
+					return nil, badRequest("DuplicateName", fmt.Sprintf("param %s is given twice with different values", truncate(strconv.Quote(name), 80)))
+				}
+				t.params[name] = v.s
+			}
+		}
+	}
+	if aerr := s.uploadLimits(route, in, t); aerr != nil {
+		return nil, aerr
+	}
+	return t, nil
+}
+
+// tokenName: a caller may repeat the service's own session token (the
+// signer checks that it is the same); without one it is just another name.
+func (s *Service) tokenName(name string) bool {
+	return s.signer.SessionToken() != "" && strings.EqualFold(name, "x-cos-security-token")
+}
+
+func (s *Service) checkHost(t *target, given string) *apiError {
+	own, err := s.signer.Host(t.bucket, t.region)
+	if err != nil {
+		return fromSignerError(err)
+	}
+	h := strings.TrimSpace(given)
+	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.Contains(h[i:], "]") {
+		h = h[:i]
+	}
+	if !strings.EqualFold(h, own) {
+		return badRequest("HostHeader", fmt.Sprintf("the Host header %s is not this bucket's host %s", truncate(strconv.Quote(given), 80), own))
+	}
+	return nil
+}
+
+// checkPrefix admits a normalised key under SIGN_KEY_PREFIXES (any key when
+// none is configured), matching only at a segment boundary.
+func (s *Service) checkPrefix(key, sub string) *apiError {
+	if len(s.cfg.KeyPrefixes) == 0 {
+		return nil
+	}
+	needsID := false
+	for _, p := range s.cfg.KeyPrefixes {
+		if p.Admits(key, sub) {
+			return nil
+		}
+		needsID = needsID || p.HasSub()
+	}
+	if needsID && sub != "" && !policy.ValidIdentity(sub) {
+		return forbidden("IdentityNotUsable", "the caller's identity cannot name a key prefix (it holds '/', '..', '%' or control characters)")
+	}
+	return forbidden("KeyNotAllowed", fmt.Sprintf("key %s is outside the allowed prefixes (SIGN_KEY_PREFIXES)", truncate(strconv.Quote(key), 120)))
+}
+
+// chooseKey makes a server-chosen key: the first allowed prefix (with {sub}
+// filled), 128 random bits in hex, and the extension.
+func (s *Service) chooseKey(in *input, sub string) (string, *apiError) {
+	rawExt := in.Ext
+	if rawExt == "" {
+		rawExt = policy.ExtOf(in.Filename)
+	}
+	ext := ""
+	if rawExt != "" {
+		var ok bool
+		if ext, ok = policy.NormalizeExt(rawExt); !ok {
+			return "", badRequest("InvalidExtension", "ext must be 1-16 letters or digits (such as jpg)")
+		}
+	}
+	if !s.cfg.AllowedExtensions.Allows(ext) {
+		return "", forbidden("ExtensionNotAllowed", fmt.Sprintf("extension %s is not in SIGN_ALLOWED_EXTENSIONS (%s)", strconv.Quote(ext), s.extList()))
+	}
+	folder, found := "", len(s.cfg.KeyPrefixes) == 0
+	for _, p := range s.cfg.KeyPrefixes {
+		if f, ok := p.Fill(sub); ok {
+			folder, found = f, true
+			break
+		}
+	}
+	if !found {
+		if sub != "" && !policy.ValidIdentity(sub) {
+			return "", forbidden("IdentityNotUsable", "the caller's identity cannot name a key prefix (it holds '/', '..', '%' or control characters)")
+		}
+		return "", forbidden("KeyNotAllowed", "no allowed key prefix can be used without an authenticated caller ({sub} in SIGN_KEY_PREFIXES)")
+	}
+	id, err := policy.RandomID()
+	if err != nil {
+		return "", &apiError{http.StatusInternalServerError, "InternalError", "no randomness for a key"}
+	}
+	key := id
+	if folder != "" {
+		key = folder + "/" + id
+	}
+	if ext != "" {
+		key += "." + ext
+	}
+	return key, nil
+}
+
+func (s *Service) extList() string {
+	l := make([]string, 0, len(s.cfg.AllowedExtensions))
+	for e := range s.cfg.AllowedExtensions {
+		l = append(l, e)
+	}
+	return strings.Join(sortedStrings(l), ",")
+}
+
+// uploadLimits enforces SIGN_ALLOWED_CONTENT_TYPES and
+// SIGN_MAX_CONTENT_LENGTH. For a PUT the caller states the type and length
+// (contentType / contentLength, or the headers) and both are signed, so COS
+// refuses an upload that differs; a part upload (uploadId) needs only the
+// length. For a POST policy they become conditions (see postPolicy).
+func (s *Service) uploadLimits(route string, in *input, t *target) *apiError {
+	ct, cl := in.ContentType.s, in.ContentLength.s
+	ctSet, clSet := in.ContentType.set && ct != "", in.ContentLength.set && cl != ""
+	var ctName, clName string
+	for name, v := range t.headers {
+		switch {
+		case strings.EqualFold(name, "content-type"):
+			if ctSet && v != ct {
+				return badRequest("InvalidField", "contentType and the Content-Type header differ")
+			}
+			ct, ctSet, ctName = v, true, name
+		case strings.EqualFold(name, "content-length"):
+			if clSet && strings.TrimSpace(v) != strings.TrimSpace(cl) {
+				return badRequest("InvalidField", "contentLength and the Content-Length header differ")
+			}
+			cl, clSet, clName = v, true, name
+		}
+	}
+	if clSet {
+		n, err := strconv.ParseInt(strings.TrimSpace(cl), 10, 64)
+		if err != nil || n < 0 {
+			return badRequest("InvalidContentLength", fmt.Sprintf("contentLength must be a whole number of bytes, got %s", truncate(strconv.Quote(cl), 40)))
+		}
+		t.contentLength = n
+	}
+	if ctSet {
+		t.contentType = ct
+	}
+	limitsApply := route == routePostPolicy || t.method == "PUT"
+	if !limitsApply {
+		return nil
+	}
+	types, maxLen := s.cfg.AllowedContentTypes, s.cfg.MaxContentLength
+	if ctSet && !types.Allows(ct) {
+		return forbidden("ContentTypeNotAllowed", fmt.Sprintf("content type %s is not allowed (SIGN_ALLOWED_CONTENT_TYPES)", truncate(strconv.Quote(ct), 80)))
+	}
+	if clSet && maxLen > 0 && t.contentLength > maxLen {
+		return forbidden("ContentLengthNotAllowed", fmt.Sprintf("content length %d is more than the maximum of %d bytes (SIGN_MAX_CONTENT_LENGTH)", t.contentLength, maxLen))
+	}
+	if route == routePostPolicy {
+		return nil
+	}
+	_, isPart := t.params["uploadId"]
+	if types.Set() && !ctSet && !isPart {
+		return badRequest("MissingContentType", "contentType is required: uploads are limited to SIGN_ALLOWED_CONTENT_TYPES and the type is signed")
+	}
+	if maxLen > 0 && !clSet {
+		return badRequest("MissingContentLength", "contentLength is required: uploads are limited by SIGN_MAX_CONTENT_LENGTH and the length is signed")
+	}
+	// Sign what was stated, so COS refuses anything else.
+	if (types.Set() && ctSet) || (maxLen > 0 && clSet) {
+		if t.headers == nil {
+			t.headers = make(map[string]string, 2)
+		}
+		if types.Set() && ctSet && ctName == "" {
+			t.headers["Content-Type"] = ct
+		}
+		if maxLen > 0 && clSet && clName == "" {
+			t.headers["Content-Length"] = strconv.FormatInt(t.contentLength, 10)
+		}
+	}
+	return nil
+}
+
+func (t *target) request() *signer.Request {
+	return &signer.Request{Method: t.method, Bucket: t.bucket, Region: t.region, Key: signedKey(t.key),
+		Headers: t.headers, Params: t.params, UnsignedHost: t.unsignedHost, Window: t.window}
+}
+
+// signedKey is the key as the signer takes it ("/" for the bucket itself).
+func signedKey(k string) string {
+	if k == "" {
+		return "/"
+	}
+	return k
+}
+
+// signOne answers /auth, /presign and /download.
+//
+// /auth: {authorization, Authorization, securityToken?, SecurityToken?,
+// XCosSecurityToken?, startTime, expiredTime, serverTime, host, headers} —
+// the capitalised names are the aliases the SDKs' getAuthorization callback
+// reads, so the answer can be handed to it as it is.
+//
+// /presign and /download: {url, method, headers, key, startTime,
+// expiredTime, serverTime}; key is the normalised (or server-chosen) key.
+func (s *Service) signOne(route string, in *input, id *auth.Identity, now time.Time, le *logEntry) ([]byte, string, *apiError) {
+	t, aerr := s.prepare(route, in, id, now, le)
+	if aerr != nil {
+		return nil, "", aerr
+	}
+	r := t.request()
+	o := newObj(make([]byte, 0, 512))
+	switch route {
+	case routeAuth:
+		a, err := s.signer.Authorization(r)
+		if err != nil {
+			return nil, "", fromSignerError(err)
+		}
+		o.str("authorization", a.Authorization)
+		o.str("Authorization", a.Authorization)
+		if tok := s.signer.SessionToken(); tok != "" {
+			o.str("securityToken", tok)
+			o.str("SecurityToken", tok)
+			o.str("XCosSecurityToken", tok)
+		}
+		o.int("startTime", a.Window.Start)
+		o.int("expiredTime", a.Window.End)
+		o.int("serverTime", now.Unix())
+		o.str("host", a.Host)
+		o.strMap("headers", a.Headers)
+		o.str("key", t.key)
+		return o.close(), "", nil
+	default:
+		var p signer.Presigned
+		var err error
+		if route == routeDownload {
+			p, err = s.signer.PresignDownloadURL(r)
+		} else {
+			p, err = s.signer.PresignURL(r)
+		}
+		if err != nil {
+			return nil, "", fromSignerError(err)
+		}
+		o.str("url", p.URL)
+		o.str("method", p.Method)
+		o.strMap("headers", p.Headers)
+		o.str("key", t.key)
+		o.int("startTime", p.Window.Start)
+		o.int("expiredTime", p.Window.End)
+		o.int("serverTime", now.Unix())
+		return o.close(), p.URL, nil
+	}
+}
+
+// postPolicy answers /post-policy: the fields of a browser form or a
+// wx.uploadFile POST upload, bound to one key.
+//
+// Answer: {url, key, bucket, region, fields:{key, policy (base64),
+// q-sign-algorithm, q-ak, q-key-time, q-signature, Content-Type?,
+// success_action_status?, x-cos-security-token?}, policy (the signed JSON
+// text), policyBase64, startTime, expiredTime, serverTime}, plus the flat
+// names Tencent's mini-program demos read: cosHost, cosKey, qSignAlgorithm,
+// qAk, qKeyTime, qSignature, securityToken (with temporary credentials).
+func (s *Service) postPolicy(in *input, id *auth.Identity, now time.Time, le *logEntry) ([]byte, *apiError) {
+	t, aerr := s.prepare(routePostPolicy, in, id, now, le)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if t.key == "" {
+		return nil, forbidden("KeyNotAllowed", "a POST policy must name one object")
+	}
+	pr := &signer.PostPolicyRequest{Bucket: t.bucket, Region: t.region, Key: t.key, Window: t.window}
+	types := s.cfg.AllowedContentTypes
+	switch {
+	case t.contentType != "":
+		pr.ContentType = t.contentType
+	case types.Set():
+		exact, prefix, ok := types.Single()
+		if !ok {
+			return nil, badRequest("MissingContentType", "contentType is required: uploads are limited to SIGN_ALLOWED_CONTENT_TYPES")
+		}
+		pr.ContentType, pr.ContentTypePrefix = exact, prefix
+	}
+	switch {
+	case s.cfg.MaxContentLength > 0:
+		pr.MaxContentLength = s.cfg.MaxContentLength
+		if t.contentLength >= 0 && t.contentLength < pr.MaxContentLength {
+			pr.MaxContentLength = max(t.contentLength, 1)
+		}
+	case t.contentLength > 0:
+		pr.MaxContentLength = t.contentLength
+	}
+	if in.SuccessActionStatus.set {
+		n, err := strconv.Atoi(strings.TrimSpace(in.SuccessActionStatus.s))
+		if err != nil {
+			return nil, badRequest("InvalidField", "successActionStatus must be 200, 201 or 204")
+		}
+		pr.SuccessActionStatus = n
+	}
+	pp, err := s.signer.PostPolicy(pr)
+	if err != nil {
+		return nil, fromSignerError(err)
+	}
+	o := newObj(make([]byte, 0, 2048))
+	o.str("url", pp.URL)
+	o.str("key", t.key)
+	o.str("bucket", t.bucket)
+	if t.region != "" {
+		o.str("region", t.region)
+	} else if s.cfg.Endpoint.Region != "" {
+		o.str("region", s.cfg.Endpoint.Region)
+	}
+	o.strMap("fields", pp.Fields)
+	o.str("policy", pp.Policy)
+	o.str("policyBase64", pp.Fields["policy"])
+	o.int("startTime", pp.Window.Start)
+	o.int("expiredTime", pp.Window.End)
+	o.int("serverTime", now.Unix())
+	host := strings.TrimSuffix(pp.URL[strings.Index(pp.URL, "://")+3:], "/")
+	o.str("cosHost", host)
+	o.str("cosKey", t.key)
+	o.str("qSignAlgorithm", pp.Fields["q-sign-algorithm"])
+	o.str("qAk", pp.Fields["q-ak"])
+	o.str("qKeyTime", pp.Fields["q-key-time"])
+	o.str("qSignature", pp.Fields["q-signature"])
+	if tok := s.signer.SessionToken(); tok != "" {
+		o.str("securityToken", tok)
+	}
+	return o.close(), nil
+}
+
+// batch answers /batch: {results:[…], serverTime}. Each entry of requests
+// is a request body of its own (action defaults to presign; the batch
+// body's other fields are defaults for every entry, so a multipart upload's
+// part URLs need only {params:{partNumber, uploadId}} each) and gets its own
+// answer or {"error":{code, message, requestId, status}}: one bad entry
+// never fails the others.
+func (s *Service) batch(in *input, id *auth.Identity, now time.Time, le *logEntry) ([]byte, *apiError) {
+	if in.Requests == nil {
+		return nil, badRequest("MissingRequests", "requests is required: an array of request objects")
+	}
+	if len(in.Requests) == 0 {
+		return nil, badRequest("MissingRequests", "requests is empty")
+	}
+	if len(in.Requests) > s.cfg.MaxBatch {
+		return nil, badRequest("BatchTooLarge", fmt.Sprintf("requests holds %d entries; the maximum is %d (SIGN_MAX_BATCH)", len(in.Requests), s.cfg.MaxBatch))
+	}
+	base := *in
+	base.Action, base.Requests = "", nil
+	le.entries = len(in.Requests)
+	out := make([]byte, 0, 512*len(in.Requests))
+	out = append(out, `{"results":[`...)
+	for i, raw := range in.Requests {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		body, aerr := s.batchEntry(&base, raw, id, now)
+		if aerr != nil {
+			le.refused++
+			o := newObj(out)
+			o.raw("error", errorObject(aerr, le.requestID, true))
+			out = o.close()
+			continue
+		}
+		out = append(out, body...)
+	}
+	out = append(out, `],"serverTime":`...)
+	out = strconv.AppendInt(out, now.Unix(), 10)
+	return append(out, '}'), nil
+}
+
+func (s *Service) batchEntry(base *input, raw json.RawMessage, id *auth.Identity, now time.Time) ([]byte, *apiError) {
+	e := *base
+	e.Headers, e.Params, e.Query = cloneScalars(base.Headers), cloneScalars(base.Params), cloneScalars(base.Query)
+	if err := json.Unmarshal(raw, &e); err != nil {
+		return nil, jsonError(err)
+	}
+	route := routePresign
+	if e.Action != "" {
+		route = routeOfAction(e.Action)
+	}
+	var le logEntry
+	switch route {
+	case routeAuth, routePresign, routeDownload:
+		body, _, err := s.signOne(route, &e, id, now, &le)
+		return body, err
+	case routePostPolicy:
+		return s.postPolicy(&e, id, now, &le)
+	}
+	return nil, badRequest("UnknownAction", fmt.Sprintf("action %s cannot be batched: use auth, presign, download or post-policy", truncate(strconv.Quote(e.Action), 40)))
+}
+
+func cloneScalars(m map[string]scalar) map[string]scalar {
+	if m == nil {
+		return nil
+	}
+	c := make(map[string]scalar, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+func isDigits(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// signedHeader mirrors the signer's header filter (cos-python-sdk-v5's
+// list): only these names end up in a signature, so only these are subject
+// to SIGN_ALLOWED_HEADERS; others pass through unsigned.
+func signedHeader(name string) bool {
+	if len(name) >= 6 && strings.EqualFold(name[:6], "x-cos-") || len(name) >= 5 && strings.EqualFold(name[:5], "x-ci-") {
+		return true
+	}
+	for _, h := range signerFilteredHeaders {
+		if strings.EqualFold(name, h) {
+			return true
+		}
+	}
+	return false
+}
+
+var signerFilteredHeaders = [...]string{
+	"cache-control", "content-disposition", "content-encoding", "content-length", "content-md5",
+	"content-type", "expect", "expires", "if-match", "if-modified-since", "if-none-match",
+	"if-unmodified-since", "origin", "range", "transfer-encoding", "pic-operations",
+}
+
+func sortedStrings(l []string) []string {
+	for i := 1; i < len(l); i++ {
+		for j := i; j > 0 && l[j] < l[j-1]; j-- {
+			l[j], l[j-1] = l[j-1], l[j]
+		}
+	}
+	return l
+}
