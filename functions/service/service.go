@@ -262,7 +262,7 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 	}
 	if route == routeHealth {
 		if method != "GET" && method != "HEAD" {
-			return nil, &apiError{http.StatusMethodNotAllowed, "HTTPMethodNotAllowed", "use GET for healthz"}
+			return nil, &apiError{http.StatusMethodNotAllowed, "MethodNotAllowed", "use GET for healthz"}
 		}
 		o := newObj(make([]byte, 0, 64))
 		o.str("status", "ok")
@@ -304,7 +304,7 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 		}
 	}
 	if !methodFits(route, method) {
-		return nil, &apiError{http.StatusMethodNotAllowed, "HTTPMethodNotAllowed", fmt.Sprintf("%s does not answer %s: use %s", route, truncate(method, 16), allowedHTTP(route))}
+		return nil, &apiError{http.StatusMethodNotAllowed, "MethodNotAllowed", fmt.Sprintf("%s does not answer %s: use %s", route, truncate(method, 16), allowedHTTP(route))}
 	}
 	if s.signer == nil {
 		return nil, &apiError{http.StatusServiceUnavailable, "ServiceNotConfigured", s.missing}
