@@ -5,6 +5,7 @@ package auth
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -33,20 +34,54 @@ type Authenticator interface {
 	Authenticate(header map[string]string, authorizer map[string]any, now time.Time) (*Identity, error)
 }
 
+// Mode names, as AUTH_MODE spells them.
+const (
+	ModeNone    = "none"
+	ModeJWT     = "jwt"
+	ModeGateway = "gateway"
+)
+
+// defaultIdentityClaim is the claim that identifies the caller unless
+// AUTH_IDENTITY_CLAIM names another.
+const defaultIdentityClaim = "sub"
+
+// jwtKeyVars are the variables that give the jwt mode its verification key.
+var jwtKeyVars = []string{"AUTH_JWT_SECRET", "AUTH_JWT_PUBLIC_KEY", "AUTH_JWKS"}
+
 // FromEnv builds the Authenticator that the AUTH_* variables describe. A
 // configuration error names the variable at fault and never its value.
 func FromEnv(getenv func(string) string) (Authenticator, error) {
-	switch mode := getenv("AUTH_MODE"); mode {
-	case "", "none":
+	mode := strings.ToLower(strings.TrimSpace(getenv("AUTH_MODE")))
+	switch mode {
+	case "", ModeNone:
+		// A verification key without AUTH_MODE=jwt is almost certainly a
+		// forgotten AUTH_MODE: failing beats silently serving anonymous callers.
+		for _, name := range jwtKeyVars {
+			if strings.TrimSpace(getenv(name)) != "" {
+				return nil, fmt.Errorf("%s is set but AUTH_MODE is not %q: set AUTH_MODE=jwt to verify tokens, or remove %s", name, ModeJWT, name)
+			}
+		}
 		return none{}, nil
+	case ModeJWT:
+		return newJWT(getenv)
+	case ModeGateway:
+		return &gateway{claim: identityClaim(getenv)}, nil
 	default:
-		return nil, fmt.Errorf("AUTH_MODE %q is not supported yet", mode)
+		return nil, fmt.Errorf("AUTH_MODE must be %q, %q or %q", ModeNone, ModeJWT, ModeGateway)
 	}
+}
+
+// identityClaim is AUTH_IDENTITY_CLAIM, or sub.
+func identityClaim(getenv func(string) string) string {
+	if c := strings.TrimSpace(getenv("AUTH_IDENTITY_CLAIM")); c != "" {
+		return c
+	}
+	return defaultIdentityClaim
 }
 
 type none struct{}
 
-func (none) Mode() string { return "none" }
+func (none) Mode() string { return ModeNone }
 func (none) Authenticate(map[string]string, map[string]any, time.Time) (*Identity, error) {
 	return nil, nil
 }

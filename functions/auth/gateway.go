@@ -1,0 +1,100 @@
+package auth
+
+import (
+	"encoding/json"
+	"maps"
+	"math"
+	"strconv"
+	"time"
+)
+
+const reasonNoGatewayIdentity = "no verified identity from the gateway authorizer"
+
+// gateway trusts the identity that the platform's authorizer verified. The
+// platform adapter fills the authorizer map only from the platform's own
+// request context, never from anything the caller sent.
+type gateway struct{ claim string }
+
+func (g *gateway) Mode() string { return ModeGateway }
+
+// Authenticate accepts the shapes API Gateway hands a function:
+//
+//	HTTP API, JWT authorizer:           {"jwt": {"claims": {...}, "scopes": [...]}}
+//	HTTP API, Lambda authorizer:        {"lambda": {...context...}}
+//	REST API (Lambda or Cognito):       {"principalId": "...", "claims": {...}, ...context...}
+//
+// The identity is the configured claim from the claims, else from the
+// Lambda authorizer context, else the principalId.
+func (g *gateway) Authenticate(_ map[string]string, authorizer map[string]any, _ time.Time) (*Identity, error) {
+	if len(authorizer) == 0 {
+		return nil, &Error{Reason: reasonNoGatewayIdentity}
+	}
+	var claims map[string]any
+	if j, ok := asMap(authorizer["jwt"]); ok {
+		claims, _ = asMap(j["claims"])
+	} else if c, ok := asMap(authorizer["claims"]); ok {
+		claims = c
+	}
+	// REST API authorizers put their context at the top level.
+	context := authorizer
+	if l, ok := asMap(authorizer["lambda"]); ok {
+		context = l
+	}
+
+	if sub, ok := identityValue(claims[g.claim]); ok {
+		return &Identity{Subject: sub, Claims: maps.Clone(claims)}, nil
+	}
+	if sub, ok := identityValue(context[g.claim]); ok {
+		return &Identity{Subject: sub, Claims: maps.Clone(context)}, nil
+	}
+	for _, m := range []map[string]any{context, authorizer} {
+		if sub, ok := identityValue(m["principalId"]); ok {
+			return &Identity{Subject: sub, Claims: maps.Clone(context)}, nil
+		}
+	}
+	return nil, &Error{Reason: reasonNoGatewayIdentity}
+}
+
+// asMap reads a nested object, whichever map type the adapter built it with
+// (aws-lambda-go gives JWT claims as map[string]string).
+func asMap(v any) (map[string]any, bool) {
+	switch m := v.(type) {
+	case map[string]any:
+		return m, m != nil
+	case map[string]string:
+		if m == nil {
+			return nil, false
+		}
+		out := make(map[string]any, len(m))
+		for k, s := range m {
+			out[k] = s
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+// maxExactFloat is the largest integer a float64 holds exactly (2^53).
+const maxExactFloat = 1 << 53
+
+// identityValue accepts a non-empty string, or an integer (a Lambda
+// authorizer context may carry a numeric user id).
+func identityValue(v any) (string, bool) {
+	switch s := v.(type) {
+	case string:
+		return s, s != ""
+	case json.Number:
+		if _, err := s.Int64(); err == nil {
+			return s.String(), true
+		}
+	case float64:
+		if s == math.Trunc(s) && math.Abs(s) <= maxExactFloat {
+			return strconv.FormatInt(int64(s), 10), true
+		}
+	case int:
+		return strconv.Itoa(s), true
+	case int64:
+		return strconv.FormatInt(s, 10), true
+	}
+	return "", false
+}
