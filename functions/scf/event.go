@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tencentyun/scf-go-lib/events"
+	"github.com/tencentyun/scf-go-lib/functioncontext"
+
+	"github.com/cos-signer/cos-signer/functions/service"
+)
+
+// Event is what SCF's HTTP triggers send: the API-gateway event (scf-go-lib's
+// APIGatewayRequest, whose queryString type takes the gateway's string,
+// array and bool values) plus the fields scf-go-lib leaves unmapped, and the
+// Function URL event, which is the same minus requestContext and the
+// *Parameters fields.
+type Event struct {
+	events.APIGatewayRequest
+	IsBase64Encoded       bool           `json:"isBase64Encoded"`
+	PathParameters        map[string]any `json:"pathParameters"`
+	QueryStringParameters map[string]any `json:"queryStringParameters"`
+	HeaderParameters      map[string]any `json:"headerParameters"`
+	StageVariables        map[string]any `json:"stageVariables"`
+}
+
+// isHTTPEvent tells an HTTP trigger's event (it has httpMethod) from a
+// direct invocation (a plain request body).
+func isHTTPEvent(raw []byte) bool {
+	var probe struct {
+		Method *string `json:"httpMethod"`
+	}
+	return json.Unmarshal(raw, &probe) == nil && probe.Method != nil
+}
+
+// eventError is an HTTP event the adapter cannot read; it becomes a 400.
+type eventError struct{ msg string }
+
+func (e *eventError) Error() string { return e.msg }
+
+// toRequest turns an HTTP event into the service's request.
+func toRequest(ctx context.Context, raw []byte) (*service.Request, error) {
+	var ev Event
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		return nil, &eventError{"the event is not a valid SCF API gateway or Function URL event: " + jsonProblem(err)}
+	}
+	r := &service.Request{
+		Method:    ev.Method,
+		Path:      ev.Path,
+		Query:     make(map[string][]string, len(ev.QueryString)),
+		Header:    make(map[string]string, len(ev.Headers)),
+		RequestID: ev.Context.RequestID,
+		SourceIP:  ev.Context.SourceIP,
+	}
+	for k, vs := range ev.QueryString {
+		if len(vs) == 0 {
+			vs = []string{""} // ?flag arrives as true: present, no value
+		}
+		r.Query[k] = vs
+	}
+	for k, v := range ev.Headers {
+		r.Header[strings.ToLower(k)] = v
+	}
+	if r.SourceIP == "" {
+		r.SourceIP = r.Header["x-scf-remote-addr"] // Function URL
+	}
+	if r.RequestID == "" {
+		if fc, ok := functioncontext.FromContext(ctx); ok {
+			r.RequestID = fc.RequestID
+		}
+	}
+	if ev.IsBase64Encoded {
+		b, err := base64.StdEncoding.DecodeString(ev.Body)
+		if err != nil {
+			return nil, &eventError{"the event's body is marked isBase64Encoded but is not base64"}
+		}
+		r.Body = b
+	} else if ev.Body != "" {
+		r.Body = []byte(ev.Body)
+	}
+	return r, nil
+}
+
+// toResponse is the gateway's integration response. Headers is never nil
+// (scf-go-lib's type would send null); a body that is not UTF-8 text goes
+// base64-encoded.
+func toResponse(resp *service.Response) events.APIGatewayResponse {
+	out := events.APIGatewayResponse{StatusCode: resp.Status, Headers: make(map[string]string, len(resp.Header))}
+	for k, v := range resp.Header {
+		out.Headers[k] = v
+	}
+	if utf8.Valid(resp.Body) {
+		out.Body = string(resp.Body)
+	} else {
+		out.Body = base64.StdEncoding.EncodeToString(resp.Body)
+		out.IsBase64Encoded = true
+	}
+	return out
+}
+
+// jsonProblem says what is wrong without echoing event content.
+func jsonProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case asError(err, &te) && te.Field != "":
+		return "field " + te.Field + " has the wrong type"
+	case asError(err, &se):
+		return "it is not valid JSON"
+	}
+	return "it does not have the expected shape"
+}
