@@ -300,7 +300,7 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 		}
 		le.route = route
 		if route == routeHealth {
-			return s.serve(ctx, &Request{Method: method, Path: "/healthz"}, rid, le)
+			return s.serve(ctx, &Request{Method: "GET", Path: "/healthz"}, rid, le)
 		}
 	}
 	if !methodFits(route, method) {
