@@ -308,11 +308,17 @@ func (s *Service) uploadLimits(route string, in *input, t *target) *apiError {
 	for name, v := range t.headers {
 		switch {
 		case strings.EqualFold(name, "content-type"):
+			if ctName != "" {
+				return badRequest("DuplicateName", "headers "+strconv.Quote(ctName)+" and "+strconv.Quote(name)+" differ only in letter case: send one of them")
+			}
 			if ctSet && v != ct {
 				return badRequest("InvalidField", "contentType and the Content-Type header differ")
 			}
 			ct, ctSet, ctName = v, true, name
 		case strings.EqualFold(name, "content-length"):
+			if clName != "" {
+				return badRequest("DuplicateName", "headers "+strconv.Quote(clName)+" and "+strconv.Quote(name)+" differ only in letter case: send one of them")
+			}
 			if clSet && strings.TrimSpace(v) != strings.TrimSpace(cl) {
 				return badRequest("InvalidField", "contentLength and the Content-Length header differ")
 			}
