@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/cos-signer/cos-signer/functions/service"
+)
+
+// eventError is an HTTP event the adapter cannot read; it becomes a 400.
+type eventError struct{ msg string }
+
+func (e *eventError) Error() string { return e.msg }
+
+func decode(raw []byte, v any, what string) error {
+	if err := json.Unmarshal(raw, v); err != nil {
+		var te *json.UnmarshalTypeError
+		if asError(err, &te) && te.Field != "" {
+			return &eventError{"the event is not a valid " + what + " event: field " + te.Field + " has the wrong type"}
+		}
+		return &eventError{"the event is not a valid " + what + " event"}
+	}
+	return nil
+}
+
+func body(s string, b64 bool) ([]byte, error) {
+	if !b64 {
+		if s == "" {
+			return nil, nil
+		}
+		return []byte(s), nil
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, &eventError{"the event's body is marked isBase64Encoded but is not base64"}
+	}
+	return b, nil
+}
+
+// headers lower-cases names; multi-value headers, when the event has them,
+// win and are joined with ", ".
+func headers(single map[string]string, multi map[string][]string) map[string]string {
+	h := make(map[string]string, len(single)+len(multi))
+	if len(multi) > 0 {
+		for k, vs := range multi {
+			h[strings.ToLower(k)] = strings.Join(vs, ", ")
+		}
+		return h
+	}
+	for k, v := range single {
+		h[strings.ToLower(k)] = v
+	}
+	return h
+}
+
+// query prefers the multi-value form when the event has it.
+func query(single map[string]string, multi map[string][]string) map[string][]string {
+	q := make(map[string][]string, len(single)+len(multi))
+	if len(multi) > 0 {
+		for k, vs := range multi {
+			q[k] = append([]string(nil), vs...)
+		}
+		return q
+	}
+	for k, v := range single {
+		q[k] = []string{v}
+	}
+	return q
+}
+
+func contextRequestID(ctx context.Context) string {
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		return lc.AwsRequestID
+	}
+	return ""
+}
+
+func orElse(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// fromRESTv1 reads a REST API (payload 1.0) event.
+func fromRESTv1(ctx context.Context, raw []byte) (*service.Request, error) {
+	var ev events.APIGatewayProxyRequest
+	if err := decode(raw, &ev, "API Gateway REST"); err != nil {
+		return nil, err
+	}
+	b, err := body(ev.Body, ev.IsBase64Encoded)
+	if err != nil {
+		return nil, err
+	}
+	r := &service.Request{Method: ev.HTTPMethod, Path: ev.Path,
+		Query:  query(ev.QueryStringParameters, ev.MultiValueQueryStringParameters),
+		Header: headers(ev.Headers, ev.MultiValueHeaders), Body: b,
+		RequestID: orElse(ev.RequestContext.RequestID, contextRequestID(ctx)),
+		SourceIP:  ev.RequestContext.Identity.SourceIP}
+	if len(ev.RequestContext.Authorizer) > 0 {
+		r.Authorizer = ev.RequestContext.Authorizer
+	}
+	return r, nil
+}
+
+// v2Query parses rawQueryString, which keeps repeated names apart;
+// queryStringParameters has them comma-joined, so it is only the fallback
+// when the raw string does not parse.
+func v2Query(rawQuery string, params map[string]string) map[string][]string {
+	if q, err := url.ParseQuery(rawQuery); err == nil {
+		return q
+	}
+	return query(params, nil)
+}
+
+// v2Headers adds the cookies payload 2.0 moves out of the headers back as
+// one Cookie header.
+func v2Headers(h map[string]string, cookies []string) map[string]string {
+	out := headers(h, nil)
+	if len(cookies) > 0 {
+		out["cookie"] = strings.Join(cookies, "; ")
+	}
+	return out
+}
+
+// fromHTTPv2 reads an HTTP API (payload 2.0) event. The authorizer becomes
+// {"jwt":{"claims":{…},"scopes":[…]}}, {"lambda":{…}} or {"iam":{…}}.
+func fromHTTPv2(ctx context.Context, raw []byte) (*service.Request, error) {
+	var ev events.APIGatewayV2HTTPRequest
+	if err := decode(raw, &ev, "API Gateway HTTP API"); err != nil {
+		return nil, err
+	}
+	b, err := body(ev.Body, ev.IsBase64Encoded)
+	if err != nil {
+		return nil, err
+	}
+	rc := ev.RequestContext
+	r := &service.Request{Method: rc.HTTP.Method, Path: orElse(ev.RawPath, rc.HTTP.Path),
+		Query: v2Query(ev.RawQueryString, ev.QueryStringParameters), Header: v2Headers(ev.Headers, ev.Cookies), Body: b,
+		RequestID: orElse(rc.RequestID, contextRequestID(ctx)), SourceIP: rc.HTTP.SourceIP}
+	if a := rc.Authorizer; a != nil {
+		switch {
+		case a.JWT != nil:
+			claims := make(map[string]any, len(a.JWT.Claims))
+			for k, v := range a.JWT.Claims {
+				claims[k] = v
+			}
+			scopes := make([]any, len(a.JWT.Scopes))
+			for i, s := range a.JWT.Scopes {
+				scopes[i] = s
+			}
+			r.Authorizer = map[string]any{"jwt": map[string]any{"claims": claims, "scopes": scopes}}
+		case len(a.Lambda) > 0:
+			r.Authorizer = map[string]any{"lambda": a.Lambda}
+		case a.IAM != nil:
+			r.Authorizer = map[string]any{"iam": iamMap(a.IAM.UserARN, a.IAM.UserID, a.IAM.AccountID, a.IAM.CallerID)}
+		}
+	}
+	return r, nil
+}
+
+func iamMap(userARN, userID, accountID, callerID string) map[string]any {
+	return map[string]any{"userArn": userARN, "userId": userID, "accountId": accountID, "callerId": callerID}
+}
+
+// fromFunctionURL reads a Function URL event (payload 2.0 without routes).
+func fromFunctionURL(ctx context.Context, raw []byte) (*service.Request, error) {
+	var ev events.LambdaFunctionURLRequest
+	if err := decode(raw, &ev, "Lambda Function URL"); err != nil {
+		return nil, err
+	}
+	b, err := body(ev.Body, ev.IsBase64Encoded)
+	if err != nil {
+		return nil, err
+	}
+	rc := ev.RequestContext
+	r := &service.Request{Method: rc.HTTP.Method, Path: orElse(ev.RawPath, rc.HTTP.Path),
+		Query: v2Query(ev.RawQueryString, ev.QueryStringParameters), Header: v2Headers(ev.Headers, ev.Cookies), Body: b,
+		RequestID: orElse(rc.RequestID, contextRequestID(ctx)), SourceIP: rc.HTTP.SourceIP}
+	if a := rc.Authorizer; a != nil && a.IAM != nil {
+		r.Authorizer = map[string]any{"iam": iamMap(a.IAM.UserARN, a.IAM.UserID, a.IAM.AccountID, a.IAM.CallerID)}
+	}
+	return r, nil
+}
+
+// fromALB reads an ALB target group event. ALB passes query names and
+// values on as the client percent-encoded them, so they are decoded here.
+func fromALB(ctx context.Context, raw []byte) (*service.Request, bool, error) {
+	var ev events.ALBTargetGroupRequest
+	if err := decode(raw, &ev, "ALB target group"); err != nil {
+		return nil, false, err
+	}
+	b, err := body(ev.Body, ev.IsBase64Encoded)
+	if err != nil {
+		return nil, false, err
+	}
+	multi := len(ev.MultiValueHeaders) > 0 || len(ev.MultiValueQueryStringParameters) > 0
+	q := map[string][]string{}
+	for k, vs := range query(ev.QueryStringParameters, ev.MultiValueQueryStringParameters) {
+		k = unescape(k)
+		for _, v := range vs {
+			q[k] = append(q[k], unescape(v))
+		}
+	}
+	h := headers(ev.Headers, ev.MultiValueHeaders)
+	ip, _, _ := strings.Cut(h["x-forwarded-for"], ",")
+	return &service.Request{Method: ev.HTTPMethod, Path: ev.Path, Query: q, Header: h, Body: b,
+		RequestID: contextRequestID(ctx), SourceIP: strings.TrimSpace(ip)}, multi, nil
+}
+
+func unescape(s string) string {
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
+	}
+	return s // not valid percent-encoding: taken as it came
+}
