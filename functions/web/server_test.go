@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
+	"github.com/cos-signer/cos-signer/functions/service"
+)
+
+var fixedNow = time.Unix(1795374000, 0)
+
+func testOptions() service.Options {
+	return service.Options{Now: func() time.Time { return fixedNow }, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Version: "test"}
+}
+
+// noRedirects keeps a 302 as the answer instead of following it to COS.
+func noRedirects(c *http.Client) *http.Client {
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return c
+}
+
+func TestSampleEvents(t *testing.T) {
+	h, err := newHandler(eventcheck.Getenv(eventcheck.Env(t)), testOptions())
+	require.NoError(t, err)
+	srv := httptest.NewServer(newServer(h).Handler)
+	defer srv.Close()
+	client := noRedirects(srv.Client())
+	routes := map[string]bool{}
+	for _, c := range eventcheck.Load(t, "web") {
+		t.Run(c.Name, func(t *testing.T) {
+			w, err := eventcheck.ParseWebRequest(c.Event)
+			require.NoError(t, err)
+			req, err := w.NewHTTPRequest(srv.URL)
+			require.NoError(t, err)
+			resp, err := client.Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			eventcheck.CheckAnswer(t, c.Expect, eventcheck.HTTPAnswer(resp.StatusCode, resp.Header, b))
+			routes[w.Method+" "+w.Path] = true
+		})
+	}
+	for _, r := range []string{"POST /auth", "POST /presign", "GET /presign", "GET /download", "POST /download", "POST /post-policy", "POST /batch", "GET /healthz", "OPTIONS /presign"} {
+		assert.True(t, routes[r], "no sample web request exercises %s", r)
+	}
+}
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDemoEnv(t *testing.T) {
+	get, filled := demoEnv(env(map[string]string{"COS_BUCKET": "mine-1250000000", "PORT": "8080"}))
+	assert.Equal(t, demoSecretID, get("COS_SECRET_ID"))
+	assert.Equal(t, demoSecretKey, get("COS_SECRET_KEY"))
+	assert.Equal(t, "mine-1250000000", get("COS_BUCKET"), "a variable already set keeps its value")
+	assert.Equal(t, "ap-guangzhou", get("COS_REGION"))
+	assert.Equal(t, "true", get("SIGN_ALLOW_ANONYMOUS_WRITES"))
+	assert.Equal(t, "*", get("CORS_ALLOWED_ORIGINS"))
+	assert.Equal(t, "8080", get("PORT"))
+	assert.NotContains(t, filled, "COS_BUCKET")
+	assert.Contains(t, filled, "COS_SECRET_ID")
+
+	for _, real := range []map[string]string{
+		{"COS_SECRET_ID": "AKIDreal", "COS_SECRET_KEY": "k"},
+		{"TENCENTCLOUD_SECRETID": "AKIDrole", "TENCENTCLOUD_SECRETKEY": "k", "TENCENTCLOUD_SESSIONTOKEN": "t"},
+	} {
+		get, filled := demoEnv(env(real))
+		assert.Empty(t, filled, "real credentials: nothing is filled")
+		assert.Empty(t, get("SIGN_ALLOW_ANONYMOUS_WRITES"), "real credentials keep the secure defaults")
+	}
+}
+
+// TestDemoExamplesWork runs the start-up message's curl examples against a
+// demo server.
+func TestDemoExamplesWork(t *testing.T) {
+	get, filled := demoEnv(env(map[string]string{}))
+	h, err := newHandler(get, testOptions())
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	var out bytes.Buffer
+	banner(&out, srv.URL, filled, false)
+	assert.Contains(t, out.String(), "DEMO MODE")
+	assert.Contains(t, out.String(), "cos-signer listening on "+srv.URL)
+	assert.NotContains(t, out.String(), demoSecretKey, "the banner never prints a secret key")
+	for _, e := range examples {
+		assert.Contains(t, out.String(), e.curl(srv.URL))
+		req, err := http.NewRequest(e.method, srv.URL+e.path, strings.NewReader(e.body))
+		require.NoError(t, err)
+		if e.body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := noRedirects(srv.Client()).Do(req)
+		require.NoError(t, err)
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		assert.Equal(t, 200, resp.StatusCode, "%s: %s", e.what, b)
+		var obj map[string]any
+		require.NoError(t, json.Unmarshal(b, &obj), e.what)
+		if e.path != "/healthz" {
+			assert.Contains(t, obj["url"], "q-ak="+demoSecretID, e.what)
+		}
+	}
+
+	out.Reset()
+	banner(&out, "http://localhost:9000", nil, true)
+	assert.Contains(t, out.String(), "Signing for real")
+	assert.NotContains(t, out.String(), "DEMO")
+}
+
+func TestServeShutsDownGracefully(t *testing.T) {
+	release := make(chan struct{})
+	started := make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		<-release
+		w.Write([]byte("done"))
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	baseCh := make(chan string, 1)
+	errc := make(chan error, 1)
+	go func() { errc <- serve(ctx, "127.0.0.1:0", h, io.Discard, func(b string) { baseCh <- b }) }()
+	base := <-baseCh
+
+	respc := make(chan string, 1)
+	go func() {
+		resp, err := http.Get(base + "/slow")
+		if err != nil {
+			respc <- "error: " + err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		respc <- string(b)
+	}()
+	<-started
+	cancel() // SIGTERM
+	time.Sleep(50 * time.Millisecond)
+	select {
+	case err := <-errc:
+		t.Fatalf("serve returned before the request in flight finished: %v", err)
+	default:
+	}
+	close(release)
+	assert.Equal(t, "done", <-respc, "the request in flight is answered")
+	require.NoError(t, <-errc)
+}
+
+func TestServerTimeouts(t *testing.T) {
+	s := newServer(http.NotFoundHandler())
+	assert.Equal(t, readHeaderTimeout, s.ReadHeaderTimeout)
+	assert.NotZero(t, s.ReadTimeout)
+	assert.NotZero(t, s.WriteTimeout)
+	assert.NotZero(t, s.IdleTimeout)
+	assert.NotZero(t, s.MaxHeaderBytes)
+}
+
+func TestConfigErrorNamesTheVariable(t *testing.T) {
+	_, err := newHandler(env(map[string]string{"SIGN_MAX_EXPIRED": "soon"}), testOptions())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "SIGN_MAX_EXPIRED")
+}
