@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestPlatformOfReadsTheEventDirectory(t *testing.T) {
+	for path, want := range map[string]string{
+		"events/scf/url-presign.json":     "scf",
+		"../events/lambda/v2-auth.json":   "lambda",
+		"/abs/events/web/healthz.json":    "web",
+		"events/scf/../web/x.json":        "web",
+		"testdata/scf/anything-else.json": "scf",
+	} {
+		got, err := platformOf(path)
+		require.NoError(t, err, path)
+		assert.Equal(t, want, got, path)
+	}
+	_, err := platformOf("events/env.json")
+	assert.ErrorContains(t, err, "PLATFORM=")
+}
+
+func TestEnvironmentPutsTheCallersConfigurationOnTop(t *testing.T) {
+	envFile := filepath.Join(t.TempDir(), "env.json")
+	require.NoError(t, os.WriteFile(envFile, []byte(`{"COS_BUCKET":"a-1250000000","SIGN_MAX_EXPIRED":"60"}`), 0o644))
+	env, overridden, err := environment(envFile, []string{"COS_BUCKET=b-1250000000", "HOME=/root", "AUTH_MODE=jwt", "PATH=/bin", "TENCENTCLOUD_SECRETID=x"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"AUTH_MODE=jwt", "COS_BUCKET=b-1250000000", "SIGN_MAX_EXPIRED=60", "TENCENTCLOUD_SECRETID=x"}, env)
+	assert.Equal(t, []string{"AUTH_MODE", "COS_BUCKET", "TENCENTCLOUD_SECRETID"}, overridden)
+
+	require.NoError(t, os.WriteFile(envFile, []byte(`["not an object"]`), 0o644))
+	_, _, err = environment(envFile, nil)
+	assert.Error(t, err)
+}
+
+func TestJSONBodyDecodesOnlyPlainJSONBodies(t *testing.T) {
+	assert.JSONEq(t, `{"a":1}`, string(jsonBody([]byte(`{"statusCode":200,"body":"{\"a\":1}"}`))))
+	assert.Nil(t, jsonBody([]byte(`{"statusCode":200,"body":"eyJhIjoxfQ==","isBase64Encoded":true}`)))
+	assert.Nil(t, jsonBody([]byte(`{"statusCode":302,"body":""}`)))
+	assert.Nil(t, jsonBody([]byte(`{"url":"https://x"}`)))
+}
+
+// TestInvokeRunsTheRealSCFBinary builds functions/scf and sends it a
+// sample event over the runtime's RPC protocol.
+func TestInvokeRunsTheRealSCFBinary(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	require.NoError(t, err)
+	event := filepath.Join(root, "events", "scf", "url-healthz.json")
+	if _, err := os.Stat(event); err != nil {
+		t.Skip("no events/scf/url-healthz.json yet")
+	}
+	var stdout, stderr bytes.Buffer
+	cfg := config{event: event, timeout: 20 * time.Second, binDir: t.TempDir(), callerEnv: []string{"COS_SECRET_KEY=callerSecretNotPrinted"}}
+	require.NoError(t, run(context.Background(), cfg, &stdout, &stderr), stderr.String())
+
+	var resp struct {
+		StatusCode int    `json:"statusCode"`
+		Body       string `json:"body"`
+	}
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &resp), stdout.String())
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Contains(t, resp.Body, `"status"`)
+	assert.Contains(t, stdout.String(), "\n  \"statusCode\"", "pretty-printed")
+	assert.Contains(t, stderr.String(), "from your environment: COS_SECRET_KEY")
+	assert.NotContains(t, stderr.String()+stdout.String(), "callerSecretNotPrinted")
+	assert.Contains(t, stderr.String(), "----- function log (scf) -----")
+}
+
+func TestInvokeRefusesWhatItCannotRun(t *testing.T) {
+	dir := t.TempDir()
+	notJSON := filepath.Join(dir, "scf", "x.json")
+	require.NoError(t, os.MkdirAll(filepath.Dir(notJSON), 0o755))
+	require.NoError(t, os.WriteFile(notJSON, []byte("{"), 0o644))
+	var out bytes.Buffer
+	assert.ErrorContains(t, run(context.Background(), config{event: notJSON}, &out, &out), "not JSON")
+	assert.ErrorContains(t, run(context.Background(), config{event: notJSON, platform: "gcp"}, &out, &out), "not JSON")
+	ok := filepath.Join(dir, "x.json")
+	require.NoError(t, os.WriteFile(ok, []byte("{}"), 0o644))
+	assert.ErrorContains(t, run(context.Background(), config{event: ok, platform: "gcp"}, &out, &out), `platform "gcp"`)
+	assert.ErrorContains(t, run(context.Background(), config{event: ok}, &out, &out), "PLATFORM=")
+}
