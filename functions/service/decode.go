@@ -53,8 +53,7 @@ func (v *scalar) UnmarshalJSON(b []byte) error {
 	switch {
 	case len(b) == 0:
 		return nil
-	case b[0] == 'n': // null
-		*v = scalar{}
+	case b[0] == 'n': // null: no change, as encoding/json does for other types
 		return nil
 	case b[0] == '"':
 		if bytes.IndexByte(b, '\\') < 0 {
@@ -82,6 +81,9 @@ func str(s string) scalar { return scalar{s: s, set: true} }
 // batch entries do); the error is a 400 that says where and what.
 func decodeJSON(body []byte, in *input) *apiError {
 	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	if decodeFlat(body, in) {
 		return nil
 	}
 	if err := json.Unmarshal(body, in); err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -85,6 +86,28 @@ func FuzzInvoke(f *testing.F) {
 		}
 		if !json.Valid(out) {
 			t.Fatalf("answer is not JSON: %q", out)
+		}
+	})
+}
+
+// FuzzDecodeFlat: whenever the reflection-free decoder accepts a body,
+// encoding/json accepts it too and decodes exactly the same input.
+func FuzzDecodeFlat(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add([]byte(s))
+	}
+	f.Add([]byte(` { "key" : "a" , "expired" : -0 , "signHost" : false, "method": null, "bucket":"b" } `))
+	f.Add([]byte(`{"key":"a","key":"b","redirect":1}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var fast, slow input
+		if !decodeFlat(body, &fast) {
+			return
+		}
+		if err := json.Unmarshal(body, &slow); err != nil {
+			t.Fatalf("decodeFlat accepted %q, encoding/json refused it: %v", body, err)
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("%q: decodeFlat %+v, encoding/json %+v", body, fast, slow)
 		}
 	})
 }

@@ -16,13 +16,16 @@ type jsonObj struct {
 
 func newObj(b []byte) jsonObj { return jsonObj{b: append(b, '{'), first: true} }
 
+// name writes a member name; names are the service's own constants and
+// need no escaping.
 func (o *jsonObj) name(n string) {
 	if !o.first {
 		o.b = append(o.b, ',')
 	}
 	o.first = false
-	o.b = appendJSONString(o.b, n)
-	o.b = append(o.b, ':')
+	o.b = append(o.b, '"')
+	o.b = append(o.b, n...)
+	o.b = append(o.b, '"', ':')
 }
 
 func (o *jsonObj) str(n, v string) {
@@ -77,6 +80,14 @@ func appendStrMap(b []byte, m map[string]string) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// plainJSON marks the ASCII bytes a JSON string holds as they are.
+var plainJSON = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendJSONString writes s as a JSON string: '"', '\\' and control
 // characters escaped, '<', '>' and '&' left as they are (answers are not
 // HTML), invalid UTF-8 replaced by U+FFFD.
@@ -84,12 +95,14 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		for i < len(s) && plainJSON[s[i]] {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':

@@ -27,7 +27,7 @@ func TestOneLogLinePerRequest(t *testing.T) {
 	assert.Equal(t, "docs/a.txt", ok["key"])
 	assert.Equal(t, "allowed", ok["decision"])
 	assert.Equal(t, 200.0, ok["status"])
-	assert.Contains(t, ok, "latencyMs")
+	assert.Contains(t, ok, "latencyUs")
 	assert.Equal(t, "refused", refused["decision"])
 	assert.Equal(t, "InvalidKey", refused["code"])
 	assert.Equal(t, 400.0, refused["status"])

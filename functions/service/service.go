@@ -507,7 +507,7 @@ func (s *Service) logRequest(ctx context.Context, rid string, le *logEntry, stat
 	if code != "" {
 		attrs = append(attrs, slog.String("code", code))
 	}
-	attrs = append(attrs, slog.Int("status", status), slog.Float64("latencyMs", float64(time.Since(start).Microseconds())/1000))
+	attrs = append(attrs, slog.Int("status", status), slog.Int64("latencyUs", time.Since(start).Microseconds()))
 	s.log.LogAttrs(ctx, level, "request", attrs...)
 }
 
