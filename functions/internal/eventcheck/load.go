@@ -123,12 +123,12 @@ func Dir(t testing.TB, platform ...string) string {
 	return filepath.Join(append([]string{Root(t), "events"}, platform...)...)
 }
 
-// Load reads every event in dir (a path, or a platform name such as "scf"
-// for events/scf) with its expectation, sorted by name. An event without an
+// Load reads every event in dir (a path with a separator, or a bare platform
+// name such as "scf" for events/scf) with its expectation, sorted by name. An event without an
 // expectation, or an expectation without an event, fails the test.
 func Load(t testing.TB, dir string) []Case {
 	t.Helper()
-	if _, err := os.Stat(dir); err != nil && !filepath.IsAbs(dir) {
+	if filepath.Base(dir) == dir { // a bare platform name
 		dir = Dir(t, dir)
 	}
 	entries, err := os.ReadDir(dir)
