@@ -244,6 +244,11 @@ func TestServeHTTP(t *testing.T) {
 
 func TestInvoke(t *testing.T) {
 	f := newFixture(t, nil)
+	// A direct invocation never redirects: the answer object comes back.
+	dl, err := f.svc.Invoke(context.Background(), []byte(`{"action":"download","key":"k.txt","redirect":1}`))
+	require.NoError(t, err)
+	assert.Contains(t, string(dl), `"url":"https://`)
+
 	raw, err := f.svc.Invoke(context.Background(), []byte(`{"action":"presign","key":"k.txt","expired":120}`))
 	require.NoError(t, err)
 	a := answer{status: 200}
@@ -258,7 +263,8 @@ func TestInvoke(t *testing.T) {
 		{`{"action":"presign","key":"../x"}`, 400, "InvalidKey"},
 		{`{"action":"presign","key":"k","expired":99999}`, 400, "InvalidExpired"},
 		{`{"action":"presign","key":"k","method":"DELETE"}`, 403, "MethodNotAllowed"},
-		{`{"key":"k"}`, 404, "UnknownRoute"},
+		{`{"key":"k"}`, 400, "MissingAction"},
+		{`{"action":"list"}`, 404, "UnknownRoute"},
 		{`{"action":`, 400, "InvalidJSON"},
 		{`[1,2]`, 400, "InvalidJSON"},
 		{`{"action":"presign","key":"` + strings.Repeat("a", 70000) + `"}`, 413, "BodyTooLarge"},

@@ -226,7 +226,13 @@ type logEntry struct {
 
 // Serve answers one request. It never panics: a bug becomes a 500
 // InternalError, logged without secrets.
-func (s *Service) Serve(ctx context.Context, r *Request) (resp *Response) {
+func (s *Service) Serve(ctx context.Context, r *Request) *Response {
+	return s.handle(ctx, r, false)
+}
+
+// handle answers one request; direct is a direct invocation, where the body
+// must say its action and /download never redirects.
+func (s *Service) handle(ctx context.Context, r *Request, direct bool) (resp *Response) {
 	start := time.Now()
 	rid := r.RequestID
 	if rid == "" {
@@ -243,7 +249,7 @@ func (s *Service) Serve(ctx context.Context, r *Request) (resp *Response) {
 		s.addCORS(r, resp)
 		s.logRequest(ctx, rid, &le, resp.Status, fail, start)
 	}()
-	resp, fail = s.serve(ctx, r, rid, &le)
+	resp, fail = s.serve(ctx, r, rid, &le, direct)
 	if fail != nil {
 		resp = s.errorResponse(fail, rid)
 		if fail.status == http.StatusMethodNotAllowed {
@@ -253,7 +259,7 @@ func (s *Service) Serve(ctx context.Context, r *Request) (resp *Response) {
 	return resp
 }
 
-func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntry) (*Response, *apiError) {
+func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntry, direct bool) (*Response, *apiError) {
 	method := strings.ToUpper(r.Method)
 	route := routeOf(r.Path)
 	le.route = route
@@ -292,6 +298,9 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 		if err := decode(); err != nil {
 			return nil, err
 		}
+		if in.Action == "" && direct {
+			return nil, badRequest("MissingAction", "the event needs a field \"action\": auth, presign, download, post-policy or batch")
+		}
 		if in.Action == "" {
 			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("no route at %s: use /auth, /presign, /download, /post-policy, /batch or /healthz, or send a body field \"action\"", truncate(strconvQuote(r.Path), 80))}
 		}
@@ -300,7 +309,7 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 		}
 		le.route = route
 		if route == routeHealth {
-			return s.serve(ctx, &Request{Method: "GET", Path: "/healthz"}, rid, le)
+			return s.serve(ctx, &Request{Method: "GET", Path: "/healthz"}, rid, le, direct)
 		}
 	}
 	if !methodFits(route, method) {
@@ -324,7 +333,7 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 	if in.Action != "" && routeOfAction(in.Action) != route {
 		return nil, badRequest("ActionMismatch", fmt.Sprintf("the body's action %s does not match the route %s", truncate(strconvQuote(in.Action), 40), route))
 	}
-	body, location, err := s.dispatch(route, &in, id, le)
+	body, location, err := s.dispatch(route, &in, id, le, direct)
 	if err != nil {
 		return nil, err
 	}
@@ -348,7 +357,7 @@ func (s *Service) authenticate(r *Request) (*auth.Identity, *apiError) {
 
 // dispatch runs one route on a decoded input: the answer, or a redirect
 // location for /download?redirect=1.
-func (s *Service) dispatch(route string, in *input, id *auth.Identity, le *logEntry) ([]byte, string, *apiError) {
+func (s *Service) dispatch(route string, in *input, id *auth.Identity, le *logEntry, direct bool) ([]byte, string, *apiError) {
 	now := s.now()
 	switch route {
 	case routeBatch:
@@ -362,7 +371,7 @@ func (s *Service) dispatch(route string, in *input, id *auth.Identity, le *logEn
 	if err != nil {
 		return nil, "", err
 	}
-	if route == routeDownload && truthy(in.Redirect) {
+	if route == routeDownload && !direct && truthy(in.Redirect) {
 		return nil, url, nil
 	}
 	return body, "", nil
@@ -380,7 +389,7 @@ func truthy(v scalar) bool {
 // the answer object comes back as it is, and bad input fails with an
 // *InvokeError carrying the status, code and message an HTTP caller would get.
 func (s *Service) Invoke(ctx context.Context, event []byte) (json.RawMessage, error) {
-	resp := s.Serve(ctx, &Request{Method: "POST", Path: "/", Body: event, Header: map[string]string{"content-type": "application/json"}})
+	resp := s.handle(ctx, &Request{Method: "POST", Path: "/", Body: event, Header: map[string]string{"content-type": "application/json"}}, true)
 	if resp.Status >= 400 {
 		var e struct {
 			Error struct{ Code, Message, RequestID string } `json:"error"`
