@@ -1,0 +1,54 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
+	"github.com/cos-signer/cos-signer/functions/service"
+)
+
+// TestGatewayAuthorizerReachesTheService runs AUTH_MODE=gateway with keys
+// bound to the caller ({sub}): the identity must come from the trigger's
+// authorizer context, as each trigger shapes it, and never from the body.
+func TestGatewayAuthorizerReachesTheService(t *testing.T) {
+	env := eventcheck.Env(t)
+	env["AUTH_MODE"] = "gateway"
+	env["SIGN_ALLOW_ANONYMOUS_WRITES"] = "false"
+	env["SIGN_KEY_PREFIXES"] = "users/{sub}/"
+	h, err := newHandler(eventcheck.Getenv(env), service.Options{Now: func() time.Time { return fixedNow },
+		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	lh := lambda.NewHandler(h.Handle)
+
+	const body = `"body":"{\"method\":\"PUT\",\"key\":\"users/user-42/a.txt\"}"`
+	for name, tc := range map[string]struct {
+		event  string
+		status int
+	}{
+		"v2 jwt": {`{"version":"2.0","routeKey":"POST /presign","rawPath":"/presign","requestContext":{"requestId":"r1","http":{"method":"POST"},
+			"authorizer":{"jwt":{"claims":{"sub":"user-42"},"scopes":["cos:sign"]}}},` + body + `}`, 200},
+		"v2 jwt, another caller": {`{"version":"2.0","routeKey":"POST /presign","rawPath":"/presign","requestContext":{"requestId":"r2","http":{"method":"POST"},
+			"authorizer":{"jwt":{"claims":{"sub":"user-7"}}}},` + body + `}`, 403},
+		"v2 lambda authorizer": {`{"version":"2.0","routeKey":"POST /presign","rawPath":"/presign","requestContext":{"requestId":"r3","http":{"method":"POST"},
+			"authorizer":{"lambda":{"sub":"user-42"}}},` + body + `}`, 200},
+		"v1 authorizer context": {`{"resource":"/{proxy+}","path":"/presign","httpMethod":"POST","requestContext":{"requestId":"r4",
+			"authorizer":{"principalId":"user-42"}},` + body + `}`, 200},
+		"function URL, no authorizer": {`{"version":"2.0","routeKey":"$default","rawPath":"/presign","requestContext":{"requestId":"r5",
+			"domainName":"x.lambda-url.ap-northeast-1.on.aws","http":{"method":"POST"}},` + body + `}`, 401},
+		"ALB cannot claim an identity": {`{"requestContext":{"elb":{"targetGroupArn":"arn"}},"httpMethod":"POST","path":"/presign",
+			"headers":{"x-authorizer":"{\"principalId\":\"user-42\"}"},` + body + `}`, 401},
+	} {
+		out, err := lh.Invoke(lambdaContext("ctx"), []byte(tc.event))
+		require.NoError(t, err, name)
+		a, err := eventcheck.LambdaResponse(out)
+		require.NoError(t, err, name)
+		assert.Equal(t, tc.status, a.Status, "%s: %s", name, a.Body)
+	}
+}
