@@ -21,7 +21,9 @@ type invoker interface {
 
 type scfInvoker struct{ *runtimeharness.SCF }
 
-func (s scfInvoker) Invoke(ctx context.Context, e []byte) ([]byte, error) { return s.SCF.Invoke(ctx, e) }
+func (s scfInvoker) Invoke(ctx context.Context, e []byte) ([]byte, error) {
+	return s.SCF.Invoke(ctx, e)
+}
 
 type lambdaInvoker struct{ *runtimeharness.Lambda }
 
