@@ -1,0 +1,77 @@
+package hostile
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestTableIsWellFormed(t *testing.T) {
+	seen := map[string]bool{}
+	all := append(Cases(t), Successes(t)...)
+	require.Greater(t, len(all), 200)
+	for _, c := range all {
+		assert.False(t, seen[c.Name], "duplicate case name %q", c.Name)
+		seen[c.Name] = true
+		assert.NotEmpty(t, c.Request.Method, c.Name)
+		assert.NotZero(t, c.Expect.Status, c.Name)
+		if c.Expect.Status >= 400 {
+			assert.NotEmpty(t, c.Expect.Code, "%s: a refusal names its code", c.Name)
+		}
+		assert.LessOrEqual(t, len(c.Request.Body), 4*MaxBodyBytes, c.Name)
+	}
+}
+
+func TestCredentialsLookReal(t *testing.T) {
+	assert.Len(t, SecretID, 36)
+	assert.True(t, strings.HasPrefix(SecretID, "AKID"))
+	assert.Len(t, SecretKey, 32)
+	assert.Greater(t, len(SessionToken), 100)
+	assert.True(t, strings.ContainsAny(SessionToken, "+") && strings.Contains(SessionToken, "/") && strings.HasSuffix(SessionToken, "="))
+}
+
+func TestCallerTokens(t *testing.T) {
+	r := Request{Header: map[string]string{"Authorization": "Bearer abcdefghijklmnopqrstuvwxyz", "x-auth-token": "short", "Cookie": "abcdefghijklmnopqrstuvwxyz"}}
+	assert.Equal(t, []string{"abcdefghijklmnopqrstuvwxyz"}, CallerTokens(r))
+}
+
+func TestMismatches(t *testing.T) {
+	c := Case{Name: "x", Request: Request{Method: "GET", Header: map[string]string{"Authorization": "Bearer " + strings.Repeat("t", 20)}},
+		Expect: Expect{Status: 403, Code: "KeyNotAllowed", AbsentHeaders: []string{"Access-Control-Allow-Origin"}}}
+	ok := Response{Status: 403, Body: []byte(`{"error":{"code":"KeyNotAllowed","message":"m","requestId":"r"}}`)}
+	assert.Empty(t, Mismatches(c, Platform{Name: "p"}, ok))
+
+	for name, r := range map[string]Response{
+		"status":        {Status: 400, Body: ok.Body},
+		"code":          {Status: 403, Body: []byte(`{"error":{"code":"Other","message":"m"}}`)},
+		"not an error":  {Status: 403, Body: []byte(`{}`)},
+		"header set":    {Status: 403, Body: ok.Body, Header: map[string]string{"access-control-allow-origin": "*"}},
+		"CRLF header":   {Status: 403, Body: ok.Body, Header: map[string]string{"X": "a\r\nb"}},
+		"secret key":    {Status: 403, Body: []byte(`{"error":{"code":"KeyNotAllowed","message":"` + SecretKey + `"}}`)},
+		"session token": {Status: 403, Body: []byte(`{"error":{"code":"KeyNotAllowed","message":"m"}}`), Header: map[string]string{"X": SessionToken}},
+		"caller token":  {Status: 403, Body: []byte(`{"error":{"code":"KeyNotAllowed","message":"` + strings.Repeat("t", 20) + `"}}`)},
+	} {
+		assert.NotEmpty(t, Mismatches(c, Platform{Name: "p"}, r), name)
+	}
+
+	b := Case{Expect: Expect{Status: 200, Entries: []string{"", "InvalidKey"}}}
+	assert.Empty(t, Mismatches(b, Platform{}, Response{Status: 200, Body: []byte(`{"results":[{"url":"u"},{"error":{"code":"InvalidKey"}}]}`)}))
+	assert.NotEmpty(t, Mismatches(b, Platform{}, Response{Status: 200, Body: []byte(`{"results":[{"url":"u"}]}`)}))
+}
+
+func TestBodyOn(t *testing.T) {
+	r := Request{Body: []byte("{}"), Base64: true}
+	body, b64 := r.BodyOn(Platform{Base64: true})
+	assert.Equal(t, "e30=", body)
+	assert.True(t, b64)
+	body, b64 = r.BodyOn(Platform{})
+	assert.Equal(t, "{}", body)
+	assert.False(t, b64)
+	raw := Request{RawBase64Body: "%%"}
+	body, b64 = raw.BodyOn(Platform{Base64: true})
+	assert.Equal(t, "%%", body)
+	assert.True(t, b64)
+	assert.Equal(t, []byte("%%"), raw.RawBody())
+}
