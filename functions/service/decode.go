@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 )
 
@@ -122,12 +123,30 @@ func jsonKind(t reflect.Type) string {
 // empty body): the same names as the JSON fields, headers as
 // headers[Name]=value or header.Name=value, params as params[name]=value or
 // param.name=value, and response-* names directly as params.
-func decodeQuery(q map[string][]string, in *input) {
+//
+// A field given twice (key=a&key=b, or key and KEY) is ambiguous: proxies
+// and clients disagree on which one wins, so it is a 400 DuplicateName.
+func decodeQuery(q map[string][]string, in *input) *apiError {
+	var seen map[string]string
 	for name, vs := range q {
 		if len(vs) == 0 {
 			continue
 		}
 		v := vs[0]
+		for _, other := range vs[1:] {
+			if other != v && queryFieldName(name) != "" {
+				return badRequest("DuplicateName", fmt.Sprintf("query parameter %s is given more than once with different values", truncate(strconv.Quote(name), 80)))
+			}
+		}
+		if canon := queryFieldName(name); canon != "" {
+			if seen == nil {
+				seen = make(map[string]string, len(q))
+			}
+			if prev, dup := seen[canon]; dup {
+				return badRequest("DuplicateName", fmt.Sprintf("query parameters %s and %s name the same field: send one of them", truncate(strconv.Quote(prev), 80), truncate(strconv.Quote(name), 80)))
+			}
+			seen[canon] = name
+		}
 		switch strings.ToLower(name) {
 		case "action":
 			in.Action = v
@@ -178,6 +197,29 @@ func decodeQuery(q map[string][]string, in *input) {
 			}
 		}
 	}
+	return nil
+}
+
+// queryFieldName is the field a query name sets, lower-cased ("" for names
+// that are ignored): request fields, headers[...] / header.X, params[...] /
+// param.x and response-*.
+func queryFieldName(name string) string {
+	lower := strings.ToLower(name)
+	switch lower {
+	case "action", "bucket", "region", "key", "pathname", "method", "expired", "expires", "signhost", "ext", "filename",
+		"contenttype", "contentlength", "successactionstatus", "redirect":
+		return lower
+	}
+	if h, ok := bracketName(name, "headers", "header"); ok {
+		return "header:" + strings.ToLower(h)
+	}
+	if p, ok := bracketName(name, "params", "param"); ok {
+		return "param:" + strings.ToLower(p)
+	}
+	if strings.HasPrefix(lower, "response-") && len(lower) > 9 {
+		return "param:" + lower
+	}
+	return ""
 }
 
 // bracketName reads "headers[Name]" or "header.Name".
@@ -197,6 +239,5 @@ func decodeForm(body []byte, in *input) *apiError {
 	if err != nil {
 		return badRequest("InvalidForm", "the form body is not valid: "+err.Error())
 	}
-	decodeQuery(q, in)
-	return nil
+	return decodeQuery(q, in)
 }

@@ -56,6 +56,7 @@ func (s *Service) prepare(route string, in *input, id *auth.Identity, now time.T
 		rawKey, haveKey = in.Pathname.s, true
 	}
 	wantsChosen := (!haveKey || rawKey == "") && (in.Ext != "" || in.Filename != "")
+	le.key = rawKey // the key as asked, so refusals are auditable; replaced by the normalised key below
 
 	// Method.
 	switch route {

@@ -14,7 +14,7 @@ import (
 func TestOneLogLinePerRequest(t *testing.T) {
 	f := newFixture(t, nil)
 	f.serve(&Request{Method: "POST", Path: "/presign", Body: []byte(`{"key":"docs/a.txt","method":"HEAD"}`), RequestID: "req-123"})
-	f.post("/presign", `{"key":"../x"}`)
+	f.serve(&Request{Method: "POST", Path: "/presign", Body: []byte(`{"key":"../x"}`), SourceIP: "203.0.113.7"})
 	ls := lines(f.log.String())
 	require.Len(t, ls, 2)
 	var ok, refused map[string]any
@@ -32,6 +32,8 @@ func TestOneLogLinePerRequest(t *testing.T) {
 	assert.Equal(t, "InvalidKey", refused["code"])
 	assert.Equal(t, 400.0, refused["status"])
 	assert.NotEmpty(t, refused["requestId"])
+	assert.Equal(t, "../x", refused["key"], "a refused key is logged as asked")
+	assert.Equal(t, "203.0.113.7", refused["sourceIp"])
 }
 
 // TestLogsHoldNoSecrets runs every route, good and bad, with temporary

@@ -348,6 +348,19 @@ func TestInputErrors(t *testing.T) {
 	assert.Equal(t, "GET, POST, OPTIONS", r.header["Allow"])
 	assert.Equal(t, "MethodNotAllowed", r.code())
 
+	for _, q := range []url.Values{
+		{"key": {"a.txt"}, "KEY": {"private/x"}},
+		{"key": {"a.txt", "private/x"}},
+		{"key": {"a.txt"}, "response-content-type": {"a/b"}, "Response-Content-Type": {"c/d"}},
+		{"key": {"a.txt"}, "params[versionId]": {"1"}, "param.versionId": {"2"}},
+	} {
+		d := f.get("/download", q)
+		assert.Equal(t, 400, d.status, "%v", q)
+		assert.Equal(t, "DuplicateName", d.code(), "%v", q)
+	}
+	same := f.get("/download", url.Values{"key": {"a.txt", "a.txt"}, "utm": {"x", "y"}})
+	assert.Equal(t, 200, same.status, "repeats of one value and unknown names are harmless")
+
 	form := f.serve(&Request{Method: "POST", Path: "/presign", Body: []byte("key=a%20b.txt&expired=60"), Header: map[string]string{"content-type": "application/x-www-form-urlencoded"}})
 	verifyPresigned(t, form, "", signer.Request{Method: "GET", Key: "a b.txt"})
 }

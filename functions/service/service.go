@@ -218,7 +218,7 @@ func fromSignerError(err error) *apiError {
 
 // logEntry is what the request's one log line says.
 type logEntry struct {
-	requestID                  string
+	requestID, sourceIP        string
 	route, method, bucket, key string
 	subject                    string
 	entries, refused           int
@@ -238,7 +238,7 @@ func (s *Service) handle(ctx context.Context, r *Request, direct bool) (resp *Re
 	if rid == "" {
 		rid = s.newRequestID()
 	}
-	le := logEntry{requestID: rid}
+	le := logEntry{requestID: rid, sourceIP: r.SourceIP}
 	var fail *apiError
 	defer func() {
 		if v := recover(); v != nil {
@@ -284,7 +284,9 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 	decode := func() *apiError {
 		decoded = true
 		if len(r.Query) > 0 {
-			decodeQuery(r.Query, &in)
+			if err := decodeQuery(r.Query, &in); err != nil {
+				return err
+			}
 		}
 		if method != "POST" || len(r.Body) == 0 {
 			return nil
@@ -505,6 +507,9 @@ func (s *Service) logRequest(ctx context.Context, rid string, le *logEntry, stat
 	}
 	if le.key != "" {
 		attrs = append(attrs, slog.String("key", truncate(le.key, 256)))
+	}
+	if le.sourceIP != "" {
+		attrs = append(attrs, slog.String("sourceIp", truncate(le.sourceIP, 64)))
 	}
 	if le.subject != "" {
 		attrs = append(attrs, slog.String("subject", truncate(le.subject, 128)))
