@@ -235,6 +235,17 @@ func TestServeHTTP(t *testing.T) {
 	f.svc.ServeHTTP(rec, big)
 	assert.Equal(t, 413, rec.Code)
 
+	idReq := httptest.NewRequest("GET", "/healthz", nil)
+	idReq.Header.Set("X-Request-Id", "abc-123")
+	rec = httptest.NewRecorder()
+	f.svc.ServeHTTP(rec, idReq)
+	assert.Equal(t, "abc-123", rec.Header().Get("X-Request-Id"))
+	idReq.Header.Set("X-Request-Id", "evil id\"")
+	rec = httptest.NewRecorder()
+	f.svc.ServeHTTP(rec, idReq)
+	assert.NotEqual(t, "evil id\"", rec.Header().Get("X-Request-Id"))
+	assert.NotEmpty(t, rec.Header().Get("X-Request-Id"))
+
 	g := httptest.NewRequest("GET", "/download?key=a.txt&redirect=1", nil)
 	rec = httptest.NewRecorder()
 	f.svc.ServeHTTP(rec, g)
@@ -388,6 +399,8 @@ func TestCORS(t *testing.T) {
 	star := newFixture(t, map[string]string{"CORS_ALLOWED_ORIGINS": "*"})
 	s := star.serve(&Request{Method: "OPTIONS", Path: "/presign", Header: map[string]string{"origin": "https://anything.example"}})
 	assert.Equal(t, "https://anything.example", s.header["Access-Control-Allow-Origin"])
+	crlf := star.serve(&Request{Method: "GET", Path: "/healthz", Header: map[string]string{"origin": "https://a.example\r\nSet-Cookie: x=y"}})
+	assert.NotContains(t, crlf.header, "Access-Control-Allow-Origin", "a malformed origin is never reflected")
 
 	none := newFixture(t, nil)
 	n := none.serve(&Request{Method: "GET", Path: "/healthz", Header: map[string]string{"origin": "https://app.example.com"}})
