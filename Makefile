@@ -7,7 +7,10 @@ BENCHTIME ?= 1s
 # Deployment builds: static, stripped linux binaries.
 DIST        ?= dist
 LAMBDA_ARCH ?= arm64
-VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# Evaluated once, so every binary of one build carries the same version.
+ifeq ($(origin VERSION),undefined)
+VERSION     := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+endif
 GOBUILD      = CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -ldflags='-s -w -X main.version=$(VERSION)'
 ZIP          = $(GO) run ./cmd/zipdist
 
