@@ -216,14 +216,6 @@ func fromSignerError(err error) *apiError {
 	return &apiError{http.StatusInternalServerError, "InternalError", "signing failed"}
 }
 
-// logEntry is what the request's one log line says.
-type logEntry struct {
-	requestID, sourceIP        string
-	route, method, bucket, key string
-	subject                    string
-	entries, refused           int
-}
-
 // Serve answers one request. It never panics: a bug becomes a 500
 // InternalError, logged without secrets.
 func (s *Service) Serve(ctx context.Context, r *Request) *Response {
@@ -454,107 +446,6 @@ func errorObject(e *apiError, rid string, withStatus bool) []byte {
 		o.int("status", int64(e.status))
 	}
 	return o.close()
-}
-
-// addCORS adds the CORS headers when the request's Origin is listed in
-// CORS_ALLOWED_ORIGINS (echoed, with Vary: Origin); other origins get none.
-func (s *Service) addCORS(r *Request, resp *Response) {
-	if resp == nil || (!s.corsAny && len(s.corsOrigins) == 0) {
-		return
-	}
-	if resp.Header == nil {
-		resp.Header = map[string]string{}
-	}
-	resp.Header["Vary"] = "Origin"
-	origin := r.Header["origin"]
-	if !s.originAllowed(origin) {
-		return
-	}
-	resp.Header["Access-Control-Allow-Origin"] = origin
-	resp.Header["Access-Control-Expose-Headers"] = "X-Request-Id"
-}
-
-// originAllowed says whether a request's Origin is listed. With "*" any
-// origin that is well formed is echoed, never one holding spaces or
-// control characters (it would be reflected into a response header).
-func (s *Service) originAllowed(origin string) bool {
-	if origin == "" || len(origin) > 256 {
-		return false
-	}
-	if s.corsOrigins[strings.ToLower(origin)] {
-		return true
-	}
-	return s.corsAny && tokenLike(origin, ":/.-[]")
-}
-
-// tokenLike: only ASCII letters, digits and the given punctuation.
-func tokenLike(v, punct string) bool {
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(punct, c) >= 0) {
-			return false
-		}
-	}
-	return true
-}
-
-// preflight answers OPTIONS with 204; addCORS adds the origin when it is
-// listed.
-func (s *Service) preflight(r *Request) *Response {
-	h := map[string]string{}
-	if s.originAllowed(r.Header["origin"]) {
-		h["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-		h["Access-Control-Allow-Headers"] = "Authorization, Content-Type, X-Auth-Token, X-Request-Id, X-Requested-With"
-		h["Access-Control-Max-Age"] = "600"
-	}
-	return &Response{Status: http.StatusNoContent, Header: h}
-}
-
-// logRequest writes the request's one line: never a secret key, session
-// token, signature, Authorization value or caller token (none of them is
-// ever put in a logEntry).
-func (s *Service) logRequest(ctx context.Context, rid string, le *logEntry, status int, fail *apiError, start time.Time) {
-	level := slog.LevelInfo
-	decision, code := "allowed", ""
-	if fail != nil {
-		decision, code = "refused", fail.code
-		if fail.status >= 500 {
-			level = slog.LevelError
-		}
-	}
-	attrs := make([]slog.Attr, 0, 12)
-	attrs = append(attrs, slog.String("requestId", rid), slog.String("route", le.route))
-	if le.method != "" {
-		attrs = append(attrs, slog.String("method", le.method))
-	}
-	if le.bucket != "" {
-		attrs = append(attrs, slog.String("bucket", le.bucket))
-	}
-	if le.key != "" {
-		attrs = append(attrs, slog.String("key", truncate(le.key, 256)))
-	}
-	if le.sourceIP != "" {
-		attrs = append(attrs, slog.String("sourceIp", truncate(le.sourceIP, 64)))
-	}
-	if le.subject != "" {
-		attrs = append(attrs, slog.String("subject", truncate(le.subject, 128)))
-	}
-	if le.entries > 0 {
-		attrs = append(attrs, slog.Int("entries", le.entries), slog.Int("refusedEntries", le.refused))
-	}
-	attrs = append(attrs, slog.String("decision", decision))
-	if code != "" {
-		attrs = append(attrs, slog.String("code", code))
-	}
-	attrs = append(attrs, slog.Int("status", status), slog.Int64("latencyUs", time.Since(start).Microseconds()))
-	s.log.LogAttrs(ctx, level, "request", attrs...)
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 func strconvQuote(s string) string { return strconv.Quote(s) }

@@ -1,0 +1,62 @@
+package service
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// logEntry is what the request's one log line says.
+type logEntry struct {
+	requestID, sourceIP        string
+	route, method, bucket, key string
+	subject                    string
+	entries, refused           int
+}
+
+// logRequest writes the request's one line: never a secret key, session
+// token, signature, Authorization value or caller token (none of them is
+// ever put in a logEntry).
+func (s *Service) logRequest(ctx context.Context, rid string, le *logEntry, status int, fail *apiError, start time.Time) {
+	level := slog.LevelInfo
+	decision, code := "allowed", ""
+	if fail != nil {
+		decision, code = "refused", fail.code
+		if fail.status >= 500 {
+			level = slog.LevelError
+		}
+	}
+	attrs := make([]slog.Attr, 0, 12)
+	attrs = append(attrs, slog.String("requestId", rid), slog.String("route", le.route))
+	if le.method != "" {
+		attrs = append(attrs, slog.String("method", le.method))
+	}
+	if le.bucket != "" {
+		attrs = append(attrs, slog.String("bucket", le.bucket))
+	}
+	if le.key != "" {
+		attrs = append(attrs, slog.String("key", truncate(le.key, 256)))
+	}
+	if le.sourceIP != "" {
+		attrs = append(attrs, slog.String("sourceIp", truncate(le.sourceIP, 64)))
+	}
+	if le.subject != "" {
+		attrs = append(attrs, slog.String("subject", truncate(le.subject, 128)))
+	}
+	if le.entries > 0 {
+		attrs = append(attrs, slog.Int("entries", le.entries), slog.Int("refusedEntries", le.refused))
+	}
+	attrs = append(attrs, slog.String("decision", decision))
+	if code != "" {
+		attrs = append(attrs, slog.String("code", code))
+	}
+	attrs = append(attrs, slog.Int("status", status), slog.Int64("latencyUs", time.Since(start).Microseconds()))
+	s.log.LogAttrs(ctx, level, "request", attrs...)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
