@@ -115,6 +115,8 @@ func Cases(t testing.TB) []Case {
 		"Query": map[string]any{"versionId": "a"}, "params": map[string]any{"VERSIONID": "b"}}), 400, "DuplicateName")
 	add("request fields key and KEY in the query", nil, Get("/download", map[string][]string{
 		"key": {"public/a.pdf"}, "KEY": {"uploads/user10/x"}}), 400, "DuplicateName")
+	add("query key given twice", nil, Get("/download", map[string][]string{"key": {"public/a.pdf", "uploads/user10/x"}}), 400, "DuplicateName")
+	add("query expired given twice", nil, Get("/download", map[string][]string{"key": {"public/a.pdf"}, "expired": {"60", "999999"}}), 400, "DuplicateName")
 	add("reserved param q-signature", Wildcards, PostJSON("/presign", map[string]any{"key": "uploads/user1/a.jpg",
 		"params": map[string]any{"q-signature": "0000"}}), 400, "InvalidParam")
 	add("param not allowed", nil, PostJSON("/presign", map[string]any{"key": "uploads/user1/a.jpg",

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"github.com/tencentyun/scf-go-lib/events"
+
+	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
+	"github.com/cos-signer/cos-signer/functions/internal/hostile"
+	"github.com/cos-signer/cos-signer/functions/service"
+)
+
+// The two SCF HTTP triggers the hostile table runs through.
+var (
+	scfAPIGateway  = hostile.Platform{Name: "scf-apigw", Base64: true}
+	scfFunctionURL = hostile.Platform{Name: "scf-url", Base64: true}
+)
+
+// hostileAPIGWEvent is scf-go-lib's API-gateway event plus the
+// isBase64Encoded flag it leaves out.
+type hostileAPIGWEvent struct {
+	events.APIGatewayRequest
+	IsBase64Encoded bool `json:"isBase64Encoded"`
+}
+
+// hostileURLEvent is the Function URL event: the gateway event's fields
+// without requestContext.
+type hostileURLEvent struct {
+	Headers         map[string]string            `json:"headers"`
+	Method          string                       `json:"httpMethod"`
+	Path            string                       `json:"path"`
+	QueryString     events.APIGatewayQueryString `json:"queryString"`
+	Body            string                       `json:"body"`
+	IsBase64Encoded bool                         `json:"isBase64Encoded,omitempty"`
+}
+
+func scfEventOf(p hostile.Platform, r hostile.Request) []byte {
+	body, b64 := r.BodyOn(p)
+	h := map[string]string{}
+	for k, v := range r.Header {
+		h[k] = v
+	}
+	q := events.APIGatewayQueryString{}
+	for k, vs := range r.Query {
+		q[k] = vs
+	}
+	var ev any
+	if p == scfFunctionURL {
+		h["x-scf-remote-addr"] = "203.0.113.9"
+		ev = hostileURLEvent{Headers: h, Method: r.Method, Path: r.Path, QueryString: q, Body: body, IsBase64Encoded: b64}
+	} else {
+		ev = hostileAPIGWEvent{APIGatewayRequest: events.APIGatewayRequest{Headers: h, Method: r.Method, Path: "/release" + r.Path,
+			QueryString: q, Body: body, Context: events.APIGatewayRequestContext{ServiceID: "service-hostile",
+				RequestID: "hostile-apigw-1", Method: "ANY", Path: "/{proxy+}", SourceIP: "203.0.113.9", Stage: "release"}},
+			IsBase64Encoded: b64}
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// scfBuilder builds the handler the scf main gives cloudfunction.Start and
+// feeds it each case's event bytes the way scf-go-lib does.
+func scfBuilder(p hostile.Platform) hostile.Builder {
+	return func(t testing.TB, getenv func(string) string, opts service.Options) hostile.Server {
+		h, err := newHandler(getenv, opts)
+		require.NoError(t, err)
+		return func(t testing.TB, r hostile.Request) hostile.Response {
+			out, err := invoke(scfContext("hostile-ctx"), h.Handle, scfEventOf(p, r))
+			require.NoError(t, err, "an HTTP event never fails the invocation")
+			a, err := eventcheck.SCFResponse(out)
+			require.NoError(t, err, "response: %s", out)
+			return hostile.Response{Status: a.Status, Header: a.Headers, Body: a.Body}
+		}
+	}
+}
+
+func TestHostileAPIGateway(t *testing.T)  { hostile.Run(t, scfAPIGateway, scfBuilder(scfAPIGateway)) }
+func TestHostileFunctionURL(t *testing.T) { hostile.Run(t, scfFunctionURL, scfBuilder(scfFunctionURL)) }
+
+var _ = context.Background
