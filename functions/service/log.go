@@ -26,6 +26,9 @@ func (s *Service) logRequest(ctx context.Context, rid string, le *logEntry, stat
 			level = slog.LevelError
 		}
 	}
+	if !s.log.Enabled(ctx, level) {
+		return
+	}
 	attrs := make([]slog.Attr, 0, 12)
 	attrs = append(attrs, slog.String("requestId", rid), slog.String("route", le.route))
 	if le.method != "" {
