@@ -65,8 +65,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	var c Config
 
 	c.Credentials = signer.Credentials{SecretID: env("COS_SECRET_ID"), SecretKey: env("COS_SECRET_KEY"), SessionToken: env("COS_SESSION_TOKEN")}
+	credVars := "COS_SECRET_ID / COS_SECRET_KEY / COS_SESSION_TOKEN"
 	if c.Credentials.SecretID == "" && c.Credentials.SecretKey == "" {
+		// SCF injects the function role's temporary credentials here.
 		c.Credentials = signer.Credentials{SecretID: env("TENCENTCLOUD_SECRETID"), SecretKey: env("TENCENTCLOUD_SECRETKEY"), SessionToken: env("TENCENTCLOUD_SESSIONTOKEN")}
+		credVars = "TENCENTCLOUD_SECRETID / TENCENTCLOUD_SECRETKEY / TENCENTCLOUD_SESSIONTOKEN"
 	}
 	if c.Credentials.SecretID == "" {
 		c.MissingCredentials = append(c.MissingCredentials, "COS_SECRET_ID (or TENCENTCLOUD_SECRETID)")
@@ -76,7 +79,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if len(c.MissingCredentials) == 0 {
 		if _, err := signer.New(c.Credentials, signer.Endpoint{}); err != nil {
-			return Config{}, fmt.Errorf("COS_SECRET_ID / COS_SECRET_KEY / COS_SESSION_TOKEN: %s", signerMessage(err))
+			return Config{}, fmt.Errorf("%s: %s", credVars, signerMessage(err))
 		}
 	}
 
