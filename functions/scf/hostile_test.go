@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 
@@ -82,5 +81,3 @@ func scfBuilder(p hostile.Platform) hostile.Builder {
 
 func TestHostileAPIGateway(t *testing.T)  { hostile.Run(t, scfAPIGateway, scfBuilder(scfAPIGateway)) }
 func TestHostileFunctionURL(t *testing.T) { hostile.Run(t, scfFunctionURL, scfBuilder(scfFunctionURL)) }
-
-var _ = context.Background

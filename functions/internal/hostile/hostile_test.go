@@ -75,3 +75,40 @@ func TestBodyOn(t *testing.T) {
 	assert.True(t, b64)
 	assert.Equal(t, []byte("%%"), raw.RawBody())
 }
+
+func TestLogProblems(t *testing.T) {
+	good := `{"time":"t","level":"INFO","msg":"request","requestId":"r1","route":"presign","decision":"allowed","status":200}
+{"time":"t","level":"INFO","msg":"request","requestId":"r2","route":"","decision":"refused","code":"UnknownRoute","status":404}
+{"time":"t","level":"WARN","msg":"unreadable SCF event","requestId":"r3","error":"x"}`
+	problems, n := LogProblems(good, []string{SecretKey})
+	assert.Empty(t, problems)
+	assert.Equal(t, 2, n)
+
+	for name, log := range map[string]string{
+		"secret":      `{"msg":"request","requestId":"r","route":"a","decision":"allowed","status":200,"k":"` + SecretKey + `"}`,
+		"not JSON":    `request r1 presign allowed`,
+		"no id":       `{"msg":"request","route":"a","decision":"allowed","status":200}`,
+		"no route":    `{"msg":"request","requestId":"r","decision":"allowed","status":200}`,
+		"no decision": `{"msg":"request","requestId":"r","route":"a","status":200}`,
+		"no code":     `{"msg":"request","requestId":"r","route":"a","decision":"refused","status":403}`,
+		"wrong":       `{"msg":"request","requestId":"r","route":"a","decision":"allowed","status":403}`,
+	} {
+		problems, _ := LogProblems(log, []string{SecretKey})
+		assert.NotEmpty(t, problems, name)
+	}
+}
+
+func TestSecretsFromAnswers(t *testing.T) {
+	s := newSecretSet()
+	sig := strings.Repeat("ab", 20)
+	auth := "q-sign-algorithm=sha1&q-ak=AKIDx&q-signature=" + sig
+	n := s.addFromAnswer(Response{Body: []byte(`{"authorization":"` + auth + `","url":"https://h/k?q-signature=` + strings.Repeat("cd", 20) + `"}`),
+		Header: map[string]string{"Location": "https://h/k?q-signature=" + strings.Repeat("ef", 20)}})
+	assert.GreaterOrEqual(t, n, 3)
+	l := s.list()
+	assert.Contains(t, l, sig)
+	assert.Contains(t, l, strings.Repeat("cd", 20))
+	assert.Contains(t, l, strings.Repeat("ef", 20))
+	assert.Contains(t, l, auth)
+	assert.Contains(t, l, "q-sign-algorithm%3Dsha1%26q-ak%3DAKIDx%26q-signature%3D"+sig)
+}
