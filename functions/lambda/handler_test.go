@@ -37,7 +37,9 @@ func lambdaContext(id string) context.Context {
 		InvokedFunctionArn: "arn:aws:lambda:ap-northeast-1:123456789012:function:cos-signer"})
 }
 
-func readEvent(t *testing.T, name string) []byte {
+func readEvent(t *testing.T, name string) []byte { return readEventTB(t, name) }
+
+func readEventTB(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(eventcheck.Dir(t, "lambda"), name))
 	require.NoError(t, err)
@@ -218,5 +220,28 @@ func FuzzLambdaEvent(f *testing.F) {
 		a, err := eventcheck.LambdaResponse(out)
 		require.NoError(t, err, "%s", out)
 		assert.True(t, a.Status >= 200 && a.Status < 600, "status %d", a.Status)
+	})
+}
+
+// FuzzKindOf holds the one-pass kindOf to the encoding/json reference on
+// every valid JSON input (the runtime hands the handler nothing else).
+func FuzzKindOf(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(eventcheck.Dir(f, "lambda"), "*.json"))
+	for _, file := range files {
+		if b, err := os.ReadFile(file); err == nil {
+			f.Add(b)
+		}
+	}
+	for _, s := range []string{`{"requestContext":{"elb":{}},"requestContext":{"domainName":"a.lambda-url.b"},"routeKey":null}`,
+		`{"VERSION":1,"requestcontext":{"DomainName":"x.lambda-url.y"}}`, `{"requestContext":null,"httpMethod":null}`,
+		`{"requestContext":{"elb":{}},"requestContext":{"elb":null}}`, `{"requestContext":"x","resource":1}`,
+		`{"rout\u0065Key":"$default","requestContext":{"domainName":"a.lambda-url.b"}}`, `null`, `[]`, `{}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got := kindOf(b)
+		if json.Valid(b) {
+			assert.Equal(t, kindOfReference(b), got, "%q", b)
+		}
 	})
 }

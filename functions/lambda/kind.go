@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/cos-signer/cos-signer/functions/internal/jsonprobe"
 )
 
 // kind is the trigger an event came through.
@@ -21,7 +23,9 @@ func (k kind) String() string {
 }
 
 // probe holds only the fields that tell the triggers apart; they are raw so
-// that a field of an unexpected type never fails the probe itself.
+// that a field of an unexpected type never fails the probe itself. kindOf
+// reads the same fields with jsonprobe in one cheap pass; probe is the
+// reference it is tested and fuzzed against.
 type probe struct {
 	Version        json.RawMessage `json:"version"`
 	RawPath        json.RawMessage `json:"rawPath"`
@@ -39,10 +43,66 @@ type probe struct {
 // route is $default or absent), requestContext.elb an ALB, resource or
 // httpMethod a REST API; anything else is a direct invocation.
 func kindOf(event []byte) kind {
+	var p struct {
+		v2, resource, method  bool
+		routeKey, elb, domain []byte
+		contexts              [][]byte
+	}
+	if !jsonprobe.Members(event, func(name, v []byte) {
+		switch {
+		case jsonprobe.Is(name, "version"), jsonprobe.Is(name, "rawPath"):
+			p.v2 = true
+		case jsonprobe.Is(name, "routeKey"):
+			p.v2, p.routeKey = true, v
+		case jsonprobe.Is(name, "resource"):
+			p.resource = true
+		case jsonprobe.Is(name, "httpMethod"):
+			p.method = true
+		case jsonprobe.Is(name, "requestContext"):
+			p.contexts = append(p.contexts, v)
+		}
+	}) {
+		return kindDirect
+	}
+	// A repeated requestContext merges into one, as encoding/json decodes
+	// it into one struct; null leaves it as it is.
+	for _, rc := range p.contexts {
+		if string(rc) == "null" {
+			continue
+		}
+		if !jsonprobe.Members(rc, func(name, v []byte) {
+			switch {
+			case jsonprobe.Is(name, "elb"):
+				p.elb = v
+			case jsonprobe.Is(name, "domainName"):
+				p.domain = v
+			}
+		}) {
+			// requestContext is not an object: no HTTP trigger sends
+			// that, so the service reads it as a direct invocation.
+			return kindDirect
+		}
+	}
+	switch {
+	case p.v2:
+		domain, _ := jsonprobe.String(p.domain)
+		route, _ := jsonprobe.String(p.routeKey)
+		if strings.Contains(domain, ".lambda-url.") && (p.routeKey == nil || route == "$default") {
+			return kindFunctionURL
+		}
+		return kindHTTPv2
+	case p.elb != nil && string(p.elb) != "null":
+		return kindALB
+	case p.resource || p.method:
+		return kindRESTv1
+	}
+	return kindDirect
+}
+
+// kindOfReference is kindOf with encoding/json, for the tests.
+func kindOfReference(event []byte) kind {
 	var p probe
 	if json.Unmarshal(event, &p) != nil {
-		// Not an object, or requestContext is not one: no HTTP trigger
-		// sends that, so the service reads it as a direct invocation.
 		return kindDirect
 	}
 	switch {

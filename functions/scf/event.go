@@ -10,6 +10,7 @@ import (
 	"github.com/tencentyun/scf-go-lib/events"
 	"github.com/tencentyun/scf-go-lib/functioncontext"
 
+	"github.com/cos-signer/cos-signer/functions/internal/jsonprobe"
 	"github.com/cos-signer/cos-signer/functions/service"
 )
 
@@ -27,9 +28,29 @@ type Event struct {
 	StageVariables        map[string]any `json:"stageVariables"`
 }
 
-// isHTTPEvent tells an HTTP trigger's event (it has httpMethod) from a
-// direct invocation (a plain request body).
+// isHTTPEvent tells an HTTP trigger's event (it has a string httpMethod)
+// from a direct invocation (a plain request body), in one cheap pass that
+// reads httpMethod as encoding/json would (isHTTPEventReference).
 func isHTTPEvent(raw []byte) bool {
+	var method, bad bool
+	ok := jsonprobe.Members(raw, func(name, v []byte) {
+		if !jsonprobe.Is(name, "httpMethod") {
+			return
+		}
+		switch _, isString := jsonprobe.String(v); {
+		case string(v) == "null":
+			method = false // null resets the field, as a later duplicate does
+		case isString:
+			method = true
+		default:
+			bad = true
+		}
+	})
+	return ok && method && !bad
+}
+
+// isHTTPEventReference is isHTTPEvent with encoding/json, for the tests.
+func isHTTPEventReference(raw []byte) bool {
 	var probe struct {
 		Method *string `json:"httpMethod"`
 	}

@@ -193,3 +193,24 @@ func FuzzSCFEvent(f *testing.F) {
 		assert.True(t, status >= 200 && status < 600, "status %d", status)
 	})
 }
+
+// FuzzIsHTTPEvent holds the one-pass isHTTPEvent to the encoding/json
+// reference on every valid JSON input (scf-go-lib hands over nothing else).
+func FuzzIsHTTPEvent(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(eventcheck.Dir(f, "scf"), "*.json"))
+	for _, file := range files {
+		if b, err := os.ReadFile(file); err == nil {
+			f.Add(b)
+		}
+	}
+	for _, s := range []string{`{"httpMethod":"GET","httpMethod":null}`, `{"HTTPMETHOD":"GET"}`, `{"httpMethod":1}`,
+		`{"httpMethod":null,"httpMethod":"POST"}`, `{"httpMethod":"GET","httpmethod":2}`, `null`, `"GET"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got := isHTTPEvent(b)
+		if json.Valid(b) {
+			assert.Equal(t, isHTTPEventReference(b), got, "%q", b)
+		}
+	})
+}
