@@ -3,11 +3,11 @@ package runtimeharness
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -16,29 +16,41 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Floor binaries, built once for the package's tests.
-var floorSCF, floorLambda, floorWeb string
+// Floor binaries, built on first use (so `go test -list` builds nothing)
+// and removed after the run.
+var (
+	floorOnce                                   sync.Once
+	floorDir                                    string
+	floorErr                                    error
+	floorSCFPath, floorLambdaPath, floorWebPath string
+)
+
+func floors(t *testing.T) (scf, lambda, web string) {
+	t.Helper()
+	floorOnce.Do(func() {
+		if floorDir, floorErr = os.MkdirTemp("", "runtimeharness-"); floorErr != nil {
+			return
+		}
+		floorSCFPath, floorLambdaPath, floorWebPath = filepath.Join(floorDir, "main"), filepath.Join(floorDir, "bootstrap"), filepath.Join(floorDir, "server")
+		for _, b := range []Build{
+			{Package: "./internal/runtimeharness/testdata/floorscf", Output: floorSCFPath},
+			{Package: "./internal/runtimeharness/testdata/floorlambda", Output: floorLambdaPath, Tags: []string{"lambda.norpc"}},
+			{Package: "./internal/runtimeharness/testdata/floorweb", Output: floorWebPath},
+		} {
+			if floorErr = b.Run(context.Background()); floorErr != nil {
+				return
+			}
+		}
+	})
+	require.NoError(t, floorErr, "building the floor binaries")
+	return floorSCFPath, floorLambdaPath, floorWebPath
+}
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "runtimeharness-")
-	if err != nil {
-		panic(err)
-	}
-	floorSCF, floorLambda, floorWeb = filepath.Join(dir, "main"), filepath.Join(dir, "bootstrap"), filepath.Join(dir, "server")
-	builds := []Build{
-		{Package: "./internal/runtimeharness/testdata/floorscf", Output: floorSCF},
-		{Package: "./internal/runtimeharness/testdata/floorlambda", Output: floorLambda, Tags: []string{"lambda.norpc"}},
-		{Package: "./internal/runtimeharness/testdata/floorweb", Output: floorWeb},
-	}
-	for _, b := range builds {
-		if err := b.Run(context.Background()); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.RemoveAll(dir)
-			os.Exit(1)
-		}
-	}
 	code := m.Run()
-	os.RemoveAll(dir)
+	if floorDir != "" {
+		os.RemoveAll(floorDir)
+	}
 	os.Exit(code)
 }
 
@@ -68,7 +80,7 @@ func requireGone(t *testing.T, p *process) {
 
 func TestSCFInvokesThroughRPC(t *testing.T) {
 	ctx := context.Background()
-	s, err := StartSCF(ctx, floorSCF, Options{Env: []string{"GREETING=hi"}})
+	s, err := StartSCF(ctx, floorSCFBin(t), Options{Env: []string{"GREETING=hi"}})
 	require.NoError(t, err)
 	defer s.Close()
 
@@ -93,7 +105,7 @@ func TestSCFInvokesThroughRPC(t *testing.T) {
 
 func TestSCFFunctionErrorAndPanic(t *testing.T) {
 	ctx := context.Background()
-	s, err := StartSCF(ctx, floorSCF, Options{})
+	s, err := StartSCF(ctx, floorSCFBin(t), Options{})
 	require.NoError(t, err)
 	defer s.Close()
 
@@ -137,7 +149,7 @@ func TestSCFStartTimesOut(t *testing.T) {
 
 func TestLambdaInvokesThroughRuntimeAPI(t *testing.T) {
 	ctx := context.Background()
-	l, err := StartLambda(ctx, floorLambda, Options{Env: []string{"GREETING=hi"}})
+	l, err := StartLambda(ctx, floorLambdaBin(t), Options{Env: []string{"GREETING=hi"}})
 	require.NoError(t, err)
 	defer l.Close()
 	require.NoError(t, l.Ready(ctx))
@@ -155,7 +167,7 @@ func TestLambdaInvokesThroughRuntimeAPI(t *testing.T) {
 
 func TestLambdaErrorPathCarriesTheErrorType(t *testing.T) {
 	ctx := context.Background()
-	l, err := StartLambda(ctx, floorLambda, Options{})
+	l, err := StartLambda(ctx, floorLambdaBin(t), Options{})
 	require.NoError(t, err)
 	defer l.Close()
 
@@ -216,7 +228,7 @@ func TestLambdaRuntimeAPIRefusesUnknownRequestID(t *testing.T) {
 }
 
 func TestWebServesOverHTTP(t *testing.T) {
-	w, err := StartWeb(context.Background(), floorWeb, Options{})
+	w, err := StartWeb(context.Background(), floorWebBin(t), Options{})
 	require.NoError(t, err)
 	defer w.Close()
 	resp, err := w.Client.Get(w.URL + "/healthz")
@@ -231,3 +243,7 @@ func TestWebServesOverHTTP(t *testing.T) {
 	// After Close the log is complete.
 	assert.Contains(t, w.Log(), "hello GET /healthz")
 }
+
+func floorSCFBin(t *testing.T) string    { s, _, _ := floors(t); return s }
+func floorLambdaBin(t *testing.T) string { _, l, _ := floors(t); return l }
+func floorWebBin(t *testing.T) string    { _, _, w := floors(t); return w }
