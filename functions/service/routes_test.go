@@ -406,3 +406,29 @@ func TestCORS(t *testing.T) {
 	n := none.serve(&Request{Method: "GET", Path: "/healthz", Header: map[string]string{"origin": "https://app.example.com"}})
 	assert.NotContains(t, n.header, "Access-Control-Allow-Origin")
 }
+
+func TestConcurrentUse(t *testing.T) {
+	f := newFixture(t, map[string]string{"COS_SESSION_TOKEN": testToken})
+	done := make(chan answer, 16)
+	for i := 0; i < 16; i++ {
+		go func() {
+			resp := f.svc.Serve(context.Background(), &Request{Method: "POST", Path: "/presign", Body: []byte(`{"key":"k.txt"}`)})
+			a := answer{status: resp.Status, body: resp.Body}
+			_ = json.Unmarshal(resp.Body, &a.obj)
+			done <- a
+		}()
+	}
+	ids := map[string]bool{}
+	for i := 0; i < 16; i++ {
+		a := <-done
+		verifyPresigned(t, a, testToken, signer.Request{Method: "GET", Key: "k.txt"})
+	}
+	for _, l := range lines(f.log.String()) {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(l), &m))
+		id := m["requestId"].(string)
+		assert.False(t, ids[id], "request ids are unique")
+		ids[id] = true
+	}
+	assert.Len(t, ids, 16)
+}
