@@ -173,3 +173,22 @@ func TestConfigErrorNamesTheVariable(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "SIGN_MAX_EXPIRED")
 }
+
+// TestWithoutCredentials: outside demo mode, no credentials means signing
+// answers 503 naming the variables to set, and /healthz still answers.
+func TestWithoutCredentials(t *testing.T) {
+	h, err := newHandler(env(map[string]string{"COS_BUCKET": "examplebucket-1250000000", "COS_REGION": "ap-guangzhou"}), testOptions())
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	resp, err := srv.Client().Post(srv.URL+"/presign", "application/json", strings.NewReader(`{"method":"GET","key":"a.txt"}`))
+	require.NoError(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	assert.Contains(t, string(b), "COS_SECRET_ID")
+	resp, err = srv.Client().Get(srv.URL + "/healthz")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+}
