@@ -137,6 +137,13 @@ func Cases(t testing.TB) []Case {
 	pre := add("CORS preflight origin not listed", nil, Request{Method: "OPTIONS", Path: "/presign",
 		Header: map[string]string{"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}}, 204, "")
 	pre.Expect.AbsentHeaders = []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers"}
+	rid := add("request id header with CRLF", nil, Request{Method: "GET", Path: "/download",
+		Query:  map[string][]string{"key": {"public/a.pdf"}},
+		Header: map[string]string{"X-Request-Id": "abc\r\nSet-Cookie: a=b"}}, 200, "")
+	rid.Expect.AbsentHeaders = []string{"Set-Cookie"}
+	anyOrigin := add("CORS any origin with CRLF", map[string]string{"CORS_ALLOWED_ORIGINS": "*"}, Request{Method: "OPTIONS", Path: "/auth",
+		Header: map[string]string{"Origin": "https://a.example\r\nSet-Cookie: a=b", "Access-Control-Request-Method": "POST"}}, 204, "")
+	anyOrigin.Expect.AbsentHeaders = []string{"Access-Control-Allow-Origin", "Set-Cookie"}
 	add("request Host header is ignored", nil, Request{Method: "POST", Path: "/presign",
 		Header: map[string]string{"Host": "evil.example.com", "Content-Type": "application/json"},
 		Body:   mustJSON(map[string]any{"key": "private/x"})}, 403, "KeyNotAllowed")
@@ -253,6 +260,16 @@ func Cases(t testing.TB) []Case {
 		add(fmt.Sprintf("jwt identity %q server-chosen key", sub), JWTSubOnly, withHeader(PostJSON("/presign", map[string]any{"ext": "jpg"}), bearer(tok(sub))), 403, "IdentityNotUsable")
 	}
 	add("jwt identity with slash reaching its own path", JWT, jwtPresign("users/a/b/x.jpg", bearer(tok("a/b"))), 403, "IdentityNotUsable")
+
+	// Gateway mode trusts only what the platform's authorizer verified:
+	// nothing a caller sends stands in for it.
+	gw := map[string]string{"AUTH_MODE": "gateway", "SIGN_KEY_PREFIXES": "users/{sub}"}
+	add("gateway mode without an authorizer", gw, PostJSON("/presign", map[string]any{"key": "users/user1/a.jpg"}), 401, "Unauthorized")
+	add("gateway mode with identity headers", gw, withHeader(PostJSON("/presign", map[string]any{"key": "users/user1/a.jpg", "method": "PUT"}),
+		map[string]string{"X-Amzn-Oidc-Identity": "user1", "X-Apigateway-Context": `{"authorizer":{"principalId":"user1"}}`,
+			"X-Qualifier": "user1", "Authorization": "Bearer " + user1}), 401, "Unauthorized")
+	add("gateway mode with an authorizer in the body", gw, PostJSON("/presign", map[string]any{"key": "users/user1/a.jpg",
+		"requestContext": map[string]any{"authorizer": map[string]any{"principalId": "user1", "claims": map[string]any{"sub": "user1"}}}}), 401, "Unauthorized")
 
 	// Anonymous writes are refused by default.
 	for _, r := range []struct {
