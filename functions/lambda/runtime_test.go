@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -82,7 +83,14 @@ func TestRuntimeAPIRoundTrip(t *testing.T) {
 	defer api.Close()
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestRuntimeChild$")
-	cmd.Env = append(os.Environ(), "COS_SIGNER_LAMBDA_CHILD=1", "AWS_LAMBDA_RUNTIME_API="+api.Listener.Addr().String())
+	// The child sees events/env.json, not the developer's own COS_*/SIGN_*/….
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "COS_") && !strings.HasPrefix(kv, "SIGN_") && !strings.HasPrefix(kv, "AUTH_") &&
+			!strings.HasPrefix(kv, "CORS_") && !strings.HasPrefix(kv, "TENCENTCLOUD_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "COS_SIGNER_LAMBDA_CHILD=1", "AWS_LAMBDA_RUNTIME_API="+api.Listener.Addr().String())
 	env := eventcheck.Env(t)
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
