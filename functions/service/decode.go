@@ -48,7 +48,11 @@ type scalar struct {
 	set bool
 }
 
-var stringType = reflect.TypeOf("")
+// scalarText stands for a scalar in type errors, so the message says what
+// a scalar field takes.
+type scalarText string
+
+var scalarType = reflect.TypeOf(scalarText(""))
 
 func (v *scalar) UnmarshalJSON(b []byte) error {
 	switch {
@@ -68,9 +72,9 @@ func (v *scalar) UnmarshalJSON(b []byte) error {
 		v.s, v.set = s, true
 		return nil
 	case b[0] == '{':
-		return &json.UnmarshalTypeError{Value: "object", Type: stringType}
+		return &json.UnmarshalTypeError{Value: "object", Type: scalarType}
 	case b[0] == '[':
-		return &json.UnmarshalTypeError{Value: "array", Type: stringType}
+		return &json.UnmarshalTypeError{Value: "array", Type: scalarType}
 	}
 	v.s, v.set = string(b), true // number, true or false
 	return nil
@@ -108,6 +112,9 @@ func jsonError(err error) *apiError {
 }
 
 func jsonKind(t reflect.Type) string {
+	if t == scalarType {
+		return "a string, number or boolean"
+	}
 	switch t.Kind() {
 	case reflect.String:
 		return "a string"
