@@ -67,6 +67,26 @@ func TestSampleEvents(t *testing.T) {
 			require.NoError(t, err, "response: %s", out)
 			eventcheck.CheckAnswer(t, c.Expect, a)
 			k := kindOf(c.Event)
+			if a.Status >= 400 {
+				// The gateway's request id, else Lambda's (ALB has none).
+				var ev struct {
+					RequestContext struct {
+						RequestID string `json:"requestId"`
+					} `json:"requestContext"`
+				}
+				require.NoError(t, json.Unmarshal(c.Event, &ev))
+				want := ev.RequestContext.RequestID
+				if want == "" {
+					want = "lambda-" + filepath.Base(c.File)
+				}
+				var e struct {
+					Error struct {
+						RequestID string `json:"requestId"`
+					} `json:"error"`
+				}
+				require.NoError(t, json.Unmarshal(a.Body, &e))
+				assert.Equal(t, want, e.Error.RequestID)
+			}
 			prefix := strings.SplitN(filepath.Base(c.File), "-", 2)[0]
 			if prefix == "alb" && strings.HasPrefix(filepath.Base(c.File), "alb-mv-") {
 				prefix = "alb-mv"

@@ -86,6 +86,14 @@ func TestSampleEvents(t *testing.T) {
 				var ev Event
 				require.NoError(t, json.Unmarshal(c.Event, &ev))
 				routes[ev.Method+" "+filepath.Base(ev.Path)] = true
+				if a.Status >= 400 {
+					// The gateway's request id, else the function context's.
+					want := ev.Context.RequestID
+					if want == "" {
+						want = "scf-invoke-" + filepath.Base(c.File)
+					}
+					assert.Equal(t, want, errorRequestID(t, a.Body))
+				}
 			}
 		})
 	}
@@ -161,6 +169,16 @@ func TestResponseHeadersNeverNull(t *testing.T) {
 	bin := toResponse(&service.Response{Status: 200, Body: []byte{0xff, 0x00}})
 	assert.True(t, bin.IsBase64Encoded)
 	assert.Equal(t, "/wA=", bin.Body)
+}
+
+func errorRequestID(t *testing.T, body []byte) string {
+	var e struct {
+		Error struct {
+			RequestID string `json:"requestId"`
+		} `json:"error"`
+	}
+	require.NoError(t, json.Unmarshal(body, &e))
+	return e.Error.RequestID
 }
 
 func mustField(t *testing.T, body, field string) string {
