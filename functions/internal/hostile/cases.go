@@ -77,6 +77,14 @@ func Cases(t testing.TB) []Case {
 	add("base64 body with dotdot key", nil, Request{Method: "POST", Path: "/presign", Header: jsonCT(),
 		Body: mustJSON(map[string]any{"key": "uploads/user1/../private/x"}), Base64: true}, 400, "InvalidKey")
 
+	// COS replaces ${filename} in a POST upload's key with the uploaded
+	// file's name, which the uploader chooses freely (slashes and dot
+	// segments included): the key the policy checked would not be the key
+	// written.
+	add("post-policy key with ${filename}", AnonWrites, PostJSON("/post-policy", map[string]any{"key": "uploads/user1/${filename}"}), 400, "InvalidKey")
+	add("post-policy key with ${filename} in a batch", AnonWrites, PostJSON("/batch", map[string]any{"requests": []any{
+		map[string]any{"action": "post-policy", "key": "uploads/user1/${filename}"}}}), 200, "").Expect.Entries = []string{"InvalidKey"}
+
 	// Server-chosen keys cannot be steered.
 	add("ext with a path", AnonWrites, PostJSON("/presign", map[string]any{"ext": "../x"}), 400, "InvalidExtension")
 	add("ext with encoded slash", AnonWrites, PostJSON("/presign", map[string]any{"ext": "jpg%2f.."}), 400, "InvalidExtension")
