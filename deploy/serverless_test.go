@@ -97,3 +97,23 @@ func TestServerlessEnvironmentIsExactlyWhatTheCodeReads(t *testing.T) {
 		assert.Equal(t, "${env:"+name+"}", value, "%s", name)
 	}
 }
+
+// TestSCFEnvExampleListsEveryVariable keeps deploy/scf.env.example (the
+// .env the scf CLI reads) complete: a variable missing there may reach the
+// function as a literal ${env:NAME}.
+func TestSCFEnvExampleListsEveryVariable(t *testing.T) {
+	var names []string
+	for _, line := range strings.Split(readFile(t, "deploy/scf.env.example"), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, value, ok := strings.Cut(line, "=")
+		require.True(t, ok, "line %q is not NAME=value", line)
+		names = append(names, name)
+		if strings.Contains(name, "SECRET") || strings.Contains(name, "TOKEN") {
+			assert.Empty(t, value, "%s: the example holds no secret", name)
+		}
+	}
+	assert.ElementsMatch(t, codeVars(t), names)
+}
