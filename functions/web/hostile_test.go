@@ -57,3 +57,37 @@ func webBuilder(t testing.TB, getenv func(string) string, opts service.Options) 
 }
 
 func TestHostileWeb(t *testing.T) { hostile.Run(t, web, webBuilder) }
+
+// webSocket is the same server over a real 127.0.0.1 connection, for the
+// cases a client can put on the wire: net/http's own parsing and the
+// server's limits sit in front of the handler there.
+var webSocket = hostile.Platform{Name: "web-socket"}
+
+func webSocketBuilder(t testing.TB, getenv func(string) string, opts service.Options) hostile.Server {
+	h, err := newHandler(getenv, opts)
+	require.NoError(t, err)
+	srv := httptest.NewServer(newServer(h).Handler)
+	t.Cleanup(srv.Close)
+	client := noRedirects(srv.Client())
+	return func(t testing.TB, r hostile.Request) hostile.Response {
+		req := webRequestOf(r)
+		req.URL.Scheme, req.URL.Host, req.RequestURI = "http", srv.Listener.Addr().String(), ""
+		if req.Host == "signer.example.com" {
+			req.Host = ""
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			t.Skipf("not representable on the wire (the client refuses it: %v)", err)
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		h := map[string]string{}
+		for k, vs := range res.Header {
+			h[k] = strings.Join(vs, ", ")
+		}
+		return hostile.Response{Status: res.StatusCode, Header: h, Body: b}
+	}
+}
+
+func TestHostileWebSocket(t *testing.T) { hostile.Run(t, webSocket, webSocketBuilder) }
