@@ -261,7 +261,7 @@ func (s *Signer) sign(r *Request, forURL bool) (out, host string, send map[strin
 		if err := checkHeader(name, value); err != nil {
 			return "", "", nil, err
 		}
-		if !signedHeader(name) {
+		if !SignsHeader(name) {
 			continue
 		}
 		if equalFoldASCII(name, tokenName) {
@@ -476,7 +476,10 @@ var signedHeaders = [...]string{
 	"if-unmodified-since", "origin", "range", "transfer-encoding", "pic-operations",
 }
 
-func signedHeader(name string) bool {
+// SignsHeader tells whether a header of this name is signed (host aside): the
+// python SDK's filter. Other headers are passed through unsigned, so a policy
+// on what may be signed needs to look only at these.
+func SignsHeader(name string) bool {
 	if hasPrefixFold(name, "x-cos-") || hasPrefixFold(name, "x-ci-") {
 		return true
 	}

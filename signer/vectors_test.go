@@ -179,7 +179,7 @@ func TestSignatureVectors(t *testing.T) {
 			// Headers the client must send: the signed ones, plus the token
 			// for an Authorization.
 			for name, value := range v.Input.Headers {
-				if signedHeader(name) {
+				if SignsHeader(name) {
 					assert.Equal(t, value, auth.Headers[name], "header %s to send", name)
 					assert.Equal(t, value, pre.Headers[name], "header %s to send with the URL", name)
 				} else {

@@ -147,6 +147,11 @@ func (s *Service) prepare(route string, in *input, id *auth.Identity, now time.T
 		if err != nil {
 			return nil, badRequest("InvalidKey", err.Error())
 		}
+		if route == routePostPolicy && strings.Contains(key, "${") {
+			// COS replaces ${filename} in a form's key with the uploaded file's
+			// name: the policy would no longer bind one key.
+			return nil, badRequest("InvalidKey", "a POST upload's key may not hold \"${\": COS replaces ${filename} with the uploaded file's name, which the policy cannot bind")
+		}
 		if key == "" && !s.cfg.AllowBucketKey {
 			return nil, forbidden("KeyNotAllowed", "the bucket itself (key \"/\" or empty) may not be signed: name an object")
 		}
@@ -178,7 +183,7 @@ func (s *Service) prepare(route string, in *input, id *auth.Identity, now time.T
 				}
 				continue
 			}
-			if signedHeader(name) && !s.cfg.AllowedHeaders.Allows(name) && !s.tokenName(name) {
+			if signer.SignsHeader(name) && !s.cfg.AllowedHeaders.Allows(name) && !s.tokenName(name) {
 				return nil, forbidden("HeaderNotAllowed", fmt.Sprintf("header %s may not be signed (SIGN_ALLOWED_HEADERS)", truncate(strconv.Quote(name), 80)))
 			}
 			t.headers[name] = v.s
@@ -395,27 +400,6 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-// signedHeader mirrors the signer's header filter (cos-python-sdk-v5's
-// list): only these names end up in a signature, so only these are subject
-// to SIGN_ALLOWED_HEADERS; others pass through unsigned.
-func signedHeader(name string) bool {
-	if len(name) >= 6 && strings.EqualFold(name[:6], "x-cos-") || len(name) >= 5 && strings.EqualFold(name[:5], "x-ci-") {
-		return true
-	}
-	for _, h := range signerFilteredHeaders {
-		if strings.EqualFold(name, h) {
-			return true
-		}
-	}
-	return false
-}
-
-var signerFilteredHeaders = [...]string{
-	"cache-control", "content-disposition", "content-encoding", "content-length", "content-md5",
-	"content-type", "expect", "expires", "if-match", "if-modified-since", "if-none-match",
-	"if-unmodified-since", "origin", "range", "transfer-encoding", "pic-operations",
 }
 
 func sortedStrings(l []string) []string {
