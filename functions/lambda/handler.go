@@ -26,7 +26,7 @@ type handler struct {
 func (h *handler) Handle(ctx context.Context, event json.RawMessage) (any, error) {
 	k := kindOf(event)
 	if k == kindDirect {
-		out, err := h.svc.Invoke(ctx, event)
+		out, err := h.svc.Invoke(service.WithRequestID(ctx, contextRequestID(ctx)), event)
 		if err != nil {
 			return nil, invokeFailure(err)
 		}

@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/tencentyun/scf-go-lib/events"
-	"github.com/tencentyun/scf-go-lib/functioncontext"
 
 	"github.com/cos-signer/cos-signer/functions/internal/jsonprobe"
 	"github.com/cos-signer/cos-signer/functions/service"
@@ -89,9 +88,7 @@ func toRequest(ctx context.Context, raw []byte) (*service.Request, error) {
 		r.SourceIP = r.Header["x-scf-remote-addr"] // Function URL
 	}
 	if r.RequestID == "" {
-		if fc, ok := functioncontext.FromContext(ctx); ok {
-			r.RequestID = fc.RequestID
-		}
+		r.RequestID = functionRequestID(ctx)
 	}
 	if ev.IsBase64Encoded {
 		b, err := base64.StdEncoding.DecodeString(ev.Body)

@@ -25,14 +25,11 @@ type handler struct {
 // object itself, or an error reading "Code: message".
 func (h *handler) Handle(ctx context.Context, event json.RawMessage) (any, error) {
 	if !isHTTPEvent(event) {
-		return h.svc.Invoke(ctx, event)
+		return h.svc.Invoke(service.WithRequestID(ctx, functionRequestID(ctx)), event)
 	}
 	req, err := toRequest(ctx, event)
 	if err != nil {
-		id := ""
-		if fc, ok := functioncontext.FromContext(ctx); ok {
-			id = fc.RequestID
-		}
+		id := functionRequestID(ctx)
 		h.log.Warn("unreadable SCF event", "requestId", id, "error", err.Error())
 		return badEvent(err.Error(), id), nil
 	}
@@ -48,3 +45,12 @@ func badEvent(msg, requestID string) events.APIGatewayResponse {
 }
 
 func asError[T error](err error, target *T) bool { return errors.As(err, target) }
+
+// functionRequestID is the invocation's id from scf-go-lib's function
+// context, "" outside SCF.
+func functionRequestID(ctx context.Context) string {
+	if fc, ok := functioncontext.FromContext(ctx); ok {
+		return fc.RequestID
+	}
+	return ""
+}

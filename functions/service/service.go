@@ -385,7 +385,8 @@ func truthy(v scalar) bool {
 // the answer object comes back as it is, and bad input fails with an
 // *InvokeError carrying the status, code and message an HTTP caller would get.
 func (s *Service) Invoke(ctx context.Context, event []byte) (json.RawMessage, error) {
-	resp := s.handle(ctx, &Request{Method: "POST", Path: "/", Body: event, Header: map[string]string{"content-type": "application/json"}}, true)
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	resp := s.handle(ctx, &Request{Method: "POST", Path: "/", Body: event, Header: map[string]string{"content-type": "application/json"}, RequestID: id}, true)
 	if resp.Status >= 400 {
 		var e struct {
 			Error struct{ Code, Message, RequestID string } `json:"error"`
@@ -394,6 +395,15 @@ func (s *Service) Invoke(ctx context.Context, event []byte) (json.RawMessage, er
 		return nil, &InvokeError{Status: resp.Status, Code: e.Error.Code, Message: e.Error.Message, RequestID: e.Error.RequestID}
 	}
 	return json.RawMessage(resp.Body), nil
+}
+
+type requestIDKey struct{}
+
+// WithRequestID gives a direct invocation the platform's request id (an
+// event carries none), so that its log line and error name the invocation
+// the platform logged.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
 }
 
 // ServeHTTP serves the same routes over net/http. The body is read up to
