@@ -18,3 +18,16 @@ func TestInvokeUsesThePlatformRequestID(t *testing.T) {
 	assert.Equal(t, "c0ffee-req-1", ie.RequestID)
 	assert.Contains(t, f.log.String(), `"requestId":"c0ffee-req-1"`)
 }
+
+// curl -d labels a JSON body as a form: it must still be read as JSON, and a
+// real form must still be read as a form.
+func TestJSONBodyLabelledAsForm(t *testing.T) {
+	f := newFixture(t, nil)
+	form := map[string]string{"content-type": "application/x-www-form-urlencoded"}
+	resp := f.svc.Serve(context.Background(), &Request{Method: "POST", Path: "/presign", Header: form, Body: []byte(` {"key":"uploads/a.txt","expired":99999}`)})
+	assert.Equal(t, 400, resp.Status)
+	assert.Contains(t, string(resp.Body), "InvalidExpired")
+	resp = f.svc.Serve(context.Background(), &Request{Method: "POST", Path: "/presign", Header: form, Body: []byte(`key=uploads%2Fa.txt&expired=99999`)})
+	assert.Equal(t, 400, resp.Status)
+	assert.Contains(t, string(resp.Body), "InvalidExpired")
+}

@@ -285,7 +285,9 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 		if method != "POST" || len(r.Body) == 0 {
 			return nil
 		}
-		if strings.HasPrefix(strings.ToLower(r.Header["content-type"]), "application/x-www-form-urlencoded") {
+		// A body that opens like JSON is JSON, whatever it is labelled: curl -d
+		// labels everything as a form, and a form field cannot start with '{'.
+		if strings.HasPrefix(strings.ToLower(r.Header["content-type"]), "application/x-www-form-urlencoded") && !looksLikeJSON(r.Body) {
 			return decodeForm(r.Body, &in)
 		}
 		return decodeJSON(r.Body, &in)
@@ -459,3 +461,16 @@ func errorObject(e *apiError, rid string, withStatus bool) []byte {
 }
 
 func strconvQuote(s string) string { return strconv.Quote(s) }
+
+func looksLikeJSON(b []byte) bool {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		case '{', '[':
+			return true
+		}
+		return false
+	}
+	return false
+}
