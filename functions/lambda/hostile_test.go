@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
@@ -139,3 +140,25 @@ func TestHostileRESTv1(t *testing.T)      { hostile.Run(t, lambdaRESTv1, lambdaB
 func TestHostileHTTPv2(t *testing.T)      { hostile.Run(t, lambdaHTTPv2, lambdaBuilder(lambdaHTTPv2)) }
 func TestHostileFunctionURL(t *testing.T) { hostile.Run(t, lambdaURL, lambdaBuilder(lambdaURL)) }
 func TestHostileALB(t *testing.T)         { hostile.Run(t, lambdaALB, lambdaBuilder(lambdaALB)) }
+
+// lambdaDirect is a direct invocation (lambda invoke / Step Functions): a
+// failure reaches Lambda as {errorType: code, errorMessage: message}.
+var lambdaDirect = hostile.Platform{Name: "lambda-direct"}
+
+func lambdaDirectBuilder(t testing.TB, getenv func(string) string, opts service.Options) hostile.DirectServer {
+	h, err := newHandler(getenv, opts)
+	require.NoError(t, err)
+	lh := lambda.NewHandler(h.Handle)
+	return func(t testing.TB, event []byte) hostile.DirectResult {
+		require.Equal(t, kindDirect, kindOf(event))
+		out, err := lh.Invoke(lambdaContext("hostile-direct"), event)
+		if err != nil {
+			ive, ok := err.(messages.InvokeResponse_Error)
+			require.True(t, ok, "a failure is a messages.InvokeResponse_Error value, got %T", err)
+			return hostile.DirectResult{Failed: true, Code: ive.Type, Message: ive.Message}
+		}
+		return hostile.DirectResult{Answer: out}
+	}
+}
+
+func TestHostileDirect(t *testing.T) { hostile.RunDirect(t, lambdaDirect, lambdaDirectBuilder) }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -81,3 +82,23 @@ func scfBuilder(p hostile.Platform) hostile.Builder {
 
 func TestHostileAPIGateway(t *testing.T)  { hostile.Run(t, scfAPIGateway, scfBuilder(scfAPIGateway)) }
 func TestHostileFunctionURL(t *testing.T) { hostile.Run(t, scfFunctionURL, scfBuilder(scfFunctionURL)) }
+
+// scfDirect is a direct invocation of the SCF function (no trigger): what
+// reaches SCF of a failure is the error's text, "Code: message".
+var scfDirect = hostile.Platform{Name: "scf-direct"}
+
+func scfDirectBuilder(t testing.TB, getenv func(string) string, opts service.Options) hostile.DirectServer {
+	h, err := newHandler(getenv, opts)
+	require.NoError(t, err)
+	return func(t testing.TB, event []byte) hostile.DirectResult {
+		out, err := invoke(scfContext("hostile-direct"), h.Handle, event)
+		if err != nil {
+			code, msg, ok := strings.Cut(err.Error(), ": ")
+			require.True(t, ok, "a failure reads \"Code: message\", got %q", err.Error())
+			return hostile.DirectResult{Failed: true, Code: code, Message: msg}
+		}
+		return hostile.DirectResult{Answer: out}
+	}
+}
+
+func TestHostileDirect(t *testing.T) { hostile.RunDirect(t, scfDirect, scfDirectBuilder) }

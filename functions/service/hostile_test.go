@@ -196,3 +196,23 @@ func TestHasDotSegment(t *testing.T) {
 		require.False(t, hasDotSegment(k), k)
 	}
 }
+
+func buildCoreDirect(t testing.TB, getenv func(string) string, opts service.Options) hostile.DirectServer {
+	cfg, err := service.LoadConfig(getenv)
+	require.NoError(t, err)
+	svc, err := service.New(cfg, opts)
+	require.NoError(t, err)
+	return func(t testing.TB, event []byte) hostile.DirectResult {
+		out, err := svc.Invoke(context.Background(), event)
+		if err != nil {
+			var ie *service.InvokeError
+			require.ErrorAs(t, err, &ie)
+			return hostile.DirectResult{Failed: true, Code: ie.Code, Message: ie.Message, Status: ie.Status}
+		}
+		return hostile.DirectResult{Answer: out}
+	}
+}
+
+func TestHostileCoreDirect(t *testing.T) {
+	hostile.RunDirect(t, hostile.Platform{Name: "core-direct"}, buildCoreDirect)
+}

@@ -112,3 +112,31 @@ func TestSecretsFromAnswers(t *testing.T) {
 	assert.Contains(t, l, auth)
 	assert.Contains(t, l, "q-sign-algorithm%3Dsha1%26q-ak%3DAKIDx%26q-signature%3D"+sig)
 }
+
+func TestDirectEvent(t *testing.T) {
+	ev, ok := DirectEvent(Case{Request: PostJSON("/release/presign", map[string]any{"key": "a"}), Expect: Expect{Status: 400, Code: "InvalidKey"}})
+	require.True(t, ok)
+	assert.JSONEq(t, `{"action":"presign","key":"a"}`, string(ev))
+	for name, c := range map[string]Case{
+		"GET":          {Request: Get("/presign", map[string][]string{"key": {"a"}})},
+		"token":        {Request: withHeader(PostJSON("/presign", map[string]any{"key": "a"}), map[string]string{"Authorization": "Bearer " + strings.Repeat("t", 30)})},
+		"jwt env":      {Env: JWT, Request: PostJSON("/presign", map[string]any{"key": "a"})},
+		"no route":     {Request: PostJSON("/", map[string]any{"key": "a"})},
+		"has action":   {Request: PostJSON("/presign", map[string]any{"action": "auth"})},
+		"not object":   {Request: Request{Method: "POST", Path: "/presign", Body: []byte(`[1]`)}},
+		"base64":       {Request: Request{Method: "POST", Path: "/presign", Body: []byte(`{}`), Base64: true}},
+		"405":          {Request: PostJSON("/healthz", nil), Expect: Expect{Status: 405}},
+		"form":         {Request: Request{Method: "POST", Path: "/presign", Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, Body: []byte(`{}`)}},
+		"other header": {Request: withHeader(PostJSON("/presign", map[string]any{"key": "a"}), map[string]string{"Origin": "https://x"})},
+	} {
+		_, ok := DirectEvent(c)
+		assert.False(t, ok, name)
+	}
+	n := 0
+	for _, c := range Cases(t) {
+		if _, ok := DirectEvent(c); ok {
+			n++
+		}
+	}
+	assert.Greater(t, n, 100, "most of the table applies to direct invocation")
+}
