@@ -74,6 +74,12 @@ func Cases(t testing.TB) []Case {
 	add("form body key with encoded dotdot", nil, Request{Method: "POST", Path: "/presign",
 		Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"},
 		Body:   []byte("key=uploads%2Fuser1%2F..%2Fprivate%2Fx")}, 400, "InvalidKey")
+	form := func(body string) Request {
+		return Request{Method: "POST", Path: "/presign", Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, Body: []byte(body)}
+	}
+	add("form body key given twice", nil, form("key=public%2Fa.pdf&key=uploads%2Fuser10%2Fx"), 400, "DuplicateName")
+	add("form body key and KEY", nil, form("key=public%2Fa.pdf&KEY=uploads%2Fuser10%2Fx"), 400, "DuplicateName")
+	add("form body malformed", nil, form("key=%zz"), 400, "InvalidForm")
 	add("base64 body with dotdot key", nil, Request{Method: "POST", Path: "/presign", Header: jsonCT(),
 		Body: mustJSON(map[string]any{"key": "uploads/user1/../private/x"}), Base64: true}, 400, "InvalidKey")
 
@@ -254,6 +260,8 @@ func Cases(t testing.TB) []Case {
 	add("jwt token with CRLF", JWT, jwtPresign("users/user1/a.jpg", map[string]string{"Authorization": "Bearer " + user1 + "\r\nX-Auth-Token: x"}), 401, "Unauthorized")
 	add("jwt token with NUL", JWT, jwtPresign("users/user1/a.jpg", map[string]string{"Authorization": "Bearer " + user1 + "\x00"}), 401, "Unauthorized")
 	add("jwt token too large", JWT, jwtPresign("users/user1/a.jpg", bearer(strings.Repeat("a", 9000))), 401, "Unauthorized")
+	add("jwt token in the query", JWT, Get("/download", map[string][]string{"key": {"users/user1/a.jpg"}, "access_token": {user1}, "token": {user1}}), 401, "Unauthorized")
+	add("jwt token in the body", JWT, PostJSON("/presign", map[string]any{"key": "users/user1/a.jpg", "token": user1, "authorization": "Bearer " + user1}), 401, "Unauthorized")
 	add("jwt other user's prefix", JWT, jwtPresign("users/user2/a.jpg", bearer(user1)), 403, "KeyNotAllowed")
 	add("jwt other user's prefix via X-Auth-Token", JWT, jwtPresign("users/user2/a.jpg", map[string]string{"X-Auth-Token": user1}), 403, "KeyNotAllowed")
 	add("jwt prefix confusion user1 vs user10", JWT, jwtPresign("users/user10/a.jpg", bearer(user1)), 403, "KeyNotAllowed")
