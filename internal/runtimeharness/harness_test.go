@@ -3,6 +3,7 @@ package runtimeharness
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -247,3 +248,29 @@ func TestWebServesOverHTTP(t *testing.T) {
 func floorSCFBin(t *testing.T) string    { s, _, _ := floors(t); return s }
 func floorLambdaBin(t *testing.T) string { _, l, _ := floors(t); return l }
 func floorWebBin(t *testing.T) string    { _, _, w := floors(t); return w }
+
+func TestStartRetriesWhenThePortIsTaken(t *testing.T) {
+	calls := 0
+	_, err := retryPortClash(func() (int, error) {
+		calls++
+		return 0, fmt.Errorf("listen tcp 0.0.0.0:1234: bind: address already in use")
+	})
+	require.Error(t, err)
+	assert.Equal(t, 3, calls)
+
+	calls = 0
+	v, err := retryPortClash(func() (int, error) {
+		calls++
+		if calls == 1 {
+			return 0, fmt.Errorf("bind: address already in use")
+		}
+		return 7, nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 7, v)
+
+	calls = 0
+	_, err = retryPortClash(func() (int, error) { calls++; return 0, fmt.Errorf("exec format error") })
+	require.Error(t, err)
+	assert.Equal(t, 1, calls, "other failures are not retried")
+}

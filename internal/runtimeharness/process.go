@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -149,6 +150,22 @@ func FreePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// retryPortClash retries start when the child could not bind its port:
+// FreePort's port can be taken by someone else before the child binds it.
+func retryPortClash[T any](start func() (T, error)) (T, error) {
+	var (
+		v   T
+		err error
+	)
+	for attempt := 0; attempt < 3; attempt++ {
+		v, err = start()
+		if err == nil || !strings.Contains(err.Error(), "address already in use") {
+			return v, err
+		}
+	}
+	return v, err
 }
 
 // waitFor calls try every interval until it succeeds, ctx ends or the

@@ -30,6 +30,10 @@ const SCFFunctionName = "cos-signer"
 // StartSCF execs binary with _LAMBDA_SERVER_PORT on a free port and returns
 // once Function.Ping answers.
 func StartSCF(ctx context.Context, binary string, opts Options) (*SCF, error) {
+	return retryPortClash(func() (*SCF, error) { return startSCF(ctx, binary, opts) })
+}
+
+func startSCF(ctx context.Context, binary string, opts Options) (*SCF, error) {
 	port, err := FreePort()
 	if err != nil {
 		return nil, err

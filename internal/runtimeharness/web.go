@@ -22,6 +22,10 @@ type Web struct {
 // StartWeb execs binary with PORT set to a free port and returns once the
 // port accepts connections.
 func StartWeb(ctx context.Context, binary string, opts Options) (*Web, error) {
+	return retryPortClash(func() (*Web, error) { return startWeb(ctx, binary, opts) })
+}
+
+func startWeb(ctx context.Context, binary string, opts Options) (*Web, error) {
 	port, err := FreePort()
 	if err != nil {
 		return nil, err
