@@ -3,6 +3,7 @@ package service
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -61,6 +62,22 @@ const (
 // LoadConfig reads the configuration from the environment; an error names
 // the variable at fault, never a secret value.
 func LoadConfig(getenv func(string) string) (Config, error) {
+	// A value still reading "${…}" is a deploy tool's placeholder left
+	// unreplaced (serverless.yml's ${env:NAME}): refuse to start rather than
+	// run with it as a bucket name, prefix or secret.
+	var unfilled []string
+	getenv = func(raw func(string) string) func(string) string {
+		return func(name string) string {
+			v := raw(name)
+			if strings.HasPrefix(strings.TrimSpace(v), "${") {
+				if !slices.Contains(unfilled, name) {
+					unfilled = append(unfilled, name)
+				}
+				return ""
+			}
+			return v
+		}
+	}(getenv)
 	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
 	var c Config
 
@@ -196,6 +213,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 
 	if c.Auth, err = auth.FromEnv(getenv); err != nil {
 		return Config{}, err
+	}
+	if len(unfilled) > 0 {
+		return Config{}, fmt.Errorf("%s: holds an unreplaced placeholder (${…}); set the variable, or leave it empty for the default", strings.Join(unfilled, ", "))
 	}
 	return c, nil
 }
