@@ -1,5 +1,5 @@
 // Package deploy holds the deployment material (scf_bootstrap for SCF web
-// functions, README-deploy.md) and the tests that hold template.yaml and
+// functions, scf.env.example) and the tests that hold template.yaml and
 // serverless.yml to the code: handler, runtime, routes, build output and
 // every environment variable the service reads.
 package deploy
