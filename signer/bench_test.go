@@ -56,38 +56,38 @@ func heavyRequest() *signer.Request {
 	}
 }
 
-func BenchmarkAuthorization(b *testing.B) {
+// benchCases runs fn as a sub-benchmark for the reference and heavy cases.
+func benchCases(b *testing.B, fn func(b *testing.B, r *signer.Request)) {
 	for _, c := range []struct {
 		name string
 		req  *signer.Request
 	}{{"reference", referenceRequest()}, {"heavy", heavyRequest()}} {
-		b.Run(c.name, func(b *testing.B) {
-			s := benchSigner(b)
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := s.Authorization(c.req); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+		b.Run(c.name, func(b *testing.B) { fn(b, c.req) })
 	}
 }
 
-func BenchmarkPresignURL(b *testing.B) {
-	for _, c := range []struct {
-		name string
-		req  *signer.Request
-	}{{"reference", referenceRequest()}, {"heavy", heavyRequest()}} {
-		b.Run(c.name, func(b *testing.B) {
-			s := benchSigner(b)
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := s.PresignURL(c.req); err != nil {
-					b.Fatal(err)
-				}
+func BenchmarkAuthorization(b *testing.B) {
+	benchCases(b, func(b *testing.B, r *signer.Request) {
+		s := benchSigner(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := s.Authorization(r); err != nil {
+				b.Fatal(err)
 			}
-		})
-	}
+		}
+	})
+}
+
+func BenchmarkPresignURL(b *testing.B) {
+	benchCases(b, func(b *testing.B, r *signer.Request) {
+		s := benchSigner(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := s.PresignURL(r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 func BenchmarkPostPolicy(b *testing.B) {
@@ -131,45 +131,35 @@ func anchorOptions(r *signer.Request) *cos.PresignedURLOptions {
 }
 
 func BenchmarkAnchorCosGoSDKAuthorization(b *testing.B) {
-	for _, c := range []struct {
-		name string
-		req  *signer.Request
-	}{{"reference", referenceRequest()}, {"heavy", heavyRequest()}} {
-		b.Run(c.name, func(b *testing.B) {
-			client := anchorClient(b)
-			ctx := context.Background()
-			opt := anchorOptions(c.req)
-			b.ReportAllocs()
-			for b.Loop() {
-				if a := client.Object.GetSignature(ctx, c.req.Method, c.req.Key, benchID, benchKey, time.Hour, opt); a == "" {
-					b.Fatal("no signature")
-				}
+	benchCases(b, func(b *testing.B, r *signer.Request) {
+		client := anchorClient(b)
+		ctx := context.Background()
+		opt := anchorOptions(r)
+		b.ReportAllocs()
+		for b.Loop() {
+			if a := client.Object.GetSignature(ctx, r.Method, r.Key, benchID, benchKey, time.Hour, opt); a == "" {
+				b.Fatal("no signature")
 			}
-		})
-	}
+		}
+	})
 }
 
 func BenchmarkAnchorCosGoSDKPresignURL(b *testing.B) {
-	for _, c := range []struct {
-		name string
-		req  *signer.Request
-	}{{"reference", referenceRequest()}, {"heavy", heavyRequest()}} {
-		b.Run(c.name, func(b *testing.B) {
-			client := anchorClient(b)
-			ctx := context.Background()
-			opt := anchorOptions(c.req)
-			opt.AuthTime = &cos.AuthTime{
-				SignStartTime: time.Unix(benchWindow.Start, 0), SignEndTime: time.Unix(benchWindow.End, 0),
-				KeyStartTime: time.Unix(benchWindow.Start, 0), KeyEndTime: time.Unix(benchWindow.End, 0),
+	benchCases(b, func(b *testing.B, r *signer.Request) {
+		client := anchorClient(b)
+		ctx := context.Background()
+		opt := anchorOptions(r)
+		opt.AuthTime = &cos.AuthTime{
+			SignStartTime: time.Unix(benchWindow.Start, 0), SignEndTime: time.Unix(benchWindow.End, 0),
+			KeyStartTime: time.Unix(benchWindow.Start, 0), KeyEndTime: time.Unix(benchWindow.End, 0),
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := client.Object.GetPresignedURL(ctx, r.Method, r.Key, benchID, benchKey, time.Hour, opt); err != nil {
+				b.Fatal(err)
 			}
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := client.Object.GetPresignedURL(ctx, c.req.Method, c.req.Key, benchID, benchKey, time.Hour, opt); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 // BenchmarkFloorSHA1 is the floor under BenchmarkAuthorization/reference: the
