@@ -94,6 +94,10 @@ func fromRESTv1(ctx context.Context, raw []byte) (*service.Request, error) {
 	if err := decode(raw, &ev, "API Gateway REST"); err != nil {
 		return nil, err
 	}
+	return restV1Request(ctx, &ev)
+}
+
+func restV1Request(ctx context.Context, ev *events.APIGatewayProxyRequest) (*service.Request, error) {
 	b, err := body(ev.Body, ev.IsBase64Encoded)
 	if err != nil {
 		return nil, err
@@ -136,6 +140,10 @@ func fromHTTPv2(ctx context.Context, raw []byte) (*service.Request, error) {
 	if err := decode(raw, &ev, "API Gateway HTTP API"); err != nil {
 		return nil, err
 	}
+	return httpV2Request(ctx, &ev)
+}
+
+func httpV2Request(ctx context.Context, ev *events.APIGatewayV2HTTPRequest) (*service.Request, error) {
 	b, err := body(ev.Body, ev.IsBase64Encoded)
 	if err != nil {
 		return nil, err
@@ -175,6 +183,10 @@ func fromFunctionURL(ctx context.Context, raw []byte) (*service.Request, error) 
 	if err := decode(raw, &ev, "Lambda Function URL"); err != nil {
 		return nil, err
 	}
+	return functionURLRequest(ctx, &ev)
+}
+
+func functionURLRequest(ctx context.Context, ev *events.LambdaFunctionURLRequest) (*service.Request, error) {
 	b, err := body(ev.Body, ev.IsBase64Encoded)
 	if err != nil {
 		return nil, err
@@ -196,6 +208,10 @@ func fromALB(ctx context.Context, raw []byte) (*service.Request, bool, error) {
 	if err := decode(raw, &ev, "ALB target group"); err != nil {
 		return nil, false, err
 	}
+	return albRequest(ctx, &ev)
+}
+
+func albRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*service.Request, bool, error) {
 	b, err := body(ev.Body, ev.IsBase64Encoded)
 	if err != nil {
 		return nil, false, err

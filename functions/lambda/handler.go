@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda/messages"
 
+	"github.com/cos-signer/cos-signer/functions/internal/eventjson"
 	"github.com/cos-signer/cos-signer/functions/service"
 )
 
@@ -18,19 +20,55 @@ type handler struct {
 	log *slog.Logger
 }
 
-// Handle is the function lambda.Start runs. aws-lambda-go decodes the event
-// into a json.RawMessage, so every shape reaches it and the kind is told
-// here. HTTP triggers get their response type; a direct invocation gets the
-// answer object itself, or fails with errorType = the error code and
-// errorMessage = the message.
+// Invoke is what lambda.Start runs: handler implements lambda.Handler, so
+// aws-lambda-go hands over the event bytes and sends back ours, instead of
+// decoding the event into a json.RawMessage and encoding the answer by
+// reflection. What it answers is byte for byte what Handle answers through
+// aws-lambda-go's typed path (the tests compare the two on every sample
+// event and fuzz them).
+func (h *handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	start := eventjson.SkipSpace(payload, 0)
+	end, ok := eventjson.Value(payload, start)
+	if !ok || eventjson.SkipSpace(payload, end) != len(payload) {
+		// Anything but one plain JSON value is read the way
+		// aws-lambda-go reads it, with its errors: its decoder takes the
+		// first value.
+		var ev json.RawMessage
+		if err := json.NewDecoder(bytes.NewReader(payload)).Decode(&ev); err != nil {
+			return nil, err
+		}
+		return h.respond(ctx, ev)
+	}
+	return h.respond(ctx, payload[start:end])
+}
+
+// Handle is the same handler in aws-lambda-go's typed form,
+// func(context.Context, TIn) (TOut, error): aws-lambda-go decodes the event
+// into a json.RawMessage, so every shape reaches it, and re-encodes the
+// answer, which is already compact JSON, unchanged.
 func (h *handler) Handle(ctx context.Context, event json.RawMessage) (any, error) {
+	out, err := h.respond(ctx, event)
+	if err != nil {
+		return nil, err
+	}
+	return json.RawMessage(out), nil
+}
+
+// respond answers one event. The kind is told from the event's shape. HTTP
+// triggers get their response type; a direct invocation gets the answer
+// object itself, or fails with errorType = the error code and errorMessage
+// = the message.
+func (h *handler) respond(ctx context.Context, event []byte) ([]byte, error) {
 	k := kindOf(event)
 	if k == kindDirect {
 		out, err := h.svc.Invoke(service.WithRequestID(ctx, contextRequestID(ctx)), event)
 		if err != nil {
 			return nil, invokeFailure(err)
 		}
-		return out, nil
+		if eventjson.IsCompact(out) {
+			return out, nil
+		}
+		return encodeJSON(out)
 	}
 	var req *service.Request
 	var multiValue bool
@@ -45,12 +83,27 @@ func (h *handler) Handle(ctx context.Context, event json.RawMessage) (any, error
 	case kindALB:
 		req, multiValue, err = fromALB(ctx, event)
 	}
+	var resp *service.Response
 	if err != nil {
 		id := contextRequestID(ctx)
 		h.log.Warn("unreadable Lambda event", "requestId", id, "trigger", k.String(), "error", err.Error())
-		return toResponse(k, multiValue, badEvent(err.Error(), id)), nil
+		resp = badEvent(err.Error(), id)
+	} else {
+		resp = h.svc.Serve(ctx, req)
 	}
-	return toResponse(k, multiValue, h.svc.Serve(ctx, req)), nil
+	return appendResponse(make([]byte, 0, len(resp.Body)+320), k, multiValue, resp), nil
+}
+
+// encodeJSON re-encodes raw JSON as aws-lambda-go's encoder does
+// (compacted, no HTML escaping, no trailing newline).
+func encodeJSON(raw []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(json.RawMessage(raw)); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // invokeFailure makes a service error reach Lambda as {errorType: code,

@@ -37,5 +37,6 @@ func main() {
 		logger.Error("configuration error", "error", err.Error())
 		os.Exit(1)
 	}
-	lambda.Start(h.Handle)
+	// h implements lambda.Handler: the event bytes reach it as they came.
+	lambda.Start(h)
 }

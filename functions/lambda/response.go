@@ -2,54 +2,76 @@ package main
 
 import (
 	"encoding/base64"
-	"fmt"
 	"net/http"
+	"strconv"
 	"unicode/utf8"
 
-	"github.com/aws/aws-lambda-go/events"
-
+	"github.com/cos-signer/cos-signer/functions/internal/eventjson"
 	"github.com/cos-signer/cos-signer/functions/service"
 )
 
-// encodedBody is the response body as text, or base64 when it is not UTF-8.
-func encodedBody(b []byte) (string, bool) {
-	if utf8.Valid(b) {
-		return string(b), false
+// appendResponse writes the trigger's response object (events.
+// APIGatewayProxyResponse, APIGatewayV2HTTPResponse,
+// LambdaFunctionURLResponse or ALBTargetGroupResponse) byte for byte as
+// aws-lambda-go's encoder writes it (members in struct order, map keys
+// sorted, no HTML escaping), without building the struct and encoding it by
+// reflection. The body goes as text, or base64 when it is not UTF-8.
+func appendResponse(b []byte, k kind, multiValue bool, resp *service.Response) []byte {
+	hdr := resp.Header
+	if hdr == nil {
+		hdr = map[string]string{} // the response types always get a headers object
 	}
-	return base64.StdEncoding.EncodeToString(b), true
-}
-
-func copyHeaders(h map[string]string) map[string]string {
-	out := make(map[string]string, len(h))
-	for k, v := range h {
-		out[k] = v
-	}
-	return out
-}
-
-// toResponse turns the service's answer into the trigger's response type.
-func toResponse(k kind, multiValue bool, resp *service.Response) any {
-	b, b64 := encodedBody(resp.Body)
+	b64 := !utf8.Valid(resp.Body)
+	b = append(b, `{"statusCode":`...)
+	b = strconv.AppendInt(b, int64(resp.Status), 10)
 	switch k {
-	case kindRESTv1:
-		return events.APIGatewayProxyResponse{StatusCode: resp.Status, Headers: copyHeaders(resp.Header), Body: b, IsBase64Encoded: b64}
-	case kindFunctionURL:
-		return events.LambdaFunctionURLResponse{StatusCode: resp.Status, Headers: copyHeaders(resp.Header), Body: b, IsBase64Encoded: b64}
 	case kindALB:
 		// ALB wants the answer in the event's header mode, and a
 		// statusDescription.
-		out := events.ALBTargetGroupResponse{StatusCode: resp.Status,
-			StatusDescription: fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status)), Body: b, IsBase64Encoded: b64}
+		b = append(b, `,"statusDescription":`...)
+		b = eventjson.AppendString(b, strconv.Itoa(resp.Status)+" "+http.StatusText(resp.Status), false)
 		if multiValue {
-			out.MultiValueHeaders = make(map[string][]string, len(resp.Header))
-			for k, v := range resp.Header {
-				out.MultiValueHeaders[k] = []string{v}
-			}
+			b = append(b, `,"headers":null,"multiValueHeaders":`...)
+			b = eventjson.AppendStringListMap(b, hdr, false)
 		} else {
-			out.Headers = copyHeaders(resp.Header)
+			b = append(b, `,"headers":`...)
+			b = eventjson.AppendStringMap(b, hdr, false)
+			b = append(b, `,"multiValueHeaders":null`...)
 		}
-		return out
-	default:
-		return events.APIGatewayV2HTTPResponse{StatusCode: resp.Status, Headers: copyHeaders(resp.Header), Body: b, IsBase64Encoded: b64}
+		if len(resp.Body) > 0 {
+			b = append(b, `,"body":`...)
+			b = appendBody(b, resp.Body, b64)
+		}
+		b = append(b, `,"isBase64Encoded":`...)
+		b = strconv.AppendBool(b, b64)
+	case kindFunctionURL:
+		b = append(b, `,"headers":`...)
+		b = eventjson.AppendStringMap(b, hdr, false)
+		b = append(b, `,"body":`...)
+		b = appendBody(b, resp.Body, b64)
+		b = append(b, `,"isBase64Encoded":`...)
+		b = strconv.AppendBool(b, b64)
+		b = append(b, `,"cookies":null`...)
+	default: // REST API and HTTP API
+		b = append(b, `,"headers":`...)
+		b = eventjson.AppendStringMap(b, hdr, false)
+		b = append(b, `,"multiValueHeaders":null,"body":`...)
+		b = appendBody(b, resp.Body, b64)
+		if b64 {
+			b = append(b, `,"isBase64Encoded":true`...)
+		}
+		if k == kindHTTPv2 {
+			b = append(b, `,"cookies":null`...)
+		}
 	}
+	return append(b, '}')
+}
+
+func appendBody(b, body []byte, b64 bool) []byte {
+	if !b64 {
+		return eventjson.AppendString(b, body, false)
+	}
+	b = append(b, '"')
+	b = base64.StdEncoding.AppendEncode(b, body)
+	return append(b, '"')
 }

@@ -1,0 +1,164 @@
+// Package eventjson reads and writes platform event JSON without
+// reflection, byte for byte as encoding/json would: a validating scanner,
+// the writers for the response objects the adapters return, and a
+// schema-checked decoder that extracts the members an adapter reads (see
+// decode.go). Each function is tested against encoding/json itself.
+package eventjson
+
+import (
+	"slices"
+	"strconv"
+	"unicode/utf8"
+)
+
+const hex = "0123456789abcdef"
+
+// AppendString appends s as a JSON string exactly as encoding/json encodes
+// it: invalid UTF-8 becomes \ufffd, U+2028 and U+2029 are escaped, and with
+// escapeHTML (json.Marshal's default) so are <, > and &.
+func AppendString[T string | []byte](dst []byte, s T, escapeHTML bool) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' && (!escapeHTML || (b != '<' && b != '>' && b != '&')) {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		// A short string conversion stays on the stack (as in encoding/json).
+		c, size := utf8.DecodeRuneInString(string(s[i:min(len(s), i+utf8.UTFMax)]))
+		if c == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if c == '\u2028' || c == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[c&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// AppendStringMap appends m as encoding/json encodes a map[string]string:
+// keys sorted, nil as null.
+func AppendStringMap(dst []byte, m map[string]string, escapeHTML bool) []byte {
+	if m == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '{')
+	for i, k := range sortedKeys(m) {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = AppendString(dst, k, escapeHTML)
+		dst = append(dst, ':')
+		dst = AppendString(dst, m[k], escapeHTML)
+	}
+	return append(dst, '}')
+}
+
+// AppendStringListMap appends m as encoding/json encodes a
+// map[string][]string whose every value is the one-element list of m's
+// value: keys sorted, nil as null.
+func AppendStringListMap(dst []byte, m map[string]string, escapeHTML bool) []byte {
+	if m == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '{')
+	for i, k := range sortedKeys(m) {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = AppendString(dst, k, escapeHTML)
+		dst = append(dst, ':', '[')
+		dst = AppendString(dst, m[k], escapeHTML)
+		dst = append(dst, ']')
+	}
+	return append(dst, '}')
+}
+
+func sortedKeys(m map[string]string) []string {
+	var buf [16]string
+	keys := buf[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// AppendInt appends an integer member value.
+func AppendInt(dst []byte, v int) []byte { return strconv.AppendInt(dst, int64(v), 10) }
+
+// AppendBool appends true or false.
+func AppendBool(dst []byte, v bool) []byte { return strconv.AppendBool(dst, v) }
+
+// IsCompact reports whether the JSON value src has no whitespace outside
+// its strings, so that encoding/json would re-encode it (as a
+// json.RawMessage) unchanged apart from AppendHTMLEscaped's escapes.
+func IsCompact(src []byte) bool {
+	inString := false
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; {
+		case c == '"':
+			inString = !inString
+		case c == '\\' && inString:
+			i++
+		case !inString && (c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			return false
+		}
+	}
+	return true
+}
+
+// AppendHTMLEscaped appends compact JSON src as json.Marshal re-encodes a
+// json.RawMessage holding it: <, >, &, U+2028 and U+2029 escaped (in valid
+// JSON they only occur inside strings).
+func AppendHTMLEscaped(dst, src []byte) []byte {
+	start := 0
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case c == '<' || c == '>' || c == '&':
+			dst = append(dst, src[start:i]...)
+			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			start = i + 1
+		case c == 0xE2 && i+2 < len(src) && src[i+1] == 0x80 && src[i+2]&^1 == 0xA8:
+			dst = append(dst, src[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[src[i+2]&0xF])
+			i += 2
+			start = i + 1
+		}
+	}
+	return append(dst, src[start:]...)
+}
