@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/tencentyun/scf-go-lib/events"
 
+	"github.com/cos-signer/cos-signer/functions/internal/eventjson"
 	"github.com/cos-signer/cos-signer/functions/internal/jsonprobe"
 	"github.com/cos-signer/cos-signer/functions/service"
 )
@@ -67,6 +69,10 @@ func toRequest(ctx context.Context, raw []byte) (*service.Request, error) {
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		return nil, &eventError{"the event is not a valid SCF API gateway or Function URL event: " + jsonProblem(err)}
 	}
+	return eventRequest(ctx, &ev)
+}
+
+func eventRequest(ctx context.Context, ev *Event) (*service.Request, error) {
 	r := &service.Request{
 		Method:    ev.Method,
 		Path:      ev.Path,
@@ -102,21 +108,32 @@ func toRequest(ctx context.Context, raw []byte) (*service.Request, error) {
 	return r, nil
 }
 
-// toResponse is the gateway's integration response. Headers is never nil
-// (scf-go-lib's type would send null); a body that is not UTF-8 text goes
-// base64-encoded.
-func toResponse(resp *service.Response) events.APIGatewayResponse {
-	out := events.APIGatewayResponse{StatusCode: resp.Status, Headers: make(map[string]string, len(resp.Header))}
-	for k, v := range resp.Header {
-		out.Headers[k] = v
+// appendResponse writes the gateway's integration response (scf-go-lib's
+// events.APIGatewayResponse) byte for byte as json.Marshal writes it, HTML
+// escaping included, without building the struct and encoding it by
+// reflection. Headers is never null (scf-go-lib's type would send null for
+// none); a body that is not UTF-8 text goes base64-encoded.
+func appendResponse(b []byte, resp *service.Response) []byte {
+	b64 := !utf8.Valid(resp.Body)
+	b = append(b, `{"isBase64Encoded":`...)
+	b = strconv.AppendBool(b, b64)
+	b = append(b, `,"statusCode":`...)
+	b = strconv.AppendInt(b, int64(resp.Status), 10)
+	b = append(b, `,"headers":`...)
+	hdr := resp.Header
+	if hdr == nil {
+		hdr = map[string]string{}
 	}
-	if utf8.Valid(resp.Body) {
-		out.Body = string(resp.Body)
+	b = eventjson.AppendStringMap(b, hdr, true)
+	b = append(b, `,"body":`...)
+	if b64 {
+		b = append(b, '"')
+		b = base64.StdEncoding.AppendEncode(b, resp.Body)
+		b = append(b, '"')
 	} else {
-		out.Body = base64.StdEncoding.EncodeToString(resp.Body)
-		out.IsBase64Encoded = true
+		b = eventjson.AppendString(b, resp.Body, true)
 	}
-	return out
+	return append(b, '}')
 }
 
 // jsonProblem says what is wrong without echoing event content.

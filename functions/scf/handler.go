@@ -7,9 +7,9 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/tencentyun/scf-go-lib/events"
 	"github.com/tencentyun/scf-go-lib/functioncontext"
 
+	"github.com/cos-signer/cos-signer/functions/internal/eventjson"
 	"github.com/cos-signer/cos-signer/functions/service"
 )
 
@@ -19,29 +19,67 @@ type handler struct {
 	log *slog.Logger
 }
 
-// Handle is the function cloudfunction.Start runs (scf-go-lib decodes the
-// event into a json.RawMessage, so any JSON reaches it). An HTTP trigger's
-// event gets an APIGatewayResponse; a direct invocation gets the answer
-// object itself, or an error reading "Code: message".
+// Invoke is what cloudfunction.StartHandler runs: handler implements
+// cloudfunction.Handler, so scf-go-lib hands over the event bytes and sends
+// back ours, instead of decoding the event into a json.RawMessage and
+// encoding the answer by reflection. What it answers is byte for byte what
+// Handle answers through scf-go-lib's typed path (the tests compare the two
+// on every sample event and fuzz them).
+func (h *handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	start := eventjson.SkipSpace(payload, 0)
+	end, ok := eventjson.Value(payload, start)
+	if !ok || eventjson.SkipSpace(payload, end) != len(payload) {
+		// Anything but one plain JSON value is read the way scf-go-lib
+		// reads it, with its errors.
+		var ev json.RawMessage
+		if err := json.Unmarshal(payload, &ev); err != nil {
+			return nil, err
+		}
+		return h.respond(ctx, ev)
+	}
+	return h.respond(ctx, payload[start:end])
+}
+
+// Handle is the same handler in scf-go-lib's typed form (cloudfunction.Start
+// decodes the event into a json.RawMessage, so any JSON reaches it, and
+// re-encodes the answer, which is already encoded as it would encode it).
 func (h *handler) Handle(ctx context.Context, event json.RawMessage) (any, error) {
+	out, err := h.respond(ctx, event)
+	if err != nil {
+		return nil, err
+	}
+	return json.RawMessage(out), nil
+}
+
+// respond answers one event. An HTTP trigger's event gets an
+// APIGatewayResponse; a direct invocation gets the answer object itself, or
+// an error reading "Code: message".
+func (h *handler) respond(ctx context.Context, event []byte) ([]byte, error) {
 	if !isHTTPEvent(event) {
-		return h.svc.Invoke(service.WithRequestID(ctx, functionRequestID(ctx)), event)
+		out, err := h.svc.Invoke(service.WithRequestID(ctx, functionRequestID(ctx)), event)
+		if err != nil {
+			return nil, err
+		}
+		if eventjson.IsCompact(out) {
+			return eventjson.AppendHTMLEscaped(make([]byte, 0, len(out)+32), out), nil
+		}
+		return json.Marshal(out)
 	}
 	req, err := toRequest(ctx, event)
 	if err != nil {
 		id := functionRequestID(ctx)
 		h.log.Warn("unreadable SCF event", "requestId", id, "error", err.Error())
-		return badEvent(err.Error(), id), nil
+		return appendResponse(nil, badEvent(err.Error(), id)), nil
 	}
-	return toResponse(h.svc.Serve(ctx, req)), nil
+	resp := h.svc.Serve(ctx, req)
+	return appendResponse(make([]byte, 0, len(resp.Body)+320), resp), nil
 }
 
 // badEvent answers an HTTP event the adapter cannot read in the service's
 // error shape.
-func badEvent(msg, requestID string) events.APIGatewayResponse {
+func badEvent(msg, requestID string) *service.Response {
 	body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": "InvalidEvent", "message": msg, "requestId": requestID}})
-	return events.APIGatewayResponse{StatusCode: http.StatusBadRequest,
-		Headers: map[string]string{"Content-Type": "application/json"}, Body: string(body)}
+	return &service.Response{Status: http.StatusBadRequest, Header: map[string]string{"Content-Type": "application/json"}, Body: body}
 }
 
 func asError[T error](err error, target *T) bool { return errors.As(err, target) }

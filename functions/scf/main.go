@@ -35,5 +35,6 @@ func main() {
 		logger.Error("configuration error", "error", err.Error())
 		os.Exit(1)
 	}
-	cloudfunction.Start(h.Handle)
+	// h implements cloudfunction.Handler: the event bytes reach it as they came.
+	cloudfunction.StartHandler(h)
 }
