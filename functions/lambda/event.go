@@ -91,8 +91,11 @@ func orElse(a, b string) string {
 // fromRESTv1 reads a REST API (payload 1.0) event.
 func fromRESTv1(ctx context.Context, raw []byte) (*service.Request, error) {
 	var ev events.APIGatewayProxyRequest
-	if err := decode(raw, &ev, "API Gateway REST"); err != nil {
-		return nil, err
+	if !fastRESTv1(raw, &ev) {
+		ev = events.APIGatewayProxyRequest{}
+		if err := decode(raw, &ev, "API Gateway REST"); err != nil {
+			return nil, err
+		}
 	}
 	return restV1Request(ctx, &ev)
 }
@@ -137,8 +140,11 @@ func v2Headers(h map[string]string, cookies []string) map[string]string {
 // {"jwt":{"claims":{…},"scopes":[…]}}, {"lambda":{…}} or {"iam":{…}}.
 func fromHTTPv2(ctx context.Context, raw []byte) (*service.Request, error) {
 	var ev events.APIGatewayV2HTTPRequest
-	if err := decode(raw, &ev, "API Gateway HTTP API"); err != nil {
-		return nil, err
+	if !fastHTTPv2(raw, &ev) {
+		ev = events.APIGatewayV2HTTPRequest{}
+		if err := decode(raw, &ev, "API Gateway HTTP API"); err != nil {
+			return nil, err
+		}
 	}
 	return httpV2Request(ctx, &ev)
 }
@@ -180,8 +186,11 @@ func iamMap(userARN, userID, accountID, callerID string) map[string]any {
 // fromFunctionURL reads a Function URL event (payload 2.0 without routes).
 func fromFunctionURL(ctx context.Context, raw []byte) (*service.Request, error) {
 	var ev events.LambdaFunctionURLRequest
-	if err := decode(raw, &ev, "Lambda Function URL"); err != nil {
-		return nil, err
+	if !fastFunctionURL(raw, &ev) {
+		ev = events.LambdaFunctionURLRequest{}
+		if err := decode(raw, &ev, "Lambda Function URL"); err != nil {
+			return nil, err
+		}
 	}
 	return functionURLRequest(ctx, &ev)
 }
@@ -205,8 +214,11 @@ func functionURLRequest(ctx context.Context, ev *events.LambdaFunctionURLRequest
 // values on as the client percent-encoded them, so they are decoded here.
 func fromALB(ctx context.Context, raw []byte) (*service.Request, bool, error) {
 	var ev events.ALBTargetGroupRequest
-	if err := decode(raw, &ev, "ALB target group"); err != nil {
-		return nil, false, err
+	if !fastALB(raw, &ev) {
+		ev = events.ALBTargetGroupRequest{}
+		if err := decode(raw, &ev, "ALB target group"); err != nil {
+			return nil, false, err
+		}
 	}
 	return albRequest(ctx, &ev)
 }

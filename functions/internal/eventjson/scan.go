@@ -189,6 +189,18 @@ func object(b []byte, i, depth int, fn member) (int, bool) {
 // array validates the array at b[i] == '[', calling fn (when not nil) with
 // each element's span.
 func array(b []byte, i, depth int, fn func(start, end int) bool) (int, bool) {
+	return arrayOf(b, i, depth, func(start int) (int, bool) {
+		end, ok := value(b, start, depth)
+		if !ok || (fn != nil && !fn(start, end)) {
+			return 0, false
+		}
+		return end, true
+	})
+}
+
+// arrayOf scans the array at b[i] == '['; elem scans each element and
+// returns the index after it.
+func arrayOf(b []byte, i, depth int, elem func(start int) (int, bool)) (int, bool) {
 	if depth > maxDepth {
 		return 0, false
 	}
@@ -197,12 +209,8 @@ func array(b []byte, i, depth int, fn func(start, end int) bool) (int, bool) {
 		return i + 1, true
 	}
 	for {
-		start := i
-		end, ok := value(b, start, depth)
+		end, ok := elem(i)
 		if !ok {
-			return 0, false
-		}
-		if fn != nil && !fn(start, end) {
 			return 0, false
 		}
 		i = SkipSpace(b, end)
