@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"maps"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -44,17 +46,30 @@ func body(s string, b64 bool) ([]byte, error) {
 }
 
 // headers lower-cases names; multi-value headers, when the event has them,
-// win and are joined with ", ".
+// win and are joined with ", ". Names that differ only in case are not
+// left to map order: the byte-wise greatest original name wins.
 func headers(single map[string]string, multi map[string][]string) map[string]string {
 	h := make(map[string]string, len(single)+len(multi))
 	if len(multi) > 0 {
 		for k, vs := range multi {
 			h[strings.ToLower(k)] = strings.Join(vs, ", ")
 		}
+		if len(h) < len(multi) {
+			clear(h)
+			for _, k := range slices.Sorted(maps.Keys(multi)) {
+				h[strings.ToLower(k)] = strings.Join(multi[k], ", ")
+			}
+		}
 		return h
 	}
 	for k, v := range single {
 		h[strings.ToLower(k)] = v
+	}
+	if len(h) < len(single) {
+		clear(h)
+		for _, k := range slices.Sorted(maps.Keys(single)) {
+			h[strings.ToLower(k)] = single[k]
+		}
 	}
 	return h
 }
@@ -229,11 +244,23 @@ func albRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*service
 		return nil, false, err
 	}
 	multi := len(ev.MultiValueHeaders) > 0 || len(ev.MultiValueQueryStringParameters) > 0
-	q := map[string][]string{}
-	for k, vs := range query(ev.QueryStringParameters, ev.MultiValueQueryStringParameters) {
+	raw := query(ev.QueryStringParameters, ev.MultiValueQueryStringParameters)
+	q := make(map[string][]string, len(raw))
+	for k, vs := range raw {
 		k = unescape(k)
 		for _, v := range vs {
 			q[k] = append(q[k], unescape(v))
+		}
+	}
+	if len(q) < len(raw) {
+		// Names that unescape alike ("a+b", "a%20b") keep their values
+		// in one order (of the raw names, sorted), not map order.
+		clear(q)
+		for _, k := range slices.Sorted(maps.Keys(raw)) {
+			uk := unescape(k)
+			for _, v := range raw[k] {
+				q[uk] = append(q[uk], unescape(v))
+			}
 		}
 	}
 	h := headers(ev.Headers, ev.MultiValueHeaders)

@@ -63,6 +63,8 @@ func fastSeeds(t testing.TB) [][]byte {
 		`{"requestContext":{"http":{"method":"GET","method":"POST"}}}`, `{"unknown":{"deep":[[[{"a":"\u0000"}]]]},"ſtageVariables":1}`,
 		`{"stageVariables":{"a":1}}`, `{"pathParameters":[]}`, `{"body":"x\u2028\ud83d\ude00"}`, "{\"body\":\"\xff\"}",
 		`{"queryStringParameters":{"a":"1"},"multiValueQueryStringParameters":{"a":["1","2"]}}`, ` {"path":"/x"} `,
+		"{\"headers\":{\"\xff\":\"x\"},\"multiValueHeaders\":{\"\xfe\":[\"y\"]}}", `{"headers":{"A":"1","a":"2"}}`,
+		`{"requestContext":{"elb":{}},"queryStringParameters":{"a+b":"1","a%20b":"2"}}`,
 	} {
 		seeds = append(seeds, []byte(s))
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -66,8 +68,11 @@ func (e *eventError) Error() string { return e.msg }
 // toRequest turns an HTTP event into the service's request.
 func toRequest(ctx context.Context, raw []byte) (*service.Request, error) {
 	var ev Event
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		return nil, &eventError{"the event is not a valid SCF API gateway or Function URL event: " + jsonProblem(err)}
+	if !fastEvent(raw, &ev) {
+		ev = Event{}
+		if err := json.Unmarshal(raw, &ev); err != nil {
+			return nil, &eventError{"the event is not a valid SCF API gateway or Function URL event: " + jsonProblem(err)}
+		}
 	}
 	return eventRequest(ctx, &ev)
 }
@@ -89,6 +94,14 @@ func eventRequest(ctx context.Context, ev *Event) (*service.Request, error) {
 	}
 	for k, v := range ev.Headers {
 		r.Header[strings.ToLower(k)] = v
+	}
+	if len(r.Header) < len(ev.Headers) {
+		// Names that differ only in case are not left to map order: the
+		// byte-wise greatest original name wins.
+		clear(r.Header)
+		for _, k := range slices.Sorted(maps.Keys(ev.Headers)) {
+			r.Header[strings.ToLower(k)] = ev.Headers[k]
+		}
 	}
 	if r.SourceIP == "" {
 		r.SourceIP = r.Header["x-scf-remote-addr"] // Function URL

@@ -1,7 +1,8 @@
 package eventjson
 
 import (
-	"encoding/json"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -9,8 +10,8 @@ import (
 // schema (a string, an object of strings, …); each gives what encoding/json
 // would store in a fresh value of the field's type.
 
-// Str is a validated JSON string's text. Escapes and invalid UTF-8 are
-// left to encoding/json, which replaces bad bytes with U+FFFD.
+// Str is a validated JSON string's text, unescaped as encoding/json
+// unescapes it: invalid UTF-8 and lone surrogates become U+FFFD.
 func Str(raw []byte) string {
 	if len(raw) < 2 || raw[0] != '"' {
 		return "" // absent, or null
@@ -19,9 +20,87 @@ func Str(raw []byte) string {
 	if !hasBackslash(s) && utf8.Valid(s) {
 		return string(s)
 	}
-	var out string
-	_ = json.Unmarshal(raw, &out)
-	return out
+	return unquote(s)
+}
+
+// unquote is encoding/json's unquoteBytes on a validated string's content.
+func unquote(s []byte) string {
+	b := make([]byte, 0, len(s)+2*utf8.UTFMax)
+	for r := 0; r < len(s); {
+		switch c := s[r]; {
+		case c == '\\':
+			r++
+			switch s[r] {
+			case 'b':
+				b = append(b, '\b')
+			case 'f':
+				b = append(b, '\f')
+			case 'n':
+				b = append(b, '\n')
+			case 'r':
+				b = append(b, '\r')
+			case 't':
+				b = append(b, '\t')
+			case 'u':
+				rr := getu4(s[r+1:])
+				r += 5
+				if utf16.IsSurrogate(rr) {
+					if r+6 <= len(s) && s[r] == '\\' && s[r+1] == 'u' {
+						if dec := utf16.DecodeRune(rr, getu4(s[r+2:])); dec != unicode.ReplacementChar {
+							b = utf8.AppendRune(b, dec)
+							r += 6
+							continue
+						}
+					}
+					rr = unicode.ReplacementChar
+				}
+				b = utf8.AppendRune(b, rr)
+				continue
+			default: // " \ /
+				b = append(b, s[r])
+			}
+			r++
+		case c < utf8.RuneSelf:
+			b = append(b, c)
+			r++
+		default:
+			rr, size := utf8.DecodeRune(s[r:])
+			b = utf8.AppendRune(b, rr)
+			r += size
+		}
+	}
+	return string(b)
+}
+
+// getu4 decodes the four hex digits at the start of s, or -1.
+func getu4(s []byte) rune {
+	if len(s) < 4 {
+		return -1
+	}
+	var r rune
+	for _, c := range s[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c = c - '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return -1
+		}
+		r = r*16 + rune(c)
+	}
+	return r
+}
+
+// Key is a member name without escapes as encoding/json decodes it into a
+// map key: invalid UTF-8 becomes U+FFFD.
+func Key(name []byte) string {
+	if utf8.Valid(name) {
+		return string(name)
+	}
+	return unquote(name)
 }
 
 func hasBackslash(s []byte) bool {
@@ -43,7 +122,7 @@ func StringMap(raw []byte) map[string]string {
 		return nil
 	}
 	m := make(map[string]string, 16)
-	members(raw, func(name, v []byte) { m[string(name)] = Str(v) })
+	members(raw, func(name, v []byte) { m[Key(name)] = Str(v) })
 	return m
 }
 
@@ -53,8 +132,8 @@ func StringListMap(raw []byte) map[string][]string {
 	if raw == nil {
 		return nil
 	}
-	m := map[string][]string{}
-	members(raw, func(name, v []byte) { m[string(name)] = StringList(v) })
+	m := make(map[string][]string, 16)
+	members(raw, func(name, v []byte) { m[Key(name)] = StringList(v) })
 	return m
 }
 
@@ -84,4 +163,29 @@ func members(raw []byte, fn func(name, v []byte)) {
 		fn(name, raw[start:end])
 		return true
 	})
+}
+
+// ObjectMembers calls fn with each member of the validated object raw: its
+// name's raw bytes, whether the name has escapes, and the value; fn
+// returns false to stop. It reports false when raw is not an object or fn
+// stopped.
+func ObjectMembers(raw []byte, fn func(name []byte, escaped bool, value []byte) bool) bool {
+	if len(raw) == 0 || raw[0] != '{' {
+		return false
+	}
+	_, ok := object(raw, 0, 1, func(name []byte, escaped bool, start, end int) bool {
+		return fn(name, escaped, raw[start:end])
+	})
+	return ok
+}
+
+// ArrayElements calls fn with each element of the validated array raw; fn
+// returns false to stop. It reports false when raw is not an array or fn
+// stopped.
+func ArrayElements(raw []byte, fn func(value []byte) bool) bool {
+	if len(raw) == 0 || raw[0] != '[' {
+		return false
+	}
+	_, ok := array(raw, 0, 1, func(start, end int) bool { return fn(raw[start:end]) })
+	return ok
 }

@@ -1,0 +1,39 @@
+package eventjson
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var quotedSeeds = []string{`""`, `"plain"`, `"a\"b\\c\/d\b\f\n\r\t"`, `"\u00e9\u0000\u001f"`, `"\ud83d\ude00"`, `"\ud83d"`,
+	`"\ud83dx"`, `"\ud83d\u0041"`, `"\ude00\ud83d"`, `"\ud83d\ud83d\ude00"`, "\"\xff\xfe\"", "\"caf\xc3\xa9\"", `"\uD83D\uDE00"`,
+	`"{\"expired\":600,\"key\":\"a.pdf\"}"`}
+
+func TestStrIsEncodingJSON(t *testing.T) {
+	for _, q := range quotedSeeds {
+		var want string
+		require.NoError(t, json.Unmarshal([]byte(q), &want), q)
+		assert.Equal(t, want, Str([]byte(q)), q)
+	}
+	assert.Equal(t, "", Str([]byte("null")))
+	assert.Equal(t, "", Str(nil))
+}
+
+// FuzzStr: for every valid JSON string, Str is encoding/json's decoding.
+func FuzzStr(f *testing.F) {
+	for _, q := range quotedSeeds {
+		f.Add([]byte(q))
+	}
+	f.Fuzz(func(t *testing.T, q []byte) {
+		end, _, ok := String(q, 0)
+		if len(q) == 0 || q[0] != '"' || !ok || end != len(q) {
+			return
+		}
+		var want string
+		require.NoError(t, json.Unmarshal(q, &want), "%q", q)
+		require.Equal(t, want, Str(q), "%q", q)
+	})
+}
