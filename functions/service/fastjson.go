@@ -1,9 +1,10 @@
 package service
 
 // decodeFlat decodes the common case of a request body without reflection:
-// one flat JSON object whose members are known lower-case field names with
-// ASCII string, integer, boolean or null values. Anything else (nesting,
-// escapes, non-ASCII, other names, other number forms, a type mismatch)
+// one JSON object whose members are known lower-case field names with
+// ASCII string, integer, boolean or null values, or (headers, params,
+// query) objects of such values. Anything else (deeper nesting, escapes,
+// non-ASCII, other names, other number forms, a type mismatch)
 // returns false, and the caller decodes the body with encoding/json, which
 // then sets the same fields to the same values and reports any error.
 func decodeFlat(b []byte, in *input) bool {
@@ -25,41 +26,25 @@ func decodeFlat(b []byte, in *input) bool {
 			return false
 		}
 		i = skipWS(b, i+1)
-		var v scalar
-		isString := false
-		switch {
-		case i >= len(b):
-			return false
-		case b[i] == '"':
-			s, j, ok := plainString(b, i)
-			if !ok {
+		if m := flatMapField(in, name); m != nil {
+			// headers, params, query: an object of scalars (merged into
+			// the map, as encoding/json merges a repeated object) or null.
+			switch {
+			case i < len(b) && b[i] == '{':
+				if i, ok = flatMap(b, i, m); !ok {
+					return false
+				}
+			case hasLit(b, i, "null"):
+				*m, i = nil, i+4
+			default:
 				return false
 			}
-			v, isString, i = str(s), true, j
-		case b[i] == '-' || ('0' <= b[i] && b[i] <= '9'):
-			j := i
-			if b[j] == '-' {
-				j++
-			}
-			start := j
-			for j < len(b) && '0' <= b[j] && b[j] <= '9' {
-				j++
-			}
-			if j == start || (b[start] == '0' && j-start > 1) || (j < len(b) && (b[j] == '.' || b[j] == 'e' || b[j] == 'E')) {
+		} else {
+			v, isString, j, ok := flatScalar(b, i)
+			if !ok || !setFlat(in, name, v, isString) {
 				return false
 			}
-			v, i = str(string(b[i:j])), j
-		case hasLit(b, i, "true"):
-			v, i = str("true"), i+4
-		case hasLit(b, i, "false"):
-			v, i = str("false"), i+5
-		case hasLit(b, i, "null"):
-			i += 4
-		default:
-			return false
-		}
-		if !setFlat(in, name, v, isString) {
-			return false
+			i = j
 		}
 		i = skipWS(b, i)
 		if i >= len(b) {
@@ -70,6 +55,91 @@ func decodeFlat(b []byte, in *input) bool {
 		}
 		if b[i] != ',' {
 			return false
+		}
+		i = skipWS(b, i+1)
+	}
+}
+
+// flatScalar reads a scalar at b[i]: a printable-ASCII string without
+// escapes, an integer, true, false or null (v unset).
+func flatScalar(b []byte, i int) (v scalar, isString bool, next int, ok bool) {
+	switch {
+	case i >= len(b):
+		return v, false, i, false
+	case b[i] == '"':
+		s, j, ok := plainString(b, i)
+		if !ok {
+			return v, false, i, false
+		}
+		return str(s), true, j, true
+	case b[i] == '-' || ('0' <= b[i] && b[i] <= '9'):
+		j := i
+		if b[j] == '-' {
+			j++
+		}
+		start := j
+		for j < len(b) && '0' <= b[j] && b[j] <= '9' {
+			j++
+		}
+		if j == start || (b[start] == '0' && j-start > 1) || (j < len(b) && (b[j] == '.' || b[j] == 'e' || b[j] == 'E')) {
+			return v, false, i, false
+		}
+		return str(string(b[i:j])), false, j, true
+	case hasLit(b, i, "true"):
+		return str("true"), false, i + 4, true
+	case hasLit(b, i, "false"):
+		return str("false"), false, i + 5, true
+	case hasLit(b, i, "null"):
+		return v, false, i + 4, true
+	}
+	return v, false, i, false
+}
+
+// flatMapField is the map field a member name decodes into, or nil.
+func flatMapField(in *input, name string) *map[string]scalar {
+	switch name {
+	case "headers":
+		return &in.Headers
+	case "params":
+		return &in.Params
+	case "query":
+		return &in.Query
+	}
+	return nil
+}
+
+// flatMap reads an object of scalars at b[i] == '{' into *m (made when
+// nil; a null value stores an unset scalar, as encoding/json does).
+func flatMap(b []byte, i int, m *map[string]scalar) (int, bool) {
+	if *m == nil {
+		*m = make(map[string]scalar, 4)
+	}
+	i = skipWS(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return i + 1, true
+	}
+	for {
+		name, j, ok := plainString(b, i)
+		if !ok {
+			return i, false
+		}
+		i = skipWS(b, j)
+		if i >= len(b) || b[i] != ':' {
+			return i, false
+		}
+		v, _, j, ok := flatScalar(b, skipWS(b, i+1))
+		if !ok {
+			return i, false
+		}
+		(*m)[name] = v
+		i = skipWS(b, j)
+		switch {
+		case i >= len(b):
+			return i, false
+		case b[i] == '}':
+			return i + 1, true
+		case b[i] != ',':
+			return i, false
 		}
 		i = skipWS(b, i+1)
 	}

@@ -98,6 +98,9 @@ func FuzzDecodeFlat(f *testing.F) {
 	}
 	f.Add([]byte(` { "key" : "a" , "expired" : -0 , "signHost" : false, "method": null, "bucket":"b" } `))
 	f.Add([]byte(`{"key":"a","key":"b","redirect":1}`))
+	f.Add([]byte(`{"expired":600,"headers":{"Content-Type":"application/pdf","x":null,"n":-1},"key":"a.pdf","method":"PUT"}`))
+	f.Add([]byte(`{"headers":{"a":"1"},"headers":{"b":true},"params":{},"query":null,"query":{"q":"1","q":"2"}}`))
+	f.Add([]byte(`{"headers":null,"headers":{"a":"1"},"params":{"a":{}},"query":[]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var fast, slow input
 		if !decodeFlat(body, &fast) {
