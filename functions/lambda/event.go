@@ -106,23 +106,25 @@ func orElse(a, b string) string {
 // fromRESTv1 reads a REST API (payload 1.0) event.
 func fromRESTv1(ctx context.Context, raw []byte) (*service.Request, error) {
 	var ev events.APIGatewayProxyRequest
-	if !fastRESTv1(raw, &ev) {
+	hdr, ok := fastRESTv1(raw, &ev)
+	if !ok {
+		hdr = nil
 		ev = events.APIGatewayProxyRequest{}
 		if err := decode(raw, &ev, "API Gateway REST"); err != nil {
 			return nil, err
 		}
 	}
-	return restV1Request(ctx, &ev)
+	return restV1Request(ctx, &ev, hdr)
 }
 
-func restV1Request(ctx context.Context, ev *events.APIGatewayProxyRequest) (*service.Request, error) {
+func restV1Request(ctx context.Context, ev *events.APIGatewayProxyRequest, hdr *lowered) (*service.Request, error) {
 	b, err := body(ev.Body, ev.IsBase64Encoded)
 	if err != nil {
 		return nil, err
 	}
 	r := &service.Request{Method: ev.HTTPMethod, Path: ev.Path,
 		Query:  query(ev.QueryStringParameters, ev.MultiValueQueryStringParameters),
-		Header: headers(ev.Headers, ev.MultiValueHeaders), Body: b,
+		Header: hdr.or(ev.Headers, ev.MultiValueHeaders), Body: b,
 		RequestID: orElse(ev.RequestContext.RequestID, contextRequestID(ctx)),
 		SourceIP:  ev.RequestContext.Identity.SourceIP}
 	if len(ev.RequestContext.Authorizer) > 0 {
@@ -143,8 +145,8 @@ func v2Query(rawQuery string, params map[string]string) map[string][]string {
 
 // v2Headers adds the cookies payload 2.0 moves out of the headers back as
 // one Cookie header.
-func v2Headers(h map[string]string, cookies []string) map[string]string {
-	out := headers(h, nil)
+func v2Headers(h map[string]string, cookies []string, hdr *lowered) map[string]string {
+	out := hdr.or(h, nil)
 	if len(cookies) > 0 {
 		out["cookie"] = strings.Join(cookies, "; ")
 	}
@@ -155,23 +157,25 @@ func v2Headers(h map[string]string, cookies []string) map[string]string {
 // {"jwt":{"claims":{…},"scopes":[…]}}, {"lambda":{…}} or {"iam":{…}}.
 func fromHTTPv2(ctx context.Context, raw []byte) (*service.Request, error) {
 	var ev events.APIGatewayV2HTTPRequest
-	if !fastHTTPv2(raw, &ev) {
+	hdr, ok := fastHTTPv2(raw, &ev)
+	if !ok {
+		hdr = nil
 		ev = events.APIGatewayV2HTTPRequest{}
 		if err := decode(raw, &ev, "API Gateway HTTP API"); err != nil {
 			return nil, err
 		}
 	}
-	return httpV2Request(ctx, &ev)
+	return httpV2Request(ctx, &ev, hdr)
 }
 
-func httpV2Request(ctx context.Context, ev *events.APIGatewayV2HTTPRequest) (*service.Request, error) {
+func httpV2Request(ctx context.Context, ev *events.APIGatewayV2HTTPRequest, hdr *lowered) (*service.Request, error) {
 	b, err := body(ev.Body, ev.IsBase64Encoded)
 	if err != nil {
 		return nil, err
 	}
 	rc := ev.RequestContext
 	r := &service.Request{Method: rc.HTTP.Method, Path: orElse(ev.RawPath, rc.HTTP.Path),
-		Query: v2Query(ev.RawQueryString, ev.QueryStringParameters), Header: v2Headers(ev.Headers, ev.Cookies), Body: b,
+		Query: v2Query(ev.RawQueryString, ev.QueryStringParameters), Header: v2Headers(ev.Headers, ev.Cookies, hdr), Body: b,
 		RequestID: orElse(rc.RequestID, contextRequestID(ctx)), SourceIP: rc.HTTP.SourceIP}
 	if a := rc.Authorizer; a != nil {
 		switch {
@@ -201,23 +205,25 @@ func iamMap(userARN, userID, accountID, callerID string) map[string]any {
 // fromFunctionURL reads a Function URL event (payload 2.0 without routes).
 func fromFunctionURL(ctx context.Context, raw []byte) (*service.Request, error) {
 	var ev events.LambdaFunctionURLRequest
-	if !fastFunctionURL(raw, &ev) {
+	hdr, ok := fastFunctionURL(raw, &ev)
+	if !ok {
+		hdr = nil
 		ev = events.LambdaFunctionURLRequest{}
 		if err := decode(raw, &ev, "Lambda Function URL"); err != nil {
 			return nil, err
 		}
 	}
-	return functionURLRequest(ctx, &ev)
+	return functionURLRequest(ctx, &ev, hdr)
 }
 
-func functionURLRequest(ctx context.Context, ev *events.LambdaFunctionURLRequest) (*service.Request, error) {
+func functionURLRequest(ctx context.Context, ev *events.LambdaFunctionURLRequest, hdr *lowered) (*service.Request, error) {
 	b, err := body(ev.Body, ev.IsBase64Encoded)
 	if err != nil {
 		return nil, err
 	}
 	rc := ev.RequestContext
 	r := &service.Request{Method: rc.HTTP.Method, Path: orElse(ev.RawPath, rc.HTTP.Path),
-		Query: v2Query(ev.RawQueryString, ev.QueryStringParameters), Header: v2Headers(ev.Headers, ev.Cookies), Body: b,
+		Query: v2Query(ev.RawQueryString, ev.QueryStringParameters), Header: v2Headers(ev.Headers, ev.Cookies, hdr), Body: b,
 		RequestID: orElse(rc.RequestID, contextRequestID(ctx)), SourceIP: rc.HTTP.SourceIP}
 	if a := rc.Authorizer; a != nil && a.IAM != nil {
 		r.Authorizer = map[string]any{"iam": iamMap(a.IAM.UserARN, a.IAM.UserID, a.IAM.AccountID, a.IAM.CallerID)}
@@ -229,21 +235,23 @@ func functionURLRequest(ctx context.Context, ev *events.LambdaFunctionURLRequest
 // values on as the client percent-encoded them, so they are decoded here.
 func fromALB(ctx context.Context, raw []byte) (*service.Request, bool, error) {
 	var ev events.ALBTargetGroupRequest
-	if !fastALB(raw, &ev) {
+	hdr, ok := fastALB(raw, &ev)
+	if !ok {
+		hdr = nil
 		ev = events.ALBTargetGroupRequest{}
 		if err := decode(raw, &ev, "ALB target group"); err != nil {
 			return nil, false, err
 		}
 	}
-	return albRequest(ctx, &ev)
+	return albRequest(ctx, &ev, hdr)
 }
 
-func albRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*service.Request, bool, error) {
+func albRequest(ctx context.Context, ev *events.ALBTargetGroupRequest, hdr *lowered) (*service.Request, bool, error) {
 	b, err := body(ev.Body, ev.IsBase64Encoded)
 	if err != nil {
 		return nil, false, err
 	}
-	multi := len(ev.MultiValueHeaders) > 0 || len(ev.MultiValueQueryStringParameters) > 0
+	multi := hdr.fromMulti(ev.MultiValueHeaders) || len(ev.MultiValueQueryStringParameters) > 0
 	raw := query(ev.QueryStringParameters, ev.MultiValueQueryStringParameters)
 	q := make(map[string][]string, len(raw))
 	for k, vs := range raw {
@@ -263,7 +271,7 @@ func albRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*service
 			}
 		}
 	}
-	h := headers(ev.Headers, ev.MultiValueHeaders)
+	h := hdr.or(ev.Headers, ev.MultiValueHeaders)
 	ip, _, _ := strings.Cut(h["x-forwarded-for"], ",")
 	return &service.Request{Method: ev.HTTPMethod, Path: ev.Path, Query: q, Header: h, Body: b,
 		RequestID: contextRequestID(ctx), SourceIP: strings.TrimSpace(ip)}, multi, nil

@@ -19,17 +19,20 @@ var restV1Schema = eventjson.SchemaOf(reflect.TypeFor[events.APIGatewayProxyRequ
 	"httpMethod", "path", "headers", "multiValueHeaders", "queryStringParameters", "multiValueQueryStringParameters",
 	"body", "isBase64Encoded", "requestContext.requestId", "requestContext.identity.sourceIp", "requestContext.authorizer")
 
-func fastRESTv1(raw []byte, ev *events.APIGatewayProxyRequest) bool {
+func fastRESTv1(raw []byte, ev *events.APIGatewayProxyRequest) (*lowered, bool) {
 	var c [11][]byte
 	if !restV1Schema.Scan(raw, c[:]) {
-		return false
+		return nil, false
 	}
 	ev.HTTPMethod, ev.Path = eventjson.Str(c[0]), eventjson.Str(c[1])
-	ev.Headers, ev.MultiValueHeaders = eventjson.StringMap(c[2]), eventjson.StringListMap(c[3])
+	hdr := lowerHeaders(c[2], c[3])
+	if hdr == nil {
+		ev.Headers, ev.MultiValueHeaders = eventjson.StringMap(c[2]), eventjson.StringListMap(c[3])
+	}
 	ev.QueryStringParameters, ev.MultiValueQueryStringParameters = eventjson.StringMap(c[4]), eventjson.StringListMap(c[5])
 	ev.Body, ev.IsBase64Encoded = eventjson.Str(c[6]), eventjson.Bool(c[7])
 	ev.RequestContext.RequestID, ev.RequestContext.Identity.SourceIP = eventjson.Str(c[8]), eventjson.Str(c[9])
-	return c[10] == nil || json.Unmarshal(c[10], &ev.RequestContext.Authorizer) == nil
+	return hdr, c[10] == nil || json.Unmarshal(c[10], &ev.RequestContext.Authorizer) == nil
 }
 
 var httpV2Schema = eventjson.SchemaOf(reflect.TypeFor[events.APIGatewayV2HTTPRequest](), nil,
@@ -37,18 +40,22 @@ var httpV2Schema = eventjson.SchemaOf(reflect.TypeFor[events.APIGatewayV2HTTPReq
 	"requestContext.http.method", "requestContext.http.path", "requestContext.http.sourceIp", "requestContext.requestId",
 	"requestContext.authorizer")
 
-func fastHTTPv2(raw []byte, ev *events.APIGatewayV2HTTPRequest) bool {
+func fastHTTPv2(raw []byte, ev *events.APIGatewayV2HTTPRequest) (*lowered, bool) {
 	var c [12][]byte
 	if !httpV2Schema.Scan(raw, c[:]) {
-		return false
+		return nil, false
 	}
 	ev.RawPath, ev.RawQueryString, ev.Cookies = eventjson.Str(c[0]), eventjson.Str(c[1]), eventjson.StringList(c[2])
-	ev.Headers, ev.QueryStringParameters = eventjson.StringMap(c[3]), eventjson.StringMap(c[4])
+	hdr := lowerHeaders(c[3], nil)
+	if hdr == nil {
+		ev.Headers = eventjson.StringMap(c[3])
+	}
+	ev.QueryStringParameters = eventjson.StringMap(c[4])
 	ev.Body, ev.IsBase64Encoded = eventjson.Str(c[5]), eventjson.Bool(c[6])
 	rc := &ev.RequestContext
 	rc.HTTP.Method, rc.HTTP.Path, rc.HTTP.SourceIP = eventjson.Str(c[7]), eventjson.Str(c[8]), eventjson.Str(c[9])
 	rc.RequestID = eventjson.Str(c[10])
-	return c[11] == nil || json.Unmarshal(c[11], &rc.Authorizer) == nil
+	return hdr, c[11] == nil || json.Unmarshal(c[11], &rc.Authorizer) == nil
 }
 
 var functionURLSchema = eventjson.SchemaOf(reflect.TypeFor[events.LambdaFunctionURLRequest](), nil,
@@ -56,32 +63,82 @@ var functionURLSchema = eventjson.SchemaOf(reflect.TypeFor[events.LambdaFunction
 	"requestContext.http.method", "requestContext.http.path", "requestContext.http.sourceIp", "requestContext.requestId",
 	"requestContext.authorizer")
 
-func fastFunctionURL(raw []byte, ev *events.LambdaFunctionURLRequest) bool {
+func fastFunctionURL(raw []byte, ev *events.LambdaFunctionURLRequest) (*lowered, bool) {
 	var c [12][]byte
 	if !functionURLSchema.Scan(raw, c[:]) {
-		return false
+		return nil, false
 	}
 	ev.RawPath, ev.RawQueryString, ev.Cookies = eventjson.Str(c[0]), eventjson.Str(c[1]), eventjson.StringList(c[2])
-	ev.Headers, ev.QueryStringParameters = eventjson.StringMap(c[3]), eventjson.StringMap(c[4])
+	hdr := lowerHeaders(c[3], nil)
+	if hdr == nil {
+		ev.Headers = eventjson.StringMap(c[3])
+	}
+	ev.QueryStringParameters = eventjson.StringMap(c[4])
 	ev.Body, ev.IsBase64Encoded = eventjson.Str(c[5]), eventjson.Bool(c[6])
 	rc := &ev.RequestContext
 	rc.HTTP.Method, rc.HTTP.Path, rc.HTTP.SourceIP = eventjson.Str(c[7]), eventjson.Str(c[8]), eventjson.Str(c[9])
 	rc.RequestID = eventjson.Str(c[10])
-	return c[11] == nil || json.Unmarshal(c[11], &rc.Authorizer) == nil
+	return hdr, c[11] == nil || json.Unmarshal(c[11], &rc.Authorizer) == nil
 }
 
 var albSchema = eventjson.SchemaOf(reflect.TypeFor[events.ALBTargetGroupRequest](), nil,
 	"httpMethod", "path", "queryStringParameters", "multiValueQueryStringParameters", "headers", "multiValueHeaders",
 	"body", "isBase64Encoded")
 
-func fastALB(raw []byte, ev *events.ALBTargetGroupRequest) bool {
+func fastALB(raw []byte, ev *events.ALBTargetGroupRequest) (*lowered, bool) {
 	var c [8][]byte
 	if !albSchema.Scan(raw, c[:]) {
-		return false
+		return nil, false
 	}
 	ev.HTTPMethod, ev.Path = eventjson.Str(c[0]), eventjson.Str(c[1])
 	ev.QueryStringParameters, ev.MultiValueQueryStringParameters = eventjson.StringMap(c[2]), eventjson.StringListMap(c[3])
-	ev.Headers, ev.MultiValueHeaders = eventjson.StringMap(c[4]), eventjson.StringListMap(c[5])
+	hdr := lowerHeaders(c[4], c[5])
+	if hdr == nil {
+		ev.Headers, ev.MultiValueHeaders = eventjson.StringMap(c[4]), eventjson.StringListMap(c[5])
+	}
 	ev.Body, ev.IsBase64Encoded = eventjson.Str(c[6]), eventjson.Bool(c[7])
-	return true
+	return hdr, true
+}
+
+// lowered is the request's header map built straight from the event's raw
+// headers / multiValueHeaders members, as headers() would build it from
+// the decoded maps; nil means: build it with headers().
+type lowered struct {
+	h     map[string]string
+	multi bool // built from multiValueHeaders
+}
+
+// lowerHeaders builds headers()'s answer from the raw members, or returns
+// nil when it cannot do so in one step (absent members, or names that
+// coincide once lower-cased, which headers() resolves itself).
+func lowerHeaders(single, multi []byte) *lowered {
+	if multi != nil {
+		h, ok := eventjson.LowerJoinedMap(multi, ", ")
+		if !ok {
+			return nil
+		}
+		if len(h) > 0 {
+			return &lowered{h: h, multi: true}
+		}
+	}
+	if h, ok := eventjson.LowerStringMap(single); ok {
+		return &lowered{h: h}
+	}
+	return nil
+}
+
+// or is the lowered header map, or headers(single, multi) without one.
+func (l *lowered) or(single map[string]string, multi map[string][]string) map[string]string {
+	if l != nil {
+		return l.h
+	}
+	return headers(single, multi)
+}
+
+// fromMulti reports whether the headers came from multiValueHeaders.
+func (l *lowered) fromMulti(multi map[string][]string) bool {
+	if l != nil {
+		return l.multi
+	}
+	return len(multi) > 0
 }

@@ -95,13 +95,13 @@ func TestSampleEventsTakeTheFastPath(t *testing.T) {
 		var ok bool
 		switch {
 		case strings.HasPrefix(name, "v1-"):
-			ok = fastRESTv1(c.Event, &events.APIGatewayProxyRequest{})
+			_, ok = fastRESTv1(c.Event, &events.APIGatewayProxyRequest{})
 		case strings.HasPrefix(name, "v2-"):
-			ok = fastHTTPv2(c.Event, &events.APIGatewayV2HTTPRequest{})
+			_, ok = fastHTTPv2(c.Event, &events.APIGatewayV2HTTPRequest{})
 		case strings.HasPrefix(name, "url-"):
-			ok = fastFunctionURL(c.Event, &events.LambdaFunctionURLRequest{})
+			_, ok = fastFunctionURL(c.Event, &events.LambdaFunctionURLRequest{})
 		case strings.HasPrefix(name, "alb-"):
-			ok = fastALB(c.Event, &events.ALBTargetGroupRequest{})
+			_, ok = fastALB(c.Event, &events.ALBTargetGroupRequest{})
 		default:
 			continue
 		}

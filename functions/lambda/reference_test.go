@@ -88,7 +88,7 @@ func referenceRESTv1(ctx context.Context, raw []byte) (*service.Request, error) 
 	if err := decode(raw, &ev, "API Gateway REST"); err != nil {
 		return nil, err
 	}
-	return restV1Request(ctx, &ev)
+	return restV1Request(ctx, &ev, nil)
 }
 
 func referenceHTTPv2(ctx context.Context, raw []byte) (*service.Request, error) {
@@ -96,7 +96,7 @@ func referenceHTTPv2(ctx context.Context, raw []byte) (*service.Request, error) 
 	if err := decode(raw, &ev, "API Gateway HTTP API"); err != nil {
 		return nil, err
 	}
-	return httpV2Request(ctx, &ev)
+	return httpV2Request(ctx, &ev, nil)
 }
 
 func referenceFunctionURL(ctx context.Context, raw []byte) (*service.Request, error) {
@@ -104,7 +104,7 @@ func referenceFunctionURL(ctx context.Context, raw []byte) (*service.Request, er
 	if err := decode(raw, &ev, "Lambda Function URL"); err != nil {
 		return nil, err
 	}
-	return functionURLRequest(ctx, &ev)
+	return functionURLRequest(ctx, &ev, nil)
 }
 
 func referenceALB(ctx context.Context, raw []byte) (*service.Request, bool, error) {
@@ -112,5 +112,5 @@ func referenceALB(ctx context.Context, raw []byte) (*service.Request, bool, erro
 	if err := decode(raw, &ev, "ALB target group"); err != nil {
 		return nil, false, err
 	}
-	return albRequest(ctx, &ev)
+	return albRequest(ctx, &ev, nil)
 }

@@ -68,21 +68,24 @@ func (e *eventError) Error() string { return e.msg }
 // toRequest turns an HTTP event into the service's request.
 func toRequest(ctx context.Context, raw []byte) (*service.Request, error) {
 	var ev Event
-	if !fastEvent(raw, &ev) {
-		ev = Event{}
+	hdr, ok := fastEvent(raw, &ev)
+	if !ok {
+		ev, hdr = Event{}, nil
 		if err := json.Unmarshal(raw, &ev); err != nil {
 			return nil, &eventError{"the event is not a valid SCF API gateway or Function URL event: " + jsonProblem(err)}
 		}
 	}
-	return eventRequest(ctx, &ev)
+	return eventRequest(ctx, &ev, hdr)
 }
 
-func eventRequest(ctx context.Context, ev *Event) (*service.Request, error) {
+// eventRequest builds the request from the decoded event; hdr, when not
+// nil, is the lower-cased header map already built from the raw event.
+func eventRequest(ctx context.Context, ev *Event, hdr map[string]string) (*service.Request, error) {
 	r := &service.Request{
 		Method:    ev.Method,
 		Path:      ev.Path,
 		Query:     make(map[string][]string, len(ev.QueryString)),
-		Header:    make(map[string]string, len(ev.Headers)),
+		Header:    hdr,
 		RequestID: ev.Context.RequestID,
 		SourceIP:  ev.Context.SourceIP,
 	}
@@ -92,16 +95,8 @@ func eventRequest(ctx context.Context, ev *Event) (*service.Request, error) {
 		}
 		r.Query[k] = vs
 	}
-	for k, v := range ev.Headers {
-		r.Header[strings.ToLower(k)] = v
-	}
-	if len(r.Header) < len(ev.Headers) {
-		// Names that differ only in case are not left to map order: the
-		// byte-wise greatest original name wins.
-		clear(r.Header)
-		for _, k := range slices.Sorted(maps.Keys(ev.Headers)) {
-			r.Header[strings.ToLower(k)] = ev.Headers[k]
-		}
+	if hdr == nil {
+		r.Header = lowerHeaders(ev.Headers)
 	}
 	if r.SourceIP == "" {
 		r.SourceIP = r.Header["x-scf-remote-addr"] // Function URL
@@ -119,6 +114,22 @@ func eventRequest(ctx context.Context, ev *Event) (*service.Request, error) {
 		r.Body = []byte(ev.Body)
 	}
 	return r, nil
+}
+
+// lowerHeaders lower-cases header names. Names that differ only in case
+// are not left to map order: the byte-wise greatest original name wins.
+func lowerHeaders(h map[string]string) map[string]string {
+	out := make(map[string]string, len(h))
+	for k, v := range h {
+		out[strings.ToLower(k)] = v
+	}
+	if len(out) < len(h) {
+		clear(out)
+		for _, k := range slices.Sorted(maps.Keys(h)) {
+			out[strings.ToLower(k)] = h[k]
+		}
+	}
+	return out
 }
 
 // appendResponse writes the gateway's integration response (scf-go-lib's

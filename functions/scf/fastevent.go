@@ -18,16 +18,23 @@ var eventSchema = eventjson.SchemaOf(reflect.TypeFor[Event](),
 // fastEvent fills the fields toRequest reads, or answers false for anything
 // it does not read exactly as encoding/json would (toRequest then decodes
 // with encoding/json). FuzzFastEvent holds it to encoding/json.
-func fastEvent(raw []byte, ev *Event) bool {
+// The header map comes back lower-cased, built straight from the raw
+// member, unless names coincide once lower-cased (then it is nil, and
+// ev.Headers is set for lowerHeaders to resolve).
+func fastEvent(raw []byte, ev *Event) (map[string]string, bool) {
 	var c [8][]byte
 	if !eventSchema.Scan(raw, c[:]) {
-		return false
+		return nil, false
 	}
 	ev.Method, ev.Path = eventjson.Str(c[0]), eventjson.Str(c[1])
 	ev.QueryString = queryString(c[2])
-	ev.Headers, ev.Body, ev.IsBase64Encoded = eventjson.StringMap(c[3]), eventjson.Str(c[4]), eventjson.Bool(c[5])
+	hdr, ok := eventjson.LowerStringMap(c[3])
+	if !ok {
+		hdr, ev.Headers = nil, eventjson.StringMap(c[3])
+	}
+	ev.Body, ev.IsBase64Encoded = eventjson.Str(c[4]), eventjson.Bool(c[5])
 	ev.Context.RequestID, ev.Context.SourceIP = eventjson.Str(c[6]), eventjson.Str(c[7])
-	return true
+	return hdr, true
 }
 
 // queryStringShape is what APIGatewayQueryString.UnmarshalJSON accepts

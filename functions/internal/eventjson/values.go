@@ -1,6 +1,7 @@
 package eventjson
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -188,4 +189,33 @@ func ArrayElements(raw []byte, fn func(value []byte) bool) bool {
 	}
 	_, ok := array(raw, 0, 1, func(start, end int) bool { return fn(raw[start:end]) })
 	return ok
+}
+
+// LowerStringMap is StringMap with the names lower-cased (strings.ToLower
+// of the decoded name), for adapters that lower-case header names. It
+// reports false when two names coincide once lower-cased (or repeat): the
+// caller then decodes with StringMap and resolves the collision its own
+// way.
+func LowerStringMap(raw []byte) (map[string]string, bool) {
+	return lowerMap(raw, Str)
+}
+
+// LowerJoinedMap is LowerStringMap for an object of string lists, each
+// joined with sep.
+func LowerJoinedMap(raw []byte, sep string) (map[string]string, bool) {
+	return lowerMap(raw, func(v []byte) string { return strings.Join(StringList(v), sep) })
+}
+
+func lowerMap(raw []byte, conv func([]byte) string) (map[string]string, bool) {
+	if raw == nil {
+		return nil, false
+	}
+	m := make(map[string]string, 16)
+	ok := true
+	members(raw, func(name, v []byte) {
+		n := len(m)
+		m[strings.ToLower(Key(name))] = conv(v)
+		ok = ok && len(m) > n
+	})
+	return m, ok
 }

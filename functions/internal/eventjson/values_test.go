@@ -37,3 +37,18 @@ func FuzzStr(f *testing.F) {
 		require.Equal(t, want, Str(q), "%q", q)
 	})
 }
+
+func TestLowerMaps(t *testing.T) {
+	m, ok := LowerStringMap([]byte(`{"Content-Type":"a","X-A":null,"É":"e"}`))
+	require.True(t, ok)
+	assert.Equal(t, map[string]string{"content-type": "a", "x-a": "", "\u00e9": "e"}, m)
+	_, ok = LowerStringMap([]byte(`{"A":"1","a":"2"}`))
+	assert.False(t, ok, "names that coincide once lower-cased")
+	_, ok = LowerStringMap([]byte(`{"a":"1","a":"2"}`))
+	assert.False(t, ok, "a repeated name")
+	_, ok = LowerStringMap(nil)
+	assert.False(t, ok)
+	j, ok := LowerJoinedMap([]byte(`{"Accept":["a","b"],"X":[],"Y":null}`), ", ")
+	require.True(t, ok)
+	assert.Equal(t, map[string]string{"accept": "a, b", "x": "", "y": ""}, j)
+}
