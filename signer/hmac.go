@@ -47,20 +47,29 @@ func appendDigest(dst []byte, st *sha1State) []byte {
 
 // hexDigest writes a final state as 40 hex digits.
 func hexDigest(dst *[40]byte, st *sha1State) {
+	var sum [sha1.Size]byte
 	for i, w := range st {
-		for j := 7; j >= 0; j-- {
-			dst[8*i+j] = lowerHex[w&15]
-			w >>= 4
-		}
+		binary.BigEndian.PutUint32(sum[4*i:], w)
+	}
+	hex40(dst, &sum)
+}
+
+// hex40 writes a 20-byte digest as 40 hex digits, two at a time from a
+// table.
+func hex40(dst *[40]byte, sum *[sha1.Size]byte) {
+	for i, c := range sum {
+		binary.LittleEndian.PutUint16(dst[2*i:], hexPairs[c])
 	}
 }
 
-// hex40 writes a 20-byte digest as 40 hex digits.
-func hex40(dst *[40]byte, sum *[sha1.Size]byte) {
-	for i, c := range sum {
-		dst[2*i], dst[2*i+1] = lowerHex[c>>4], lowerHex[c&15]
+// hexPairs holds each byte's two lower-case hex digits, first digit in the
+// low byte.
+var hexPairs = func() (t [256]uint16) {
+	for i := range t {
+		t[i] = uint16(lowerHex[i>>4]) | uint16(lowerHex[i&15])<<8
 	}
-}
+	return
+}()
 
 // sha1Hex writes SHA-1(b) as hex; b should have 72 bytes of spare capacity.
 func sha1Hex(dst *[40]byte, b []byte) {
