@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda/messages"
 
 	"github.com/cos-signer/cos-signer/functions/internal/eventjson"
@@ -27,6 +28,13 @@ type handler struct {
 // aws-lambda-go's typed path (the tests compare the two on every sample
 // event and fuzz them).
 func (h *handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	if k := kindOf(payload); k != kindDirect {
+		// An HTTP event the fast reader takes is valid JSON (it validates
+		// all of it), so it needs no separate validating pass.
+		if req, multiValue, ok := readFast(ctx, k, payload); ok {
+			return appendResponse(nil, k, multiValue, h.svc.Serve(ctx, req)), nil
+		}
+	}
 	start := eventjson.SkipSpace(payload, 0)
 	end, ok := eventjson.Value(payload, start)
 	if !ok || eventjson.SkipSpace(payload, end) != len(payload) {
@@ -91,7 +99,37 @@ func (h *handler) respond(ctx context.Context, event []byte) ([]byte, error) {
 	} else {
 		resp = h.svc.Serve(ctx, req)
 	}
-	return appendResponse(make([]byte, 0, len(resp.Body)+320), k, multiValue, resp), nil
+	return appendResponse(nil, k, multiValue, resp), nil
+}
+
+// readFast reads an HTTP event of kind k with the fast readers only; ok is
+// false when they leave it to encoding/json (or the event is not readable).
+func readFast(ctx context.Context, k kind, raw []byte) (req *service.Request, multiValue, ok bool) {
+	var hdr *lowered
+	var err error
+	switch k {
+	case kindRESTv1:
+		var ev events.APIGatewayProxyRequest
+		if hdr, ok = fastRESTv1(raw, &ev); ok {
+			req, err = restV1Request(ctx, &ev, hdr)
+		}
+	case kindHTTPv2:
+		var ev events.APIGatewayV2HTTPRequest
+		if hdr, ok = fastHTTPv2(raw, &ev); ok {
+			req, err = httpV2Request(ctx, &ev, hdr)
+		}
+	case kindFunctionURL:
+		var ev events.LambdaFunctionURLRequest
+		if hdr, ok = fastFunctionURL(raw, &ev); ok {
+			req, err = functionURLRequest(ctx, &ev, hdr)
+		}
+	case kindALB:
+		var ev events.ALBTargetGroupRequest
+		if hdr, ok = fastALB(raw, &ev); ok {
+			req, multiValue, err = albRequest(ctx, &ev, hdr)
+		}
+	}
+	return req, multiValue, ok && err == nil
 }
 
 // encodeJSON re-encodes raw JSON as aws-lambda-go's encoder does

@@ -17,6 +17,9 @@ import (
 // sorted, no HTML escaping), without building the struct and encoding it by
 // reflection. The body goes as text, or base64 when it is not UTF-8.
 func appendResponse(b []byte, k kind, multiValue bool, resp *service.Response) []byte {
+	if b == nil {
+		b = make([]byte, 0, len(resp.Body)+320)
+	}
 	hdr := resp.Header
 	if hdr == nil {
 		hdr = map[string]string{} // the response types always get a headers object

@@ -1,5 +1,7 @@
 package eventjson
 
+import "encoding/binary"
+
 // maxDepth bounds nesting; deeper values are left to encoding/json (whose
 // own limit is 10000), so the scanner never recurses without end.
 const maxDepth = 200
@@ -61,10 +63,7 @@ func literal(b []byte, i int, lit string) (int, bool) {
 func String(b []byte, i int) (end int, escaped, ok bool) {
 	j := i + 1
 	for {
-		// The common run of plain bytes.
-		for j < len(b) && b[j] != '"' && b[j] != '\\' && b[j] >= 0x20 {
-			j++
-		}
+		j = PlainRun(b, j)
 		if j >= len(b) || b[j] < 0x20 {
 			return 0, false, false
 		}
@@ -88,6 +87,29 @@ func String(b []byte, i int) (end int, escaped, ok bool) {
 			return 0, false, false
 		}
 	}
+}
+
+// PlainRun returns the index of the first quote, backslash or control
+// character at or after j in b (len(b) if none), reading eight bytes at a
+// time.
+func PlainRun(b []byte, j int) int {
+	for j+8 <= len(b) && !special8(binary.LittleEndian.Uint64(b[j:])) {
+		j += 8
+	}
+	for j < len(b) && b[j] != '"' && b[j] != '\\' && b[j] >= 0x20 {
+		j++
+	}
+	return j
+}
+
+// special8 reports whether any of the eight bytes in x is a quote, a
+// backslash or a control character (the classic has-zero-byte and
+// has-byte-less-than word tricks; exact as existence tests).
+func special8(x uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	q := x ^ (lo * '"')
+	bs := x ^ (lo * '\\')
+	return ((x-lo*0x20)&^x|(q-lo)&^q|(bs-lo)&^bs)&hi != 0
 }
 
 func isHex(c byte) bool {

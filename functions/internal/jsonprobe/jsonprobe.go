@@ -8,6 +8,8 @@ package jsonprobe
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/cos-signer/cos-signer/functions/internal/eventjson"
 )
 
 // Members calls fn with each member of the JSON object in b: its name
@@ -96,6 +98,9 @@ func skipSpace(b []byte, i int) int {
 // skipString returns the index after the string starting at b[i] == '"'.
 func skipString(b []byte, i int) (int, bool) {
 	for j := i + 1; j < len(b); j++ {
+		if j = eventjson.PlainRun(b, j); j >= len(b) {
+			break
+		}
 		switch b[j] {
 		case '\\':
 			j++
