@@ -32,16 +32,21 @@ func fastRESTv1(raw []byte, ev *events.APIGatewayProxyRequest) (*lowered, bool) 
 	ev.QueryStringParameters, ev.MultiValueQueryStringParameters = eventjson.StringMap(c[4]), eventjson.StringListMap(c[5])
 	ev.Body, ev.IsBase64Encoded = eventjson.Str(c[6]), eventjson.Bool(c[7])
 	ev.RequestContext.RequestID, ev.RequestContext.Identity.SourceIP = eventjson.Str(c[8]), eventjson.Str(c[9])
-	return hdr, c[10] == nil || json.Unmarshal(c[10], &ev.RequestContext.Authorizer) == nil
+	var ok bool
+	ev.RequestContext.Authorizer, ok = eventjson.AnyMap(c[10])
+	return hdr, ok
 }
 
 var httpV2Schema = eventjson.SchemaOf(reflect.TypeFor[events.APIGatewayV2HTTPRequest](), nil,
 	"rawPath", "rawQueryString", "cookies", "headers", "queryStringParameters", "body", "isBase64Encoded",
 	"requestContext.http.method", "requestContext.http.path", "requestContext.http.sourceIp", "requestContext.requestId",
-	"requestContext.authorizer")
+	"requestContext.authorizer", "requestContext.authorizer.jwt", "requestContext.authorizer.jwt.claims",
+	"requestContext.authorizer.jwt.scopes", "requestContext.authorizer.lambda", "requestContext.authorizer.iam",
+	"requestContext.authorizer.iam.userArn", "requestContext.authorizer.iam.userId", "requestContext.authorizer.iam.accountId",
+	"requestContext.authorizer.iam.callerId")
 
 func fastHTTPv2(raw []byte, ev *events.APIGatewayV2HTTPRequest) (*lowered, bool) {
-	var c [12][]byte
+	var c [21][]byte
 	if !httpV2Schema.Scan(raw, c[:]) {
 		return nil, false
 	}
@@ -55,7 +60,25 @@ func fastHTTPv2(raw []byte, ev *events.APIGatewayV2HTTPRequest) (*lowered, bool)
 	rc := &ev.RequestContext
 	rc.HTTP.Method, rc.HTTP.Path, rc.HTTP.SourceIP = eventjson.Str(c[7]), eventjson.Str(c[8]), eventjson.Str(c[9])
 	rc.RequestID = eventjson.Str(c[10])
-	return hdr, c[11] == nil || json.Unmarshal(c[11], &rc.Authorizer) == nil
+	if c[11] == nil {
+		return hdr, true
+	}
+	// The parts of the authorizer httpV2Request reads.
+	a := &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{}
+	rc.Authorizer = a
+	if c[12] != nil {
+		a.JWT = &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{
+			Claims: eventjson.StringMap(c[13]), Scopes: eventjson.StringList(c[14])}
+	}
+	var ok bool
+	if a.Lambda, ok = eventjson.AnyMap(c[15]); !ok {
+		return nil, false
+	}
+	if c[16] != nil {
+		a.IAM = &events.APIGatewayV2HTTPRequestContextAuthorizerIAMDescription{UserARN: eventjson.Str(c[17]),
+			UserID: eventjson.Str(c[18]), AccountID: eventjson.Str(c[19]), CallerID: eventjson.Str(c[20])}
+	}
+	return hdr, true
 }
 
 var functionURLSchema = eventjson.SchemaOf(reflect.TypeFor[events.LambdaFunctionURLRequest](), nil,

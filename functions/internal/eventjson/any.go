@@ -1,0 +1,63 @@
+package eventjson
+
+import "strconv"
+
+// Any decodes a validated JSON value as encoding/json decodes it into an
+// interface{}: string, float64, bool, nil, []any or map[string]any (of
+// repeated names the last counts). ok is false when a number does not fit
+// a float64 (encoding/json reports an error there).
+func Any(raw []byte) (v any, ok bool) {
+	_, v, ok = anyValue(raw, SkipSpace(raw, 0))
+	return v, ok
+}
+
+// AnyMap is Any for a validated object; nil for a nil raw value.
+func AnyMap(raw []byte) (map[string]any, bool) {
+	if raw == nil {
+		return nil, true
+	}
+	v, ok := Any(raw)
+	m, isMap := v.(map[string]any)
+	return m, ok && (isMap || v == nil)
+}
+
+func anyValue(b []byte, i int) (int, any, bool) {
+	switch c := b[i]; {
+	case c == '"':
+		end, _, _ := String(b, i)
+		return end, Str(b[i:end]), true
+	case c == '{':
+		m := map[string]any{}
+		ok := true
+		end, _ := object(b, i, 1, func(name []byte, escaped bool, start, end int) bool {
+			var v any
+			_, v, ok = anyValue(b, start)
+			if escaped {
+				m[unquote(name)] = v
+			} else {
+				m[Key(name)] = v
+			}
+			return ok
+		})
+		return end, m, ok
+	case c == '[':
+		l := []any{}
+		ok := true
+		end, _ := array(b, i, 1, func(start, end int) bool {
+			var v any
+			_, v, ok = anyValue(b, start)
+			l = append(l, v)
+			return ok
+		})
+		return end, l, ok
+	case c == 't':
+		return i + 4, true, true
+	case c == 'f':
+		return i + 5, false, true
+	case c == 'n':
+		return i + 4, nil, true
+	}
+	end, _ := number(b, i)
+	f, err := strconv.ParseFloat(string(b[i:end]), 64)
+	return end, f, err == nil
+}
