@@ -6,6 +6,7 @@
 package eventjson
 
 import (
+	"encoding/binary"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -127,15 +128,21 @@ func AppendBool(dst []byte, v bool) []byte { return strconv.AppendBool(dst, v) }
 // its strings, so that encoding/json would re-encode it (as a
 // json.RawMessage) unchanged apart from AppendHTMLEscaped's escapes.
 func IsCompact(src []byte) bool {
-	inString := false
 	for i := 0; i < len(src); i++ {
-		switch c := src[i]; {
-		case c == '"':
-			inString = !inString
-		case c == '\\' && inString:
-			i++
-		case !inString && (c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+		switch src[i] {
+		case ' ', '\t', '\n', '\r':
 			return false
+		case '"':
+			// Skip the string: plain runs a word at a time, escapes in
+			// pairs.
+			for i++; i < len(src); i++ {
+				if i = PlainRun(src, i); i >= len(src) || src[i] == '"' {
+					break
+				}
+				if src[i] == '\\' {
+					i++
+				}
+			}
 		}
 	}
 	return true
@@ -147,6 +154,12 @@ func IsCompact(src []byte) bool {
 func AppendHTMLEscaped(dst, src []byte) []byte {
 	start := 0
 	for i := 0; i < len(src); i++ {
+		for i+8 <= len(src) && !html8(binary.LittleEndian.Uint64(src[i:])) {
+			i += 8
+		}
+		if i >= len(src) {
+			break
+		}
 		c := src[i]
 		switch {
 		case c == '<' || c == '>' || c == '&':
@@ -161,4 +174,12 @@ func AppendHTMLEscaped(dst, src []byte) []byte {
 		}
 	}
 	return append(dst, src[start:]...)
+}
+
+// html8 reports whether any of the eight bytes in x is <, >, & or 0xE2 (the
+// first byte of U+2028 and U+2029).
+func html8(x uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	a, b, c, d := x^(lo*'<'), x^(lo*'>'), x^(lo*'&'), x^(lo*0xE2)
+	return ((a-lo)&^a|(b-lo)&^b|(c-lo)&^c|(d-lo)&^d)&hi != 0
 }

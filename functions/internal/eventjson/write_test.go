@@ -114,3 +114,18 @@ func FuzzRaw(f *testing.F) {
 		}
 	})
 }
+
+// FuzzHTML8: the word test agrees with the byte-by-byte one.
+func FuzzHTML8(f *testing.F) {
+	for _, x := range []uint64{0x4142434445464748, 0x414243443c464748, 0xe2, 0x2626262626262626, 0xffffffffffffffff, 0x3e} {
+		f.Add(x)
+	}
+	f.Fuzz(func(t *testing.T, x uint64) {
+		want := false
+		for i := 0; i < 8; i++ {
+			c := byte(x >> (8 * i))
+			want = want || c == '<' || c == '>' || c == '&' || c == 0xE2
+		}
+		require.Equal(t, want, html8(x), "%x", x)
+	})
+}
