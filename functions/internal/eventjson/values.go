@@ -203,7 +203,37 @@ func LowerStringMap(raw []byte) (map[string]string, bool) {
 // LowerJoinedMap is LowerStringMap for an object of string lists, each
 // joined with sep.
 func LowerJoinedMap(raw []byte, sep string) (map[string]string, bool) {
-	return lowerMap(raw, func(v []byte) string { return strings.Join(StringList(v), sep) })
+	return lowerMap(raw, func(v []byte) string { return joinList(v, sep) })
+}
+
+// joinList is strings.Join(StringList(raw), sep) without the list: one
+// element (the common case) is just its text.
+func joinList(raw []byte, sep string) string {
+	if raw[0] != '[' {
+		return "" // null
+	}
+	var first []byte
+	var out []byte
+	n := 0
+	array(raw, 0, 1, func(start, end int) bool {
+		switch n {
+		case 0:
+			first = raw[start:end]
+		case 1:
+			out = append(append(append(out, Str(first)...), sep...), Str(raw[start:end])...)
+		default:
+			out = append(append(out, sep...), Str(raw[start:end])...)
+		}
+		n++
+		return true
+	})
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return Str(first)
+	}
+	return string(out)
 }
 
 func lowerMap(raw []byte, conv func([]byte) string) (map[string]string, bool) {

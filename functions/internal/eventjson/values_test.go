@@ -48,7 +48,7 @@ func TestLowerMaps(t *testing.T) {
 	assert.False(t, ok, "a repeated name")
 	_, ok = LowerStringMap(nil)
 	assert.False(t, ok)
-	j, ok := LowerJoinedMap([]byte(`{"Accept":["a","b"],"X":[],"Y":null}`), ", ")
+	j, ok := LowerJoinedMap([]byte(`{"Accept":["a","b"],"X":[],"Y":null,"Z":["\u00e9",null,"c"],"W":[null]}`), ", ")
 	require.True(t, ok)
-	assert.Equal(t, map[string]string{"accept": "a, b", "x": "", "y": ""}, j)
+	assert.Equal(t, map[string]string{"accept": "a, b", "x": "", "y": "", "z": "\u00e9, , c", "w": ""}, j)
 }
