@@ -236,6 +236,23 @@ func joinList(raw []byte, sep string) string {
 	return string(out)
 }
 
+// lowerKey is strings.ToLower(Key(name)), lower-casing a short ASCII name
+// on the stack so that only the result is allocated.
+func lowerKey(name []byte) string {
+	var buf [64]byte
+	if len(name) > len(buf) || !isASCII(name) {
+		return strings.ToLower(Key(name))
+	}
+	low := buf[:len(name)]
+	for i, c := range name {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		low[i] = c
+	}
+	return string(low)
+}
+
 func lowerMap(raw []byte, conv func([]byte) string) (map[string]string, bool) {
 	if raw == nil {
 		return nil, false
@@ -244,7 +261,7 @@ func lowerMap(raw []byte, conv func([]byte) string) (map[string]string, bool) {
 	ok := true
 	members(raw, func(name, v []byte) {
 		n := len(m)
-		m[strings.ToLower(Key(name))] = conv(v)
+		m[lowerKey(name)] = conv(v)
 		ok = ok && len(m) > n
 	})
 	return m, ok

@@ -2,6 +2,7 @@ package eventjson
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -51,4 +52,17 @@ func TestLowerMaps(t *testing.T) {
 	j, ok := LowerJoinedMap([]byte(`{"Accept":["a","b"],"X":[],"Y":null,"Z":["\u00e9",null,"c"],"W":[null]}`), ", ")
 	require.True(t, ok)
 	assert.Equal(t, map[string]string{"accept": "a, b", "x": "", "y": "", "z": "\u00e9, , c", "w": ""}, j)
+}
+
+// FuzzLowerKey: lowerKey is strings.ToLower of the decoded name.
+func FuzzLowerKey(f *testing.F) {
+	for _, s := range []string{"Content-Type", "x-amz-id", "\xc3\x89T\xc3\xa9", "\xff\xfeA", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_ABCDEFG"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, name []byte) {
+		if PlainRun(name, 0) != len(name) {
+			return // not the content of a JSON name without escapes
+		}
+		require.Equal(t, strings.ToLower(Key(name)), lowerKey(name), "%q", name)
+	})
 }
