@@ -59,17 +59,23 @@ func appendEscapedLower(dst []byte, s string) []byte {
 
 // appendQueryEscaped is python's quote_plus (urlencode): E() but space is '+'.
 // It writes presigned-URL query values exactly as cos-python-sdk-v5 does.
+// Runs of bytes that need no escaping are copied whole.
 func appendQueryEscaped(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case class[c]&unreserved != 0:
-			dst = append(dst, c)
-		case c == ' ':
+	for len(s) > 0 {
+		i := 0
+		for i < len(s) && class[s[i]]&unreserved != 0 {
+			i++
+		}
+		dst = append(dst, s[:i]...)
+		if i == len(s) {
+			break
+		}
+		if c := s[i]; c == ' ' {
 			dst = append(dst, '+')
-		default:
+		} else {
 			dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
 		}
+		s = s[i+1:]
 	}
 	return dst
 }

@@ -27,6 +27,7 @@ type Credentials struct {
 // safe for concurrent use.
 type Signer struct {
 	id, token string
+	idQuery   string  // id as a presigned URL carries it
 	key       hmacKey // pads of the secret key; the key itself is not kept
 	ep        endpoint
 	// lastHost remembers the last bucket's host: a service signs for the
@@ -72,7 +73,8 @@ func New(c Credentials, e Endpoint) (*Signer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Signer{id: c.SecretID, key: newHMACKey([]byte(c.SecretKey)), token: c.SessionToken, ep: ep}, nil
+	return &Signer{id: c.SecretID, idQuery: string(appendQueryEscaped(nil, c.SecretID)),
+		key: newHMACKey([]byte(c.SecretKey)), token: c.SessionToken, ep: ep}, nil
 }
 
 // SecretID is the public half of the credentials (it appears in every
@@ -352,11 +354,14 @@ func (s *Signer) sign(r *Request, forURL bool) (out, host string, send map[strin
 		}
 		o = appendURLPath(o, r.Key)
 		o = append(o, "?q-sign-algorithm=sha1&q-ak="...)
-		o = appendQueryEscaped(o, s.id)
-		o = append(o, "&q-sign-time="...)
-		o = appendQueryEscaped(o, string(kt))
-		o = append(o, "&q-key-time="...)
-		o = appendQueryEscaped(o, string(kt))
+		o = append(o, s.idQuery...)
+		// The key time is digits around ';', which a URL carries as %3B.
+		for _, name := range [...]string{"&q-sign-time=", "&q-key-time="} {
+			o = append(o, name...)
+			o = appendInt(o, r.Window.Start)
+			o = append(o, "%3B"...)
+			o = appendInt(o, r.Window.End)
+		}
 		o = append(o, "&q-header-list="...)
 		o = appendNameList(o, scratch, hdrs, true)
 		o = append(o, "&q-url-param-list="...)
