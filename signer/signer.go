@@ -10,6 +10,7 @@ package signer
 
 import (
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -309,9 +310,11 @@ func (s *Signer) sign(r *Request, forURL bool) (out, host string, send map[strin
 		return "", "", nil, err
 	}
 
-	// HttpString = method \n path \n params \n headers \n
-	var hsArr [512]byte
-	hs := append(hsArr[:0], methods[m].lower...)
+	// HttpString = method \n path \n params \n headers \n. One buffer holds
+	// it, then the string to sign, then the result: each is dead when the
+	// next is written, and a stack buffer costs its zeroing on every call.
+	var work [512]byte
+	hs := append(work[:0], methods[m].lower...)
 	hs = append(hs, '\n', '/')
 	key := r.Key
 	if key[0] == '/' {
@@ -333,8 +336,7 @@ func (s *Signer) sign(r *Request, forURL bool) (out, host string, send map[strin
 	kt = appendInt(kt, r.Window.End)
 	var signKey [40]byte
 	s.key.hexSum(&signKey, kt)
-	var stsArr [96]byte
-	sts := append(stsArr[:0], "sha1\n"...)
+	sts := append(work[:0], "sha1\n"...)
 	sts = append(sts, kt...)
 	sts = append(sts, '\n')
 	sts = append(sts, hsHex[:]...)
@@ -342,8 +344,7 @@ func (s *Signer) sign(r *Request, forURL bool) (out, host string, send map[strin
 	var sig [40]byte
 	hmacHexOnce(&sig, &signKey, sts)
 
-	var outArr [512]byte
-	o := outArr[:0]
+	o := work[:0]
 	if forURL {
 		o = append(o, s.ep.scheme...)
 		o = append(o, "://"...)
@@ -363,9 +364,9 @@ func (s *Signer) sign(r *Request, forURL bool) (out, host string, send map[strin
 			o = appendInt(o, r.Window.End)
 		}
 		o = append(o, "&q-header-list="...)
-		o = appendNameList(o, scratch, hdrs, true)
+		o = appendNameList(o, scratch, hdrs)
 		o = append(o, "&q-url-param-list="...)
-		o = appendNameList(o, scratch, prms, true)
+		o = appendNameList(o, scratch, prms)
 		o = append(o, "&q-signature="...)
 		o = append(o, sig[:]...)
 		for _, e := range prms {
@@ -374,24 +375,49 @@ func (s *Signer) sign(r *Request, forURL bool) (out, host string, send map[strin
 			o = append(o, '=')
 			o = appendQueryEscaped(o, e.origValue)
 		}
-	} else {
-		o = append(o, "q-sign-algorithm=sha1&q-ak="...)
-		o = append(o, s.id...)
-		o = append(o, "&q-sign-time="...)
-		o = append(o, kt...)
-		o = append(o, "&q-key-time="...)
-		o = append(o, kt...)
-		o = append(o, "&q-header-list="...)
-		o = appendNameList(o, scratch, hdrs, false)
-		o = append(o, "&q-url-param-list="...)
-		o = appendNameList(o, scratch, prms, false)
-		o = append(o, "&q-signature="...)
-		o = append(o, sig[:]...)
-		if !r.UnsignedHost {
-			host = hostName
-		}
+		return string(o), "", send, nil
 	}
-	return string(o), host, send, nil
+	// The Authorization is written straight into a string of its exact size:
+	// no zeroing, no copy.
+	const fixed = len("q-sign-algorithm=sha1&q-ak=&q-sign-time=&q-key-time=&q-header-list=&q-url-param-list=&q-signature=") + len(sig)
+	var b strings.Builder
+	b.Grow(fixed + len(s.id) + 2*len(kt) + nameListLen(hdrs) + nameListLen(prms))
+	b.WriteString("q-sign-algorithm=sha1&q-ak=")
+	b.WriteString(s.id)
+	b.WriteString("&q-sign-time=")
+	b.Write(kt)
+	b.WriteString("&q-key-time=")
+	b.Write(kt)
+	b.WriteString("&q-header-list=")
+	writeNameList(&b, scratch, hdrs)
+	b.WriteString("&q-url-param-list=")
+	writeNameList(&b, scratch, prms)
+	b.WriteString("&q-signature=")
+	b.Write(sig[:])
+	if !r.UnsignedHost {
+		host = hostName
+	}
+	return b.String(), host, send, nil
+}
+
+func nameListLen(es []entry) int {
+	n := 0
+	for i, e := range es {
+		if i > 0 {
+			n++
+		}
+		n += int(e.nameEnd - e.name)
+	}
+	return n
+}
+
+func writeNameList(b *strings.Builder, scratch []byte, es []entry) {
+	for i, e := range es {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.Write(scratch[e.name:e.nameEnd])
+	}
 }
 
 func addEntry(scratch []byte, es []entry, name, value string) ([]byte, []entry) {
@@ -446,23 +472,14 @@ func appendPairs(dst, scratch []byte, es []entry) []byte {
 	return dst
 }
 
-// appendNameList writes a q-*-list: the encoded names joined with ';', and
-// query-escaped again when it goes into a URL.
-func appendNameList(dst, scratch []byte, es []entry, forURL bool) []byte {
+// appendNameList writes a q-*-list for a URL: the encoded names joined with
+// ';', query-escaped again.
+func appendNameList(dst, scratch []byte, es []entry) []byte {
 	for i, e := range es {
 		if i > 0 {
-			if forURL {
-				dst = append(dst, "%3B"...)
-			} else {
-				dst = append(dst, ';')
-			}
+			dst = append(dst, "%3B"...)
 		}
-		n := scratch[e.name:e.nameEnd]
-		if forURL {
-			dst = appendQueryEscaped(dst, string(n))
-		} else {
-			dst = append(dst, n...)
-		}
+		dst = appendQueryEscaped(dst, string(scratch[e.name:e.nameEnd]))
 	}
 	return dst
 }
