@@ -17,11 +17,7 @@ import (
 var version = "dev"
 
 func newHandler(getenv func(string) string, opts service.Options) (*handler, error) {
-	cfg, err := service.LoadConfig(getenv)
-	if err != nil {
-		return nil, err
-	}
-	svc, err := service.New(cfg, opts)
+	svc, err := service.FromEnv(getenv, opts)
 	if err != nil {
 		return nil, err
 	}

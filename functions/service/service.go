@@ -216,6 +216,16 @@ func fromSignerError(err error) *apiError {
 	return &apiError{http.StatusInternalServerError, "InternalError", "signing failed"}
 }
 
+// FromEnv is LoadConfig and New together: what every platform main does at
+// start-up.
+func FromEnv(getenv func(string) string, opts Options) (*Service, error) {
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		return nil, err
+	}
+	return New(cfg, opts)
+}
+
 // Serve answers one request. It never panics: a bug becomes a 500
 // InternalError, logged without secrets.
 func (s *Service) Serve(ctx context.Context, r *Request) *Response {

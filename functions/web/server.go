@@ -24,11 +24,11 @@ const (
 )
 
 func newHandler(getenv func(string) string, opts service.Options) (http.Handler, error) {
-	cfg, err := service.LoadConfig(getenv)
+	svc, err := service.FromEnv(getenv, opts)
 	if err != nil {
-		return nil, err
+		return nil, err // not a nil *Service inside a non-nil http.Handler
 	}
-	return service.New(cfg, opts)
+	return svc, nil
 }
 
 func newServer(h http.Handler) *http.Server {
