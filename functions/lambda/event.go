@@ -272,9 +272,17 @@ func albRequest(ctx context.Context, ev *events.ALBTargetGroupRequest, hdr *lowe
 		}
 	}
 	h := hdr.or(ev.Headers, ev.MultiValueHeaders)
-	ip, _, _ := strings.Cut(h["x-forwarded-for"], ",")
 	return &service.Request{Method: ev.HTTPMethod, Path: ev.Path, Query: q, Header: h, Body: b,
-		RequestID: contextRequestID(ctx), SourceIP: strings.TrimSpace(ip)}, multi, nil
+		RequestID: contextRequestID(ctx), SourceIP: albClientIP(h["x-forwarded-for"])}, multi, nil
+}
+
+// albClientIP is the address the load balancer saw: the LAST X-Forwarded-For
+// entry, which ALB appends; earlier ones are whatever the client sent.
+func albClientIP(xff string) string {
+	if i := strings.LastIndexByte(xff, ','); i >= 0 {
+		xff = xff[i+1:]
+	}
+	return strings.TrimSpace(xff)
 }
 
 func unescape(s string) string {
