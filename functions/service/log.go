@@ -54,7 +54,11 @@ func (s *Service) logRequest(ctx context.Context, rid string, le *logEntry, stat
 		attrs = append(attrs, slog.String("code", code))
 	}
 	attrs = append(attrs, slog.Int("status", status), slog.Int64("latencyUs", time.Since(start).Microseconds()))
-	s.log.LogAttrs(ctx, level, "request", attrs...)
+	// A record with no program counter: Logger.LogAttrs would walk the stack
+	// for a source location on every request, and the handler logs none.
+	rec := slog.NewRecord(time.Now(), level, "request", 0)
+	rec.AddAttrs(attrs...)
+	_ = s.log.Handler().Handle(ctx, rec)
 }
 
 func truncate(s string, n int) string {
