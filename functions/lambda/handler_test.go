@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
+	"github.com/cos-signer/cos-signer/functions/internal/jsonlog"
 	"github.com/cos-signer/cos-signer/functions/service"
 )
 
@@ -27,7 +28,7 @@ var fixedNow = time.Unix(1795374000, 0)
 func newTestHandler(t testing.TB) *handler {
 	t.Helper()
 	h, err := newHandler(eventcheck.Getenv(eventcheck.Env(t)), service.Options{
-		Now: func() time.Time { return fixedNow }, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Version: "test"})
+		Now: func() time.Time { return fixedNow }, Logger: slog.New(jsonlog.New(io.Discard)), Version: "test"})
 	require.NoError(t, err)
 	return h
 }

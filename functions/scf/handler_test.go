@@ -16,6 +16,7 @@ import (
 	"github.com/tencentyun/scf-go-lib/functioncontext"
 
 	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
+	"github.com/cos-signer/cos-signer/functions/internal/jsonlog"
 	"github.com/cos-signer/cos-signer/functions/service"
 )
 
@@ -24,7 +25,7 @@ var fixedNow = time.Unix(1795374000, 0)
 func newTestHandler(t testing.TB) *handler {
 	t.Helper()
 	h, err := newHandler(eventcheck.Getenv(eventcheck.Env(t)), service.Options{
-		Now: func() time.Time { return fixedNow }, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Version: "test"})
+		Now: func() time.Time { return fixedNow }, Logger: slog.New(jsonlog.New(io.Discard)), Version: "test"})
 	require.NoError(t, err)
 	return h
 }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"github.com/cos-signer/cos-signer/functions/internal/jsonlog"
 	"io"
 	"log/slog"
 	"testing"
@@ -15,7 +16,7 @@ func BenchmarkServePresign(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	svc, err := New(cfg, Options{Now: func() time.Time { return testNow }, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	svc, err := New(cfg, Options{Now: func() time.Time { return testNow }, Logger: slog.New(jsonlog.New(io.Discard))})
 	if err != nil {
 		b.Fatal(err)
 	}

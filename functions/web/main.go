@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/cos-signer/cos-signer/functions/internal/jsonlog"
 	"github.com/cos-signer/cos-signer/functions/service"
 )
 
@@ -25,7 +26,7 @@ func main() {
 }
 
 func run(demo bool, getenv func(string) string) int {
-	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	logger := slog.New(jsonlog.New(os.Stderr))
 	var filled []string
 	if demo {
 		getenv, filled = demoEnv(getenv)
