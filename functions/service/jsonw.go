@@ -3,7 +3,8 @@ package service
 import (
 	"slices"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/cos-signer/cos-signer/functions/internal/jsonstr"
 )
 
 // jsonObj writes one JSON object by hand: the answers are small and flat,
@@ -30,7 +31,7 @@ func (o *jsonObj) name(n string) {
 
 func (o *jsonObj) str(n, v string) {
 	o.name(n)
-	o.b = appendJSONString(o.b, v)
+	o.b = jsonstr.Append(o.b, v)
 }
 
 func (o *jsonObj) int(n string, v int64) {
@@ -56,9 +57,9 @@ func appendStrMap(b []byte, m map[string]string) []byte {
 	b = append(b, '{')
 	if len(m) == 1 {
 		for k, v := range m {
-			b = appendJSONString(b, k)
+			b = jsonstr.Append(b, k)
 			b = append(b, ':')
-			b = appendJSONString(b, v)
+			b = jsonstr.Append(b, v)
 		}
 		return append(b, '}')
 	}
@@ -71,73 +72,9 @@ func appendStrMap(b []byte, m map[string]string) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, k)
+		b = jsonstr.Append(b, k)
 		b = append(b, ':')
-		b = appendJSONString(b, m[k])
+		b = jsonstr.Append(b, m[k])
 	}
 	return append(b, '}')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// plainJSON marks the ASCII bytes a JSON string holds as they are.
-var plainJSON = func() (t [256]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
-// appendJSONString writes s as a JSON string: '"', '\\' and control
-// characters escaped, '<', '>' and '&' left as they are (answers are not
-// HTML), invalid UTF-8 replaced by U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		for i < len(s) && plainJSON[s[i]] {
-			i++
-		}
-		if i == len(s) {
-			break
-		}
-		c := s[i]
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, `\u202`...)
-			b = append(b, hexDigits[r&15])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

@@ -12,7 +12,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
+
+	"github.com/cos-signer/cos-signer/functions/internal/jsonstr"
 )
 
 // Handler writes JSON lines at Info level and above.
@@ -57,18 +58,18 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 		b = append(b, `",`...)
 	}
 	b = append(b, `"level":`...)
-	b = appendString(b, r.Level.String())
+	b = jsonstr.Append(b, r.Level.String())
 	b = append(b, `,"msg":`...)
-	b = appendString(b, r.Message)
+	b = jsonstr.Append(b, r.Message)
 	r.Attrs(func(a slog.Attr) bool {
 		// (slog drops an empty-keyed attr only when its value is empty too,
 		// and the plain kinds written here never are.)
 		b = append(b, ',')
-		b = appendString(b, a.Key)
+		b = jsonstr.Append(b, a.Key)
 		b = append(b, ':')
 		switch v := a.Value; v.Kind() {
 		case slog.KindString:
-			b = appendString(b, v.String())
+			b = jsonstr.Append(b, v.String())
 		case slog.KindInt64:
 			b = strconv.AppendInt(b, v.Int64(), 10)
 		case slog.KindUint64:
@@ -85,56 +86,4 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	*bp = b
 	bufPool.Put(bp)
 	return err
-}
-
-const hex = "0123456789abcdef"
-
-// appendString quotes s as slog.JSONHandler does: '"', '\\', control
-// characters and U+2028/U+2029 escaped (HTML characters are not), invalid
-// UTF-8 replaced by \ufffd.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= ' ' && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&15])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
