@@ -331,49 +331,6 @@ func (s *Schema) scan(b []byte, i, depth int, captures [][]byte) (int, bool) {
 	return 0, false // kRefuse
 }
 
-// objectOf scans the object at b[i] == '{'; fn scans each member's value
-// and returns the index after it.
-func objectOf(b []byte, i, depth int, fn func(name []byte, escaped bool, start int) (int, bool)) (int, bool) {
-	if depth > maxDepth {
-		return 0, false
-	}
-	i = SkipSpace(b, i+1)
-	if i < len(b) && b[i] == '}' {
-		return i + 1, true
-	}
-	for {
-		if i >= len(b) || b[i] != '"' {
-			return 0, false
-		}
-		nameEnd, escaped, ok := String(b, i)
-		if !ok {
-			return 0, false
-		}
-		name := b[i+1 : nameEnd-1]
-		i = SkipSpace(b, nameEnd)
-		if i >= len(b) || b[i] != ':' {
-			return 0, false
-		}
-		start := SkipSpace(b, i+1)
-		end, ok := fn(name, escaped, start)
-		if !ok {
-			return 0, false
-		}
-		i = SkipSpace(b, end)
-		if i >= len(b) {
-			return 0, false
-		}
-		switch b[i] {
-		case ',':
-			i = SkipSpace(b, i+1)
-		case '}':
-			return i + 1, true
-		default:
-			return 0, false
-		}
-	}
-}
-
 // foldsToField reports whether the ASCII name matches a field's name case
 // insensitively.
 func (s *Schema) foldsToField(name []byte) bool {

@@ -165,6 +165,18 @@ type member func(name []byte, escaped bool, start, end int) bool
 // object validates the object at b[i] == '{', calling fn (when not nil)
 // for each member.
 func object(b []byte, i, depth int, fn member) (int, bool) {
+	return objectOf(b, i, depth, func(name []byte, escaped bool, start int) (int, bool) {
+		end, ok := value(b, start, depth)
+		if !ok || (fn != nil && !fn(name, escaped, start, end)) {
+			return 0, false
+		}
+		return end, true
+	})
+}
+
+// objectOf scans the object at b[i] == '{'; fn scans each member's value
+// and returns the index after it.
+func objectOf(b []byte, i, depth int, fn func(name []byte, escaped bool, start int) (int, bool)) (int, bool) {
 	if depth > maxDepth {
 		return 0, false
 	}
@@ -186,11 +198,8 @@ func object(b []byte, i, depth int, fn member) (int, bool) {
 			return 0, false
 		}
 		start := SkipSpace(b, i+1)
-		end, ok := value(b, start, depth)
+		end, ok := fn(name, escaped, start)
 		if !ok {
-			return 0, false
-		}
-		if fn != nil && !fn(name, escaped, start, end) {
 			return 0, false
 		}
 		i = SkipSpace(b, end)
