@@ -39,8 +39,9 @@ type Signer struct {
 
 type hostEntry struct{ bucket, region, host string }
 
-// host returns the signed host for bucket and region, validating them.
-func (s *Signer) host(bucket, region string) (string, error) {
+// Host is the lower-case host, without port, that requests for bucket are
+// signed with; region "" means the configured one.
+func (s *Signer) Host(bucket, region string) (string, error) {
 	if e := s.lastHost.Load(); e != nil && e.bucket == bucket && e.region == region {
 		return e.host, nil
 	}
@@ -78,21 +79,8 @@ func New(c Credentials, e Endpoint) (*Signer, error) {
 		key: newHMACKey([]byte(c.SecretKey)), token: c.SessionToken, ep: ep}, nil
 }
 
-// SecretID is the public half of the credentials (it appears in every
-// signature as q-ak).
-func (s *Signer) SecretID() string { return s.id }
-
 // SessionToken is the temporary credentials' token, "" for permanent keys.
 func (s *Signer) SessionToken() string { return s.token }
-
-// Scheme is "https" or "http", as configured.
-func (s *Signer) Scheme() string { return s.ep.scheme }
-
-// Host is the lower-case host, without port, that requests for bucket are
-// signed with; region "" means the configured one.
-func (s *Signer) Host(bucket, region string) (string, error) {
-	return s.host(bucket, region)
-}
 
 // Window is a signature's validity, [Start, End] in Unix seconds. It becomes
 // q-sign-time and q-key-time.
@@ -243,7 +231,7 @@ func (s *Signer) sign(r *Request, forURL bool) (out, host string, send map[strin
 	if err := r.Window.check(); err != nil {
 		return "", "", nil, err
 	}
-	hostName, err := s.host(r.Bucket, r.Region)
+	hostName, err := s.Host(r.Bucket, r.Region)
 	if err != nil {
 		return "", "", nil, err
 	}
