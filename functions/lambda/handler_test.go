@@ -226,11 +226,8 @@ func TestInvokeFailureIsPassedThroughByAwsLambdaGo(t *testing.T) {
 }
 
 func FuzzLambdaEvent(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(eventcheck.Dir(f, "lambda"), "*.json"))
-	for _, file := range files {
-		if b, err := os.ReadFile(file); err == nil && !strings.HasSuffix(file, ".expect.json") {
-			f.Add(b)
-		}
+	for _, c := range eventcheck.Load(f, "lambda") {
+		f.Add(c.Event)
 	}
 	lh := lambda.NewHandler(newTestHandler(f).Handle)
 	f.Fuzz(func(t *testing.T, b []byte) {

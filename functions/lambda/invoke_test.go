@@ -1,10 +1,7 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -43,16 +40,9 @@ func invokeAll(t *testing.T, h *handler, payload []byte) {
 }
 
 func lambdaSeeds(t testing.TB) [][]byte {
-	files, err := filepath.Glob(filepath.Join(eventcheck.Dir(t, "lambda"), "*.json"))
-	require.NoError(t, err)
 	var seeds [][]byte
-	for _, file := range files {
-		if strings.HasSuffix(file, ".expect.json") {
-			continue
-		}
-		b, err := os.ReadFile(file)
-		require.NoError(t, err)
-		seeds = append(seeds, b)
+	for _, c := range eventcheck.Load(t, "lambda") {
+		seeds = append(seeds, c.Event)
 	}
 	for _, s := range []string{``, ` `, `null`, `"a string"`, `12`, `[]`, `{}`, ` {"action":"presign","key":"a.txt"} `,
 		`{"action":"presign","key":"a.txt"} trailing`, `{"action":"presign","key":"a.txt"}{"x":1}`, `{"action":`, `{"a":1}}`,
