@@ -7,7 +7,10 @@ package service
 // non-ASCII, other names, other number forms, a type mismatch)
 // returns false, and the caller decodes the body with encoding/json, which
 // then sets the same fields to the same values and reports any error.
-func decodeFlat(b []byte, in *input) bool {
+func decodeFlat(body []byte, in *input) bool {
+	// One copy of the body: every name and value is a substring of it
+	// instead of a string allocated of its own.
+	b := string(body)
 	i := skipWS(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return false
@@ -62,7 +65,7 @@ func decodeFlat(b []byte, in *input) bool {
 
 // flatScalar reads a scalar at b[i]: a printable-ASCII string without
 // escapes, an integer, true, false or null (v unset).
-func flatScalar(b []byte, i int) (v scalar, isString bool, next int, ok bool) {
+func flatScalar(b string, i int) (v scalar, isString bool, next int, ok bool) {
 	switch {
 	case i >= len(b):
 		return v, false, i, false
@@ -84,7 +87,7 @@ func flatScalar(b []byte, i int) (v scalar, isString bool, next int, ok bool) {
 		if j == start || (b[start] == '0' && j-start > 1) || (j < len(b) && (b[j] == '.' || b[j] == 'e' || b[j] == 'E')) {
 			return v, false, i, false
 		}
-		return str(string(b[i:j])), false, j, true
+		return str(b[i:j]), false, j, true
 	case hasLit(b, i, "true"):
 		return str("true"), false, i + 4, true
 	case hasLit(b, i, "false"):
@@ -110,7 +113,7 @@ func flatMapField(in *input, name string) *map[string]scalar {
 
 // flatMap reads an object of scalars at b[i] == '{' into *m (made when
 // nil; a null value stores an unset scalar, as encoding/json does).
-func flatMap(b []byte, i int, m *map[string]scalar) (int, bool) {
+func flatMap(b string, i int, m *map[string]scalar) (int, bool) {
 	if *m == nil {
 		*m = make(map[string]scalar, 4)
 	}
@@ -222,14 +225,14 @@ func setFlat(in *input, name string, v scalar, isString bool) bool {
 
 // plainString reads a JSON string at b[i] made only of printable ASCII
 // without escapes.
-func plainString(b []byte, i int) (string, int, bool) {
+func plainString(b string, i int) (string, int, bool) {
 	if i >= len(b) || b[i] != '"' {
 		return "", i, false
 	}
 	for j := i + 1; j < len(b); j++ {
 		c := b[j]
 		if c == '"' {
-			return string(b[i+1 : j]), j + 1, true
+			return b[i+1 : j], j + 1, true
 		}
 		if c < 0x20 || c >= 0x7f || c == '\\' {
 			return "", i, false
@@ -238,11 +241,11 @@ func plainString(b []byte, i int) (string, int, bool) {
 	return "", i, false
 }
 
-func hasLit(b []byte, i int, lit string) bool {
-	return len(b)-i >= len(lit) && string(b[i:i+len(lit)]) == lit
+func hasLit(b string, i int, lit string) bool {
+	return len(b)-i >= len(lit) && b[i:i+len(lit)] == lit
 }
 
-func skipWS(b []byte, i int) int {
+func skipWS(b string, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
 		i++
 	}
