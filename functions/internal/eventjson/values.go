@@ -13,20 +13,40 @@ import (
 
 // Str is a validated JSON string's text, unescaped as encoding/json
 // unescapes it: invalid UTF-8 and lone surrogates become U+FFFD.
-func Str(raw []byte) string {
+func Str(raw []byte) string { return Text{}.Str(raw) }
+
+// Str is Str sharing t's copy.
+func (t Text) Str(raw []byte) string {
 	if len(raw) < 2 || raw[0] != '"' {
 		return "" // absent, or null
 	}
 	s := raw[1 : len(raw)-1]
 	if !hasBackslash(s) && utf8.Valid(s) {
-		return string(s)
+		return t.string(s)
 	}
 	return unquote(s)
 }
 
+// AppendStr appends the text of a validated JSON string (or nothing for
+// null) as Str decodes it, for a value wanted as bytes, such as a body,
+// without a string in between.
+func AppendStr(dst, raw []byte) []byte {
+	if len(raw) < 2 || raw[0] != '"' {
+		return dst
+	}
+	s := raw[1 : len(raw)-1]
+	if !hasBackslash(s) && utf8.Valid(s) {
+		return append(dst, s...)
+	}
+	return appendUnquoted(dst, s)
+}
+
 // unquote is encoding/json's unquoteBytes on a validated string's content.
 func unquote(s []byte) string {
-	b := make([]byte, 0, len(s)+2*utf8.UTFMax)
+	return string(appendUnquoted(make([]byte, 0, len(s)+2*utf8.UTFMax), s))
+}
+
+func appendUnquoted(b, s []byte) []byte {
 	for r := 0; r < len(s); {
 		switch c := s[r]; {
 		case c == '\\':
@@ -70,7 +90,7 @@ func unquote(s []byte) string {
 			r += size
 		}
 	}
-	return string(b)
+	return b
 }
 
 // getu4 decodes the four hex digits at the start of s, or -1.
@@ -97,9 +117,12 @@ func getu4(s []byte) rune {
 
 // Key is a member name without escapes as encoding/json decodes it into a
 // map key: invalid UTF-8 becomes U+FFFD.
-func Key(name []byte) string {
+func Key(name []byte) string { return Text{}.Key(name) }
+
+// Key is Key sharing t's copy.
+func (t Text) Key(name []byte) string {
 	if utf8.Valid(name) {
-		return string(name)
+		return t.string(name)
 	}
 	return unquote(name)
 }
@@ -118,35 +141,44 @@ func Bool(raw []byte) bool { return len(raw) == 4 && string(raw) == "true" }
 
 // StringMap is a validated object of strings (or nulls, stored as "") as a
 // map[string]string; nil for a nil raw value.
-func StringMap(raw []byte) map[string]string {
+func StringMap(raw []byte) map[string]string { return Text{}.StringMap(raw) }
+
+// StringMap is StringMap sharing t's copy.
+func (t Text) StringMap(raw []byte) map[string]string {
 	if raw == nil {
 		return nil
 	}
 	m := make(map[string]string, 16)
-	members(raw, func(name, v []byte) { m[Key(name)] = Str(v) })
+	members(raw, func(name, v []byte) { m[t.Key(name)] = t.Str(v) })
 	return m
 }
 
 // StringListMap is a validated object of string lists as a
 // map[string][]string; nil for a nil raw value.
-func StringListMap(raw []byte) map[string][]string {
+func StringListMap(raw []byte) map[string][]string { return Text{}.StringListMap(raw) }
+
+// StringListMap is StringListMap sharing t's copy.
+func (t Text) StringListMap(raw []byte) map[string][]string {
 	if raw == nil {
 		return nil
 	}
 	m := make(map[string][]string, 16)
-	members(raw, func(name, v []byte) { m[Key(name)] = StringList(v) })
+	members(raw, func(name, v []byte) { m[t.Key(name)] = t.StringList(v) })
 	return m
 }
 
 // StringList is a validated array of strings (or nulls, stored as "");
 // nil for a nil raw value or null.
-func StringList(raw []byte) []string {
+func StringList(raw []byte) []string { return Text{}.StringList(raw) }
+
+// StringList is StringList sharing t's copy.
+func (t Text) StringList(raw []byte) []string {
 	if raw == nil || raw[0] == 'n' {
 		return nil
 	}
 	var out []string
 	_, _ = array(raw, 0, 1, func(start, end int) bool {
-		out = append(out, Str(raw[start:end]))
+		out = append(out, t.Str(raw[start:end]))
 		return true
 	})
 	if out == nil {
@@ -196,19 +228,27 @@ func ArrayElements(raw []byte, fn func(value []byte) bool) bool {
 // reports false when two names coincide once lower-cased (or repeat): the
 // caller then decodes with StringMap and resolves the collision its own
 // way.
-func LowerStringMap(raw []byte) (map[string]string, bool) {
-	return lowerMap(raw, Str)
+func LowerStringMap(raw []byte) (map[string]string, bool) { return Text{}.LowerStringMap(raw) }
+
+// LowerStringMap is LowerStringMap sharing t's copy.
+func (t Text) LowerStringMap(raw []byte) (map[string]string, bool) {
+	return t.lowerMap(raw, t.Str)
 }
 
 // LowerJoinedMap is LowerStringMap for an object of string lists, each
 // joined with sep.
 func LowerJoinedMap(raw []byte, sep string) (map[string]string, bool) {
-	return lowerMap(raw, func(v []byte) string { return joinList(v, sep) })
+	return Text{}.LowerJoinedMap(raw, sep)
+}
+
+// LowerJoinedMap is LowerJoinedMap sharing t's copy.
+func (t Text) LowerJoinedMap(raw []byte, sep string) (map[string]string, bool) {
+	return t.lowerMap(raw, func(v []byte) string { return t.joinList(v, sep) })
 }
 
 // joinList is strings.Join(StringList(raw), sep) without the list: one
 // element (the common case) is just its text.
-func joinList(raw []byte, sep string) string {
+func (t Text) joinList(raw []byte, sep string) string {
 	if raw[0] != '[' {
 		return "" // null
 	}
@@ -220,9 +260,9 @@ func joinList(raw []byte, sep string) string {
 		case 0:
 			first = raw[start:end]
 		case 1:
-			out = append(append(append(out, Str(first)...), sep...), Str(raw[start:end])...)
+			out = AppendStr(append(AppendStr(out, first), sep...), raw[start:end])
 		default:
-			out = append(append(out, sep...), Str(raw[start:end])...)
+			out = AppendStr(append(out, sep...), raw[start:end])
 		}
 		n++
 		return true
@@ -231,15 +271,19 @@ func joinList(raw []byte, sep string) string {
 	case 0:
 		return ""
 	case 1:
-		return Str(first)
+		return t.Str(first)
 	}
 	return string(out)
 }
 
-// lowerKey is strings.ToLower(Key(name)), lower-casing a short ASCII name
-// on the stack so that only the result is allocated.
-func lowerKey(name []byte) string {
+// lowerKey is strings.ToLower(Key(name)): a lower-case ASCII name as it
+// is, any other short ASCII name lower-cased on the stack so that only the
+// result is allocated.
+func (t Text) lowerKey(name []byte) string {
 	var buf [64]byte
+	if isLowerASCII(name) {
+		return t.string(name)
+	}
 	if len(name) > len(buf) || !isASCII(name) {
 		return strings.ToLower(Key(name))
 	}
@@ -253,15 +297,42 @@ func lowerKey(name []byte) string {
 	return string(low)
 }
 
-func lowerMap(raw []byte, conv func([]byte) string) (map[string]string, bool) {
+func isLowerASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+func (t Text) lowerMap(raw []byte, conv func([]byte) string) (map[string]string, bool) {
+	return t.lowerMapOf(raw, nil, conv)
+}
+
+// LowerStringMapOf is LowerStringMap keeping only the names keep accepts
+// (given lower-cased); names it drops cannot collide.
+func (t Text) LowerStringMapOf(raw []byte, keep func(name string) bool) (map[string]string, bool) {
+	return t.lowerMapOf(raw, keep, t.Str)
+}
+
+func (t Text) lowerMapOf(raw []byte, keep func(string) bool, conv func([]byte) string) (map[string]string, bool) {
 	if raw == nil {
 		return nil, false
 	}
-	m := make(map[string]string, 16)
+	hint := 16
+	if keep != nil {
+		hint = 0 // a handful: one small group, made on the first insert
+	}
+	m := make(map[string]string, hint)
 	ok := true
 	members(raw, func(name, v []byte) {
+		k := t.lowerKey(name)
+		if keep != nil && !keep(k) {
+			return
+		}
 		n := len(m)
-		m[lowerKey(name)] = conv(v)
+		m[k] = conv(v)
 		ok = ok && len(m) > n
 	})
 	return m, ok

@@ -21,6 +21,9 @@ func Append(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		for i+8 <= len(s) && !Special8(Load8(s, i), false) {
+			i += 8
+		}
 		for i < len(s) && plainJSON[s[i]] {
 			i++
 		}
@@ -66,4 +69,26 @@ func Append(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// Load8 is the eight bytes of s at i as a little-endian word (one load).
+func Load8[T string | []byte](s T, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+// Special8 reports whether any of the eight bytes in x is not copied into
+// a JSON string as it is: a quote, a backslash, a control character or a
+// non-ASCII byte, and with html <, > and &. The has-zero-byte word tricks
+// it uses are exact as existence tests once the non-ASCII bytes are out.
+func Special8(x uint64, html bool) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	q, bs := x^(lo*'"'), x^(lo*'\\')
+	m := x | (x-lo*0x20)&^x | (q-lo)&^q | (bs-lo)&^bs
+	if html {
+		lt, gt, amp := x^(lo*'<'), x^(lo*'>'), x^(lo*'&')
+		m |= (lt-lo)&^lt | (gt-lo)&^gt | (amp-lo)&^amp
+	}
+	return m&hi != 0
 }

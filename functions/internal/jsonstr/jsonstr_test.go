@@ -32,3 +32,24 @@ func FuzzAppend(f *testing.F) {
 	f.Add("a\"b\\c\x00\xff中")
 	f.Fuzz(func(t *testing.T, s string) { sameAsEncodingJSON(t, s) })
 }
+
+// FuzzSpecial8: the word test is the byte-by-byte one, with and without
+// HTML escaping.
+func FuzzSpecial8(f *testing.F) {
+	for _, s := range []string{"abcdefgh", "abc\"defg", "\x1fabcdefg", "abcdefg\x80", "<abcdefg", "a&bcdefg", "\\\\\\\\\\\\\\\\", "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f", "\x20!#$%'()"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) < 8 {
+			return
+		}
+		for _, html := range []bool{false, true} {
+			want := false
+			for _, c := range b[:8] {
+				want = want || c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || html && (c == '<' || c == '>' || c == '&')
+			}
+			require.Equal(t, want, Special8(Load8(b, 0), html), "%q html=%v", b[:8], html)
+			require.Equal(t, Load8(b, 0), Load8(string(b), 0))
+		}
+	})
+}
