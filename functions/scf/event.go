@@ -68,19 +68,20 @@ func (e *eventError) Error() string { return e.msg }
 // toRequest turns an HTTP event into the service's request.
 func toRequest(ctx context.Context, raw []byte) (*service.Request, error) {
 	var ev Event
-	hdr, ok := fastEvent(raw, &ev)
-	if !ok {
-		ev, hdr = Event{}, nil
+	fr, ok := fastEvent(raw, &ev)
+	if !ok || !fr.http {
+		ev, fr = Event{}, fastRead{}
 		if err := json.Unmarshal(raw, &ev); err != nil {
 			return nil, &eventError{"the event is not a valid SCF API gateway or Function URL event: " + jsonProblem(err)}
 		}
 	}
-	return eventRequest(ctx, &ev, hdr)
+	return eventRequest(ctx, &ev, fr)
 }
 
-// eventRequest builds the request from the decoded event; hdr, when not
-// nil, is the lower-cased header map already built from the raw event.
-func eventRequest(ctx context.Context, ev *Event, hdr map[string]string) (*service.Request, error) {
+// eventRequest builds the request from the decoded event and what the fast
+// reader read besides (the zero fastRead after encoding/json).
+func eventRequest(ctx context.Context, ev *Event, fr fastRead) (*service.Request, error) {
+	hdr := fr.header
 	r := &service.Request{
 		Method:    ev.Method,
 		Path:      ev.Path,
@@ -104,32 +105,51 @@ func eventRequest(ctx context.Context, ev *Event, hdr map[string]string) (*servi
 	if r.RequestID == "" {
 		r.RequestID = functionRequestID(ctx)
 	}
+	body := fr.body
+	if body == nil && ev.Body != "" {
+		body = []byte(ev.Body)
+	}
 	if ev.IsBase64Encoded {
-		b, err := base64.StdEncoding.DecodeString(ev.Body)
+		b := make([]byte, base64.StdEncoding.DecodedLen(len(body)))
+		n, err := base64.StdEncoding.Decode(b, body)
 		if err != nil {
 			return nil, &eventError{"the event's body is marked isBase64Encoded but is not base64"}
 		}
-		r.Body = b
-	} else if ev.Body != "" {
-		r.Body = []byte(ev.Body)
+		body = b[:n]
 	}
+	r.Body = body
 	return r, nil
 }
 
-// lowerHeaders lower-cases header names. Names that differ only in case
-// are not left to map order: the byte-wise greatest original name wins.
+// lowerHeaders lower-cases header names, keeping those keepHeader keeps.
+// Names that differ only in case are not left to map order: the byte-wise
+// greatest original name wins.
 func lowerHeaders(h map[string]string) map[string]string {
 	out := make(map[string]string, len(h))
+	kept := 0
 	for k, v := range h {
-		out[strings.ToLower(k)] = v
+		if low := strings.ToLower(k); keepHeader(low) {
+			out[low] = v
+			kept++
+		}
 	}
-	if len(out) < len(h) {
+	if len(out) < kept {
 		clear(out)
 		for _, k := range slices.Sorted(maps.Keys(h)) {
-			out[strings.ToLower(k)] = h[k]
+			if low := strings.ToLower(k); keepHeader(low) {
+				out[low] = h[k]
+			}
 		}
 	}
 	return out
+}
+
+// keepHeader: the headers the service reads, and the Function URL's
+// x-scf-remote-addr (the caller's address, read here). A gateway forwards
+// a dozen others; a map of them all would cost more than the rest of the
+// event.
+func keepHeader(name string) bool {
+	return service.ReadsHeader(name) || name == "x-scf-remote-addr"
 }
 
 // appendResponse writes the gateway's integration response (scf-go-lib's
@@ -138,6 +158,11 @@ func lowerHeaders(h map[string]string) map[string]string {
 // reflection. Headers is never null (scf-go-lib's type would send null for
 // none); a body that is not UTF-8 text goes base64-encoded.
 func appendResponse(b []byte, resp *service.Response) []byte {
+	if b == nil {
+		// Room for the body with its quotes escaped and the URL's & as
+		// \u0026, and the headers: the answer is written without regrowing.
+		b = make([]byte, 0, len(resp.Body)*3/2+384)
+	}
 	b64 := !utf8.Valid(resp.Body)
 	b = append(b, `{"isBase64Encoded":`...)
 	b = strconv.AppendBool(b, b64)

@@ -15,26 +15,44 @@ var eventSchema = eventjson.SchemaOf(reflect.TypeFor[Event](),
 	map[reflect.Type]func([]byte) bool{reflect.TypeFor[events.APIGatewayQueryString](): queryStringShape},
 	"httpMethod", "path", "queryString", "headers", "body", "isBase64Encoded", "requestContext.requestId", "requestContext.sourceIp")
 
+// fastRead is what fastEvent reads beyond the Event's own fields.
+type fastRead struct {
+	// http: the event has a string httpMethod; without one it is a direct
+	// invocation, and nothing else was read.
+	http bool
+	// header is the header map lower-cased (the headers keepHeader keeps),
+	// built straight from the raw member, unless names coincide once
+	// lower-cased (then it is nil, and ev.Headers is set for lowerHeaders to
+	// resolve).
+	header map[string]string
+	// body is the body's text as bytes (still base64 when the event says
+	// isBase64Encoded), nil when empty; ev.Body is left empty.
+	body []byte
+}
+
 // fastEvent fills the fields toRequest reads, or answers false for anything
 // it does not read exactly as encoding/json would (toRequest then decodes
-// with encoding/json). FuzzFastEvent holds it to encoding/json.
-// The header map comes back lower-cased, built straight from the raw
-// member, unless names coincide once lower-cased (then it is nil, and
-// ev.Headers is set for lowerHeaders to resolve).
-func fastEvent(raw []byte, ev *Event) (map[string]string, bool) {
+// with encoding/json). FuzzFastEvent holds it to encoding/json. The
+// strings it reads share one copy of the event (eventjson.Text).
+func fastEvent(payload []byte, ev *Event) (fastRead, bool) {
 	var c [8][]byte
-	if !eventSchema.Scan(raw, c[:]) {
-		return nil, false
+	t := eventjson.NewText(payload)
+	if !eventSchema.Scan(t.Bytes(), c[:]) {
+		return fastRead{}, false
 	}
-	ev.Method, ev.Path = eventjson.Str(c[0]), eventjson.Str(c[1])
-	ev.QueryString = queryString(c[2])
-	hdr, ok := eventjson.LowerStringMap(c[3])
-	if !ok {
-		hdr, ev.Headers = nil, eventjson.StringMap(c[3])
+	if c[0] == nil {
+		return fastRead{}, true
 	}
-	ev.Body, ev.IsBase64Encoded = eventjson.Str(c[4]), eventjson.Bool(c[5])
-	ev.Context.RequestID, ev.Context.SourceIP = eventjson.Str(c[6]), eventjson.Str(c[7])
-	return hdr, true
+	fr := fastRead{http: true}
+	ev.Method, ev.Path = t.Str(c[0]), t.Str(c[1])
+	ev.QueryString = queryString(t, c[2])
+	var ok bool
+	if fr.header, ok = t.LowerStringMapOf(c[3], keepHeader); !ok {
+		fr.header, ev.Headers = nil, t.StringMap(c[3])
+	}
+	fr.body, ev.IsBase64Encoded = eventjson.AppendStr(nil, c[4]), eventjson.Bool(c[5])
+	ev.Context.RequestID, ev.Context.SourceIP = t.Str(c[6]), t.Str(c[7])
+	return fr, true
 }
 
 // queryStringShape is what APIGatewayQueryString.UnmarshalJSON accepts
@@ -56,22 +74,22 @@ func queryStringShape(raw []byte) bool {
 // queryStringShape accepted: true or false is a name without a value, a
 // string one value, an array its values (an empty array none: the name is
 // left out); of repeated names the last counts.
-func queryString(raw []byte) events.APIGatewayQueryString {
+func queryString(t eventjson.Text, raw []byte) events.APIGatewayQueryString {
 	if raw == nil {
 		return nil
 	}
 	q := make(events.APIGatewayQueryString, 8)
 	eventjson.ObjectMembers(raw, func(name []byte, _ bool, v []byte) bool {
-		k := eventjson.Key(name)
+		k := t.Key(name)
 		switch v[0] {
 		case 't', 'f':
 			q[k] = []string{}
 		case '"':
-			q[k] = []string{eventjson.Str(v)}
+			q[k] = []string{t.Str(v)}
 		case '[':
 			var vs []string
 			eventjson.ArrayElements(v, func(e []byte) bool {
-				vs = append(vs, eventjson.Str(e))
+				vs = append(vs, t.Str(e))
 				return true
 			})
 			if vs == nil {

@@ -96,8 +96,8 @@ func TestSampleEventsTakeTheFastPath(t *testing.T) {
 		if c.Direct() {
 			continue
 		}
-		_, ok := fastEvent(c.Event, &Event{})
-		assert.True(t, ok, filepath.Base(c.File))
+		fr, ok := fastEvent(c.Event, &Event{})
+		assert.True(t, ok && fr.http, filepath.Base(c.File))
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -19,6 +20,8 @@ type handler struct {
 	log *slog.Logger
 }
 
+var httpMethodName = []byte(`"httpMethod"`)
+
 // Invoke is what cloudfunction.StartHandler runs: handler implements
 // cloudfunction.Handler, so scf-go-lib hands over the event bytes and sends
 // back ours, instead of decoding the event into a json.RawMessage and
@@ -26,14 +29,17 @@ type handler struct {
 // Handle answers through scf-go-lib's typed path (the tests compare the two
 // on every sample event and fuzz them).
 func (h *handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	if isHTTPEvent(payload) {
+	// An HTTP event names its httpMethod; a direct invocation's body,
+	// which has none, is not read twice.
+	if bytes.Contains(payload, httpMethodName) {
 		// An HTTP event the fast reader takes is valid JSON (it validates
-		// all of it), so it needs no separate validating pass.
+		// all of it) and has a string httpMethod, so it needs no separate
+		// validating pass nor isHTTPEvent's.
 		var ev Event
-		if hdr, ok := fastEvent(payload, &ev); ok {
-			if req, err := eventRequest(ctx, &ev, hdr); err == nil {
+		if fr, ok := fastEvent(payload, &ev); ok && fr.http {
+			if req, err := eventRequest(ctx, &ev, fr); err == nil {
 				resp := h.svc.Serve(ctx, req)
-				return appendResponse(make([]byte, 0, len(resp.Body)+320), resp), nil
+				return appendResponse(nil, resp), nil
 			}
 		}
 	}
@@ -83,7 +89,7 @@ func (h *handler) respond(ctx context.Context, event []byte) ([]byte, error) {
 		return appendResponse(nil, badEvent(err.Error(), id)), nil
 	}
 	resp := h.svc.Serve(ctx, req)
-	return appendResponse(make([]byte, 0, len(resp.Body)+320), resp), nil
+	return appendResponse(nil, resp), nil
 }
 
 // badEvent answers an HTTP event the adapter cannot read in the service's

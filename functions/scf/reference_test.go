@@ -48,5 +48,5 @@ func referenceToRequest(ctx context.Context, raw []byte) (*service.Request, erro
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		return nil, &eventError{"the event is not a valid SCF API gateway or Function URL event: " + jsonProblem(err)}
 	}
-	return eventRequest(ctx, &ev, nil)
+	return eventRequest(ctx, &ev, fastRead{})
 }
