@@ -85,16 +85,17 @@ func eventRequest(ctx context.Context, ev *Event, fr fastRead) (*service.Request
 	r := &service.Request{
 		Method:    ev.Method,
 		Path:      ev.Path,
-		Query:     make(map[string][]string, len(ev.QueryString)),
 		Header:    hdr,
 		RequestID: ev.Context.RequestID,
 		SourceIP:  ev.Context.SourceIP,
 	}
-	for k, vs := range ev.QueryString {
-		if len(vs) == 0 {
-			vs = []string{""} // ?flag arrives as true: present, no value
+	if len(ev.QueryString) > 0 {
+		for k, vs := range ev.QueryString {
+			if len(vs) == 0 {
+				ev.QueryString[k] = []string{""} // ?flag arrives as true: present, no value
+			}
 		}
-		r.Query[k] = vs
+		r.Query = ev.QueryString
 	}
 	if hdr == nil {
 		r.Header = lowerHeaders(ev.Headers)

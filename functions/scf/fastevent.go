@@ -73,13 +73,14 @@ func queryStringShape(raw []byte) bool {
 // queryString is APIGatewayQueryString.UnmarshalJSON on a value
 // queryStringShape accepted: true or false is a name without a value, a
 // string one value, an array its values (an empty array none: the name is
-// left out); of repeated names the last counts.
+// left out); of repeated names the last counts. No names give nil, which
+// eventRequest takes as encoding/json's empty map.
 func queryString(t eventjson.Text, raw []byte) events.APIGatewayQueryString {
-	if raw == nil {
-		return nil
-	}
-	q := make(events.APIGatewayQueryString, 8)
+	var q events.APIGatewayQueryString // made at the first name: most events have none
 	eventjson.ObjectMembers(raw, func(name []byte, _ bool, v []byte) bool {
+		if q == nil {
+			q = make(events.APIGatewayQueryString, 8)
+		}
 		k := t.Key(name)
 		switch v[0] {
 		case 't', 'f':

@@ -21,8 +21,8 @@ import (
 // /presign and /download: {url, method, headers, key, startTime,
 // expiredTime, serverTime}; key is the normalised (or server-chosen) key.
 func (s *Service) signOne(route string, in *input, id *auth.Identity, now time.Time, le *logEntry) ([]byte, string, *apiError) {
-	t, aerr := s.prepare(route, in, id, now, le)
-	if aerr != nil {
+	var t target
+	if aerr := s.prepare(&t, route, in, id, now, le); aerr != nil {
 		return nil, "", aerr
 	}
 	r := t.request()
@@ -79,8 +79,8 @@ func (s *Service) signOne(route string, in *input, id *auth.Identity, now time.T
 // names Tencent's mini-program demos read: cosHost, cosKey, qSignAlgorithm,
 // qAk, qKeyTime, qSignature, securityToken (with temporary credentials).
 func (s *Service) postPolicy(in *input, id *auth.Identity, now time.Time, le *logEntry) ([]byte, *apiError) {
-	t, aerr := s.prepare(routePostPolicy, in, id, now, le)
-	if aerr != nil {
+	var t target
+	if aerr := s.prepare(&t, routePostPolicy, in, id, now, le); aerr != nil {
 		return nil, aerr
 	}
 	if t.key == "" {

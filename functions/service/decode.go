@@ -91,9 +91,14 @@ func decodeJSON(body []byte, in *input) *apiError {
 	if decodeFlat(body, in) {
 		return nil
 	}
-	if err := json.Unmarshal(body, in); err != nil {
+	// encoding/json decodes into a copy on the heap, so that the common
+	// case's input stays on the caller's stack.
+	dec := new(input)
+	*dec = *in
+	if err := json.Unmarshal(body, dec); err != nil {
 		return jsonError(err)
 	}
+	*in = *dec
 	return nil
 }
 

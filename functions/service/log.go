@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"github.com/cos-signer/cos-signer/functions/internal/jsonlog"
 )
 
 // logEntry is what the request's one log line says.
@@ -53,10 +55,15 @@ func (s *Service) logRequest(ctx context.Context, rid string, le *logEntry, stat
 	if code != "" {
 		attrs = append(attrs, slog.String("code", code))
 	}
-	attrs = append(attrs, slog.Int("status", status), slog.Int64("latencyUs", time.Since(start).Microseconds()))
+	end := time.Now() // one clock reading for the latency and the record
+	attrs = append(attrs, slog.Int("status", status), slog.Int64("latencyUs", end.Sub(start).Microseconds()))
+	if h, ok := s.log.Handler().(*jsonlog.Handler); ok {
+		_ = h.LogAttrs(ctx, end, level, "request", attrs)
+		return
+	}
 	// A record with no program counter: Logger.LogAttrs would walk the stack
 	// for a source location on every request, and the handler logs none.
-	rec := slog.NewRecord(time.Now(), level, "request", 0)
+	rec := slog.NewRecord(end, level, "request", 0)
 	rec.AddAttrs(attrs...)
 	_ = s.log.Handler().Handle(ctx, rec)
 }

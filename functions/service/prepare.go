@@ -24,10 +24,10 @@ type target struct {
 	contentLength       int64  // -1 when not stated
 }
 
-// prepare applies the policy to one request for route and returns what to
-// sign, or the refusal.
-func (s *Service) prepare(route string, in *input, id *auth.Identity, now time.Time, le *logEntry) (*target, *apiError) {
-	t := &target{region: in.Region, contentLength: -1}
+// prepare applies the policy to one request for route and fills t with
+// what to sign (t is the caller's, so it stays on its stack), or refuses.
+func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity, now time.Time, le *logEntry) *apiError {
+	*t = target{region: in.Region, contentLength: -1}
 	sub := ""
 	if id != nil {
 		sub = id.Subject
@@ -38,10 +38,10 @@ func (s *Service) prepare(route string, in *input, id *auth.Identity, now time.T
 	if t.bucket == "" {
 		t.bucket = s.cfg.Bucket
 		if t.bucket == "" {
-			return nil, badRequest("MissingBucket", "bucket is required: no default bucket (COS_BUCKET) is configured")
+			return badRequest("MissingBucket", "bucket is required: no default bucket (COS_BUCKET) is configured")
 		}
 	} else if !strings.EqualFold(t.bucket, s.cfg.Bucket) && !s.buckets[strings.ToLower(t.bucket)] {
-		return nil, forbidden("BucketNotAllowed", fmt.Sprintf("bucket %s is not the configured bucket nor listed in COS_ALLOWED_BUCKETS", truncate(strconv.Quote(t.bucket), 80)))
+		return forbidden("BucketNotAllowed", fmt.Sprintf("bucket %s is not the configured bucket nor listed in COS_ALLOWED_BUCKETS", truncate(strconv.Quote(t.bucket), 80)))
 	}
 	le.bucket = t.bucket
 
@@ -50,7 +50,7 @@ func (s *Service) prepare(route string, in *input, id *auth.Identity, now time.T
 	rawKey, haveKey := in.Key.s, in.Key.set
 	if in.Pathname.set {
 		if haveKey && strings.TrimPrefix(in.Pathname.s, "/") != strings.TrimPrefix(rawKey, "/") {
-			return nil, badRequest("InvalidKey", "Key and Pathname name different objects")
+			return badRequest("InvalidKey", "Key and Pathname name different objects")
 		}
 		rawKey, haveKey = in.Pathname.s, true
 	}
@@ -61,7 +61,7 @@ func (s *Service) prepare(route string, in *input, id *auth.Identity, now time.T
 	switch route {
 	case routeDownload:
 		if in.Method != "" && !strings.EqualFold(in.Method, "GET") {
-			return nil, badRequest("InvalidMethod", "download URLs are for GET: use /presign for other methods")
+			return badRequest("InvalidMethod", "download URLs are for GET: use /presign for other methods")
 		}
 		t.method = "GET"
 	case routePostPolicy:
@@ -79,14 +79,14 @@ func (s *Service) prepare(route string, in *input, id *auth.Identity, now time.T
 	switch t.method {
 	case "GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS":
 	default:
-		return nil, badRequest("InvalidMethod", fmt.Sprintf("method %s is not one of GET, HEAD, PUT, POST, DELETE, OPTIONS", truncate(strconv.Quote(in.Method), 40)))
+		return badRequest("InvalidMethod", fmt.Sprintf("method %s is not one of GET, HEAD, PUT, POST, DELETE, OPTIONS", truncate(strconv.Quote(in.Method), 40)))
 	}
 	if !s.methods[t.method] {
-		return nil, forbidden("MethodNotAllowed", fmt.Sprintf("method %s is not allowed by the policy (SIGN_ALLOWED_METHODS: %s)", t.method, strings.Join(s.cfg.AllowedMethods, ",")))
+		return forbidden("MethodNotAllowed", fmt.Sprintf("method %s is not allowed by the policy (SIGN_ALLOWED_METHODS: %s)", t.method, strings.Join(s.cfg.AllowedMethods, ",")))
 	}
 	write := t.method == "PUT" || t.method == "POST" || t.method == "DELETE"
 	if write && id == nil && !s.cfg.AllowAnonymousWrites {
-		return nil, forbidden("AnonymousWriteRefused", fmt.Sprintf("%s needs an authenticated caller (AUTH_MODE is %s and SIGN_ALLOW_ANONYMOUS_WRITES is false)", t.method, s.authMode))
+		return forbidden("AnonymousWriteRefused", fmt.Sprintf("%s needs an authenticated caller (AUTH_MODE is %s and SIGN_ALLOW_ANONYMOUS_WRITES is false)", t.method, s.authMode))
 	}
 
 	// Expiry: never silently cut.
@@ -100,19 +100,19 @@ func (s *Service) prepare(route string, in *input, id *auth.Identity, now time.T
 		n, err := strconv.ParseInt(strings.TrimSpace(exp.s), 10, 64)
 		switch {
 		case err != nil && isDigits(strings.TrimSpace(exp.s)):
-			return nil, badRequest("InvalidExpired", fmt.Sprintf("%s is too large: the maximum is %d seconds (SIGN_MAX_EXPIRED)", name, s.cfg.MaxExpired))
+			return badRequest("InvalidExpired", fmt.Sprintf("%s is too large: the maximum is %d seconds (SIGN_MAX_EXPIRED)", name, s.cfg.MaxExpired))
 		case err != nil:
-			return nil, badRequest("InvalidExpired", fmt.Sprintf("%s must be a whole number of seconds, got %s", name, truncate(strconv.Quote(exp.s), 40)))
+			return badRequest("InvalidExpired", fmt.Sprintf("%s must be a whole number of seconds, got %s", name, truncate(strconv.Quote(exp.s), 40)))
 		case n <= 0:
-			return nil, badRequest("InvalidExpired", fmt.Sprintf("%s must be at least 1 second, got %d", name, n))
+			return badRequest("InvalidExpired", fmt.Sprintf("%s must be at least 1 second, got %d", name, n))
 		case n > s.cfg.MaxExpired:
-			return nil, badRequest("InvalidExpired", fmt.Sprintf("%s %d is more than the maximum of %d seconds (SIGN_MAX_EXPIRED)", name, n, s.cfg.MaxExpired))
+			return badRequest("InvalidExpired", fmt.Sprintf("%s %d is more than the maximum of %d seconds (SIGN_MAX_EXPIRED)", name, n, s.cfg.MaxExpired))
 		}
 		secs = n
 	}
 	w, err := signer.NewWindow(now, time.Duration(secs)*time.Second)
 	if err != nil {
-		return nil, fromSignerError(err)
+		return fromSignerError(err)
 	}
 	t.window = w
 
@@ -122,48 +122,48 @@ func (s *Service) prepare(route string, in *input, id *auth.Identity, now time.T
 		case "true", "1":
 		case "false", "0":
 			if !s.cfg.AllowUnsignedHost {
-				return nil, forbidden("UnsignedHostRefused", "signHost=false is refused by the policy (SIGN_ALLOW_UNSIGNED_HOST): an unsigned host lets the signature be replayed on other hosts")
+				return forbidden("UnsignedHostRefused", "signHost=false is refused by the policy (SIGN_ALLOW_UNSIGNED_HOST): an unsigned host lets the signature be replayed on other hosts")
 			}
 			t.unsignedHost = true
 		default:
-			return nil, badRequest("InvalidField", fmt.Sprintf("signHost must be true or false, got %s", truncate(strconv.Quote(in.SignHost.s), 40)))
+			return badRequest("InvalidField", fmt.Sprintf("signHost must be true or false, got %s", truncate(strconv.Quote(in.SignHost.s), 40)))
 		}
 	}
 
 	if wantsChosen {
 		if route != routePresign && route != routePostPolicy {
-			return nil, badRequest("MissingKey", "key is required (ext and filename choose a key only on /presign and /post-policy)")
+			return badRequest("MissingKey", "key is required (ext and filename choose a key only on /presign and /post-policy)")
 		}
 		key, err := s.chooseKey(in, sub)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		t.key, t.serverChosenKey = key, true
 	} else {
 		if !haveKey {
-			return nil, badRequest("MissingKey", "key is required (or ext / filename for a key the service chooses)")
+			return badRequest("MissingKey", "key is required (or ext / filename for a key the service chooses)")
 		}
 		key, err := policy.NormalizeKey(rawKey)
 		if err != nil {
-			return nil, badRequest("InvalidKey", err.Error())
+			return badRequest("InvalidKey", err.Error())
 		}
 		if route == routePostPolicy && strings.Contains(key, "${") {
 			// COS replaces ${filename} in a form's key with the uploaded file's
 			// name: the policy would no longer bind one key.
-			return nil, badRequest("InvalidKey", "a POST upload's key may not hold \"${\": COS replaces ${filename} with the uploaded file's name, which the policy cannot bind")
+			return badRequest("InvalidKey", "a POST upload's key may not hold \"${\": COS replaces ${filename} with the uploaded file's name, which the policy cannot bind")
 		}
 		if key == "" && !s.cfg.AllowBucketKey {
-			return nil, forbidden("KeyNotAllowed", "the bucket itself (key \"/\" or empty) may not be signed: name an object")
+			return forbidden("KeyNotAllowed", "the bucket itself (key \"/\" or empty) may not be signed: name an object")
 		}
 		if key != "" {
 			if aerr := s.checkPrefix(key, sub); aerr != nil {
-				return nil, aerr
+				return aerr
 			}
 		}
 		if write && t.method != "DELETE" && len(s.cfg.AllowedExtensions) > 0 && key != "" {
 			ext, _ := policy.NormalizeExt(policy.ExtOf(key))
 			if !s.cfg.AllowedExtensions.Allows(ext) {
-				return nil, forbidden("ExtensionNotAllowed", fmt.Sprintf("the key's extension is not in SIGN_ALLOWED_EXTENSIONS (%s)", s.extList()))
+				return forbidden("ExtensionNotAllowed", fmt.Sprintf("the key's extension is not in SIGN_ALLOWED_EXTENSIONS (%s)", s.extList()))
 			}
 		}
 		t.key = key
@@ -179,12 +179,12 @@ func (s *Service) prepare(route string, in *input, id *auth.Identity, now time.T
 				// accept it only when it is the service's own host, which
 				// the signer then signs itself.
 				if err := s.checkHost(t, v.s); err != nil {
-					return nil, err
+					return err
 				}
 				continue
 			}
 			if signer.SignsHeader(name) && !s.cfg.AllowedHeaders.Allows(name) && !s.tokenName(name) {
-				return nil, forbidden("HeaderNotAllowed", fmt.Sprintf("header %s may not be signed (SIGN_ALLOWED_HEADERS)", truncate(strconv.Quote(name), 80)))
+				return forbidden("HeaderNotAllowed", fmt.Sprintf("header %s may not be signed (SIGN_ALLOWED_HEADERS)", truncate(strconv.Quote(name), 80)))
 			}
 			t.headers[name] = v.s
 		}
@@ -194,19 +194,19 @@ func (s *Service) prepare(route string, in *input, id *auth.Identity, now time.T
 		for _, m := range []map[string]scalar{in.Query, in.Params} {
 			for name, v := range m {
 				if !s.cfg.AllowedParams.Allows(name) && !s.tokenName(name) {
-					return nil, forbidden("ParamNotAllowed", fmt.Sprintf("param %s may not be signed (SIGN_ALLOWED_PARAMS)", truncate(strconv.Quote(name), 80)))
+					return forbidden("ParamNotAllowed", fmt.Sprintf("param %s may not be signed (SIGN_ALLOWED_PARAMS)", truncate(strconv.Quote(name), 80)))
 				}
 				if old, dup := t.params[name]; dup && old != v.s {
-					return nil, badRequest("DuplicateName", fmt.Sprintf("param %s is given twice with different values", truncate(strconv.Quote(name), 80)))
+					return badRequest("DuplicateName", fmt.Sprintf("param %s is given twice with different values", truncate(strconv.Quote(name), 80)))
 				}
 				t.params[name] = v.s
 			}
 		}
 	}
 	if aerr := s.uploadLimits(route, in, t); aerr != nil {
-		return nil, aerr
+		return aerr
 	}
-	return t, nil
+	return nil
 }
 
 // tokenName: a caller may repeat the service's own session token (the

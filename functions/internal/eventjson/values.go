@@ -38,6 +38,9 @@ func AppendStr(dst, raw []byte) []byte {
 	if !hasBackslash(s) && utf8.Valid(s) {
 		return append(dst, s...)
 	}
+	if dst == nil {
+		dst = make([]byte, 0, len(s)) // the text is never longer than its JSON form
+	}
 	return appendUnquoted(dst, s)
 }
 

@@ -16,15 +16,36 @@ import (
 
 const hex = "0123456789abcdef"
 
+// plainSafe and htmlSafe mark the bytes AppendString copies as they are.
+var plainSafe, htmlSafe = func() (plain, html [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		plain[c] = c != '"' && c != '\\'
+		html[c] = plain[c] && c != '<' && c != '>' && c != '&'
+	}
+	return plain, html
+}()
+
 // AppendString appends s as a JSON string exactly as encoding/json encodes
 // it: invalid UTF-8 becomes \ufffd, U+2028 and U+2029 are escaped, and with
 // escapeHTML (json.Marshal's default) so are <, > and &.
 func AppendString[T string | []byte](dst []byte, s T, escapeHTML bool) []byte {
+	safe := &plainSafe
+	if escapeHTML {
+		safe = &htmlSafe
+	}
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		if i+8 <= len(s) && !jsonstr.Special8(jsonstr.Load8(s, i), escapeHTML) {
 			i += 8 // eight bytes copied as they are
+			continue
+		}
+		// Through this word a byte at a time, to the byte that needs care.
+		end := min(i+8, len(s))
+		for i < end && safe[s[i]] {
+			i++
+		}
+		if i == end {
 			continue
 		}
 		b := s[i]

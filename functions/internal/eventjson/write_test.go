@@ -10,7 +10,8 @@ import (
 )
 
 var stringSeeds = []string{"", "plain", `quote " and \ backslash`, "<a href='x'>&amp;</a>", "\x00\x01\b\f\n\r\t\x1f\x7f",
-	"caf\u00e9 \u2028 \u2029 \U0001F600", "bad \xff\xfe utf-8 \xe2\x80", "\xed\xa0\x80 surrogate", "/slash/"}
+	"caf\u00e9 \u2028 \u2029 \U0001F600", "bad \xff\xfe utf-8 \xe2\x80", "\xed\xa0\x80 surrogate", "/slash/",
+	`{"url":"https://b.cos.example.com/a.pdf?q-ak=AKID&q-sign-time=1%3B2","headers":{"Content-Type":"<x>"}} caf\u00e9 \u2028 tail`}
 
 func encodingJSON(t testing.TB, v any, escapeHTML bool) string {
 	var buf bytes.Buffer

@@ -37,31 +37,56 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }
 
 // Handle writes r as one line: {"time":…,"level":…,"msg":…,attrs…}.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
-	plain := true
+	var buf [16]slog.Attr
+	attrs := buf[:0]
 	r.Attrs(func(a slog.Attr) bool {
-		switch a.Value.Kind() {
-		case slog.KindString, slog.KindInt64, slog.KindUint64, slog.KindBool:
-			return true
-		}
-		plain = false
-		return false
+		attrs = append(attrs, a)
+		return true
 	})
-	if !plain {
+	if !plain(attrs) {
 		return h.fallback.Handle(ctx, r)
 	}
+	return h.write(r.Time, r.Level, r.Message, attrs)
+}
+
+// LogAttrs writes the line Handle writes for a record of these parts,
+// without building the record (a slog.Record copies the attributes past
+// its fifth to the heap). The caller checks Enabled, as slog.Logger does.
+func (h *Handler) LogAttrs(ctx context.Context, t time.Time, level slog.Level, msg string, attrs []slog.Attr) error {
+	if !plain(attrs) {
+		r := slog.NewRecord(t, level, msg, 0)
+		r.AddAttrs(attrs...)
+		return h.fallback.Handle(ctx, r)
+	}
+	return h.write(t, level, msg, attrs)
+}
+
+// plain: every value is a string, a number or a boolean.
+func plain(attrs []slog.Attr) bool {
+	for _, a := range attrs {
+		switch a.Value.Kind() {
+		case slog.KindString, slog.KindInt64, slog.KindUint64, slog.KindBool:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func (h *Handler) write(t time.Time, level slog.Level, msg string, attrs []slog.Attr) error {
 	bp := bufPool.Get().(*[]byte)
 	b := (*bp)[:0]
 	b = append(b, '{')
-	if !r.Time.IsZero() {
+	if !t.IsZero() {
 		b = append(b, `"time":"`...)
-		b = r.Time.Round(0).AppendFormat(b, time.RFC3339Nano)
+		b = t.Round(0).AppendFormat(b, time.RFC3339Nano)
 		b = append(b, `",`...)
 	}
 	b = append(b, `"level":`...)
-	b = jsonstr.Append(b, r.Level.String())
+	b = jsonstr.Append(b, level.String())
 	b = append(b, `,"msg":`...)
-	b = jsonstr.Append(b, r.Message)
-	r.Attrs(func(a slog.Attr) bool {
+	b = jsonstr.Append(b, msg)
+	for _, a := range attrs {
 		// (slog drops an empty-keyed attr only when its value is empty too,
 		// and the plain kinds written here never are.)
 		b = append(b, ',')
@@ -77,8 +102,7 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 		case slog.KindBool:
 			b = strconv.AppendBool(b, v.Bool())
 		}
-		return true
-	})
+	}
 	b = append(b, '}', '\n')
 	h.mu.Lock()
 	_, err := h.w.Write(b)

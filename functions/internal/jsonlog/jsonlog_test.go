@@ -20,6 +20,10 @@ func same(t *testing.T, level slog.Level, msg string, attrs ...slog.Attr) {
 	require.NoError(t, New(&ours).Handle(context.Background(), r))
 	require.NoError(t, slog.NewJSONHandler(&std, nil).Handle(context.Background(), r))
 	assert.Equal(t, std.String(), ours.String())
+	// LogAttrs, the same line without the record.
+	var direct bytes.Buffer
+	require.NoError(t, New(&direct).LogAttrs(context.Background(), r.Time, level, msg, attrs))
+	assert.Equal(t, std.String(), direct.String(), "LogAttrs")
 }
 
 func TestSameBytesAsSlogJSONHandler(t *testing.T) {
@@ -28,6 +32,11 @@ func TestSameBytesAsSlogJSONHandler(t *testing.T) {
 		slog.Int("status", 403), slog.Int64("latencyUs", 60), slog.Bool("ok", false), slog.Uint64("n", 7))
 	same(t, slog.LevelError, "with \u2028 and \u2029 and bad \xff utf-8", slog.String("", "skipped"), slog.String("k", "\xc3"))
 	same(t, slog.LevelWarn, "")
+	many := make([]slog.Attr, 20) // more than Handle's stack buffer
+	for i := range many {
+		many[i] = slog.Int(string(rune('a'+i)), i)
+	}
+	same(t, slog.LevelInfo, "many", many...)
 	// Kinds it does not write itself go to slog.JSONHandler.
 	same(t, slog.LevelInfo, "fallback", slog.Duration("d", time.Second), slog.Any("m", map[string]int{"a": 1}), slog.Group("g", slog.Int("x", 1)))
 }
