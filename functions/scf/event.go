@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -153,6 +154,8 @@ func keepHeader(name string) bool {
 	return service.ReadsHeader(name) || name == "x-scf-remote-addr"
 }
 
+var quote, backslash, amp = []byte{'"'}, []byte{'\\'}, []byte{'&'}
+
 // appendResponse writes the gateway's integration response (scf-go-lib's
 // events.APIGatewayResponse) byte for byte as json.Marshal writes it, HTML
 // escaping included, without building the struct and encoding it by
@@ -160,9 +163,15 @@ func keepHeader(name string) bool {
 // none); a body that is not UTF-8 text goes base64-encoded.
 func appendResponse(b []byte, resp *service.Response) []byte {
 	if b == nil {
-		// Room for the body with its quotes escaped and the URL's & as
-		// \u0026, and the headers: the answer is written without regrowing.
-		b = make([]byte, 0, len(resp.Body)*3/2+384)
+		// Room for the answer as it usually comes out: the body with its
+		// quotes and backslashes escaped and the URL's & as \u0026, the
+		// headers and the members' names. Rarer escapes just grow it.
+		n := len(resp.Body) + bytes.Count(resp.Body, quote) + bytes.Count(resp.Body, backslash) +
+			5*bytes.Count(resp.Body, amp) + len(`{"isBase64Encoded":false,"statusCode":200,"headers":{},"body":""}`)
+		for k, v := range resp.Header {
+			n += len(k) + len(v) + len(`"":"",`)
+		}
+		b = make([]byte, 0, n)
 	}
 	b64 := !utf8.Valid(resp.Body)
 	b = append(b, `{"isBase64Encoded":`...)

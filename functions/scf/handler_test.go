@@ -232,3 +232,18 @@ func FuzzIsHTTPEvent(f *testing.F) {
 		}
 	})
 }
+
+// The answer's buffer is sized for a presign answer: written without
+// regrowing, so one allocation.
+func TestAppendResponseSizing(t *testing.T) {
+	h := newTestHandler(t)
+	ctx := scfContext("size")
+	for _, name := range []string{"url-presign", "apigw-presign", "apigw-auth"} {
+		req, err := toRequest(ctx, mustRead(t, name+".json"))
+		require.NoError(t, err)
+		resp := h.svc.Serve(ctx, req)
+		out := appendResponse(nil, resp)
+		assert.Equal(t, 1.0, testing.AllocsPerRun(20, func() { appendResponse(nil, resp) }), name)
+		assert.LessOrEqual(t, cap(out)-len(out), 64, "%s: no more room than needed", name)
+	}
+}

@@ -13,10 +13,10 @@ import (
 
 // Str is a validated JSON string's text, unescaped as encoding/json
 // unescapes it: invalid UTF-8 and lone surrogates become U+FFFD.
-func Str(raw []byte) string { return Text{}.Str(raw) }
+func Str(raw []byte) string { return (*Text)(nil).Str(raw) }
 
-// Str is Str sharing t's copy.
-func (t Text) Str(raw []byte) string {
+// Str is Str in t's buffer.
+func (t *Text) Str(raw []byte) string {
 	if len(raw) < 2 || raw[0] != '"' {
 		return "" // absent, or null
 	}
@@ -24,7 +24,7 @@ func (t Text) Str(raw []byte) string {
 	if !hasBackslash(s) && utf8.Valid(s) {
 		return t.string(s)
 	}
-	return unquote(s)
+	return t.unquoted(s)
 }
 
 // AppendStr appends the text of a validated JSON string (or nothing for
@@ -120,10 +120,10 @@ func getu4(s []byte) rune {
 
 // Key is a member name without escapes as encoding/json decodes it into a
 // map key: invalid UTF-8 becomes U+FFFD.
-func Key(name []byte) string { return Text{}.Key(name) }
+func Key(name []byte) string { return (*Text)(nil).Key(name) }
 
-// Key is Key sharing t's copy.
-func (t Text) Key(name []byte) string {
+// Key is Key in t's buffer.
+func (t *Text) Key(name []byte) string {
 	if utf8.Valid(name) {
 		return t.string(name)
 	}
@@ -144,10 +144,10 @@ func Bool(raw []byte) bool { return len(raw) == 4 && string(raw) == "true" }
 
 // StringMap is a validated object of strings (or nulls, stored as "") as a
 // map[string]string; nil for a nil raw value.
-func StringMap(raw []byte) map[string]string { return Text{}.StringMap(raw) }
+func StringMap(raw []byte) map[string]string { return (*Text)(nil).StringMap(raw) }
 
-// StringMap is StringMap sharing t's copy.
-func (t Text) StringMap(raw []byte) map[string]string {
+// StringMap is StringMap in t's buffer.
+func (t *Text) StringMap(raw []byte) map[string]string {
 	if raw == nil {
 		return nil
 	}
@@ -158,10 +158,10 @@ func (t Text) StringMap(raw []byte) map[string]string {
 
 // StringListMap is a validated object of string lists as a
 // map[string][]string; nil for a nil raw value.
-func StringListMap(raw []byte) map[string][]string { return Text{}.StringListMap(raw) }
+func StringListMap(raw []byte) map[string][]string { return (*Text)(nil).StringListMap(raw) }
 
-// StringListMap is StringListMap sharing t's copy.
-func (t Text) StringListMap(raw []byte) map[string][]string {
+// StringListMap is StringListMap in t's buffer.
+func (t *Text) StringListMap(raw []byte) map[string][]string {
 	if raw == nil {
 		return nil
 	}
@@ -172,10 +172,10 @@ func (t Text) StringListMap(raw []byte) map[string][]string {
 
 // StringList is a validated array of strings (or nulls, stored as "");
 // nil for a nil raw value or null.
-func StringList(raw []byte) []string { return Text{}.StringList(raw) }
+func StringList(raw []byte) []string { return (*Text)(nil).StringList(raw) }
 
-// StringList is StringList sharing t's copy.
-func (t Text) StringList(raw []byte) []string {
+// StringList is StringList in t's buffer.
+func (t *Text) StringList(raw []byte) []string {
 	if raw == nil || raw[0] == 'n' {
 		return nil
 	}
@@ -231,27 +231,27 @@ func ArrayElements(raw []byte, fn func(value []byte) bool) bool {
 // reports false when two names coincide once lower-cased (or repeat): the
 // caller then decodes with StringMap and resolves the collision its own
 // way.
-func LowerStringMap(raw []byte) (map[string]string, bool) { return Text{}.LowerStringMap(raw) }
+func LowerStringMap(raw []byte) (map[string]string, bool) { return (*Text)(nil).LowerStringMap(raw) }
 
-// LowerStringMap is LowerStringMap sharing t's copy.
-func (t Text) LowerStringMap(raw []byte) (map[string]string, bool) {
+// LowerStringMap is LowerStringMap in t's buffer.
+func (t *Text) LowerStringMap(raw []byte) (map[string]string, bool) {
 	return t.lowerMap(raw, t.Str)
 }
 
 // LowerJoinedMap is LowerStringMap for an object of string lists, each
 // joined with sep.
 func LowerJoinedMap(raw []byte, sep string) (map[string]string, bool) {
-	return Text{}.LowerJoinedMap(raw, sep)
+	return (*Text)(nil).LowerJoinedMap(raw, sep)
 }
 
-// LowerJoinedMap is LowerJoinedMap sharing t's copy.
-func (t Text) LowerJoinedMap(raw []byte, sep string) (map[string]string, bool) {
+// LowerJoinedMap is LowerJoinedMap in t's buffer.
+func (t *Text) LowerJoinedMap(raw []byte, sep string) (map[string]string, bool) {
 	return t.lowerMap(raw, func(v []byte) string { return t.joinList(v, sep) })
 }
 
 // joinList is strings.Join(StringList(raw), sep) without the list: one
 // element (the common case) is just its text.
-func (t Text) joinList(raw []byte, sep string) string {
+func (t *Text) joinList(raw []byte, sep string) string {
 	if raw[0] != '[' {
 		return "" // null
 	}
@@ -282,7 +282,7 @@ func (t Text) joinList(raw []byte, sep string) string {
 // lowerKey is strings.ToLower(Key(name)): a lower-case ASCII name as it
 // is, any other short ASCII name lower-cased on the stack so that only the
 // result is allocated.
-func (t Text) lowerKey(name []byte) string {
+func (t *Text) lowerKey(name []byte) string {
 	var buf [64]byte
 	if isLowerASCII(name) {
 		return t.string(name)
@@ -297,7 +297,7 @@ func (t Text) lowerKey(name []byte) string {
 		}
 		low[i] = c
 	}
-	return string(low)
+	return t.string(low)
 }
 
 func isLowerASCII(b []byte) bool {
@@ -309,17 +309,17 @@ func isLowerASCII(b []byte) bool {
 	return true
 }
 
-func (t Text) lowerMap(raw []byte, conv func([]byte) string) (map[string]string, bool) {
+func (t *Text) lowerMap(raw []byte, conv func([]byte) string) (map[string]string, bool) {
 	return t.lowerMapOf(raw, nil, conv)
 }
 
 // LowerStringMapOf is LowerStringMap keeping only the names keep accepts
 // (given lower-cased); names it drops cannot collide.
-func (t Text) LowerStringMapOf(raw []byte, keep func(name string) bool) (map[string]string, bool) {
+func (t *Text) LowerStringMapOf(raw []byte, keep func(name string) bool) (map[string]string, bool) {
 	return t.lowerMapOf(raw, keep, t.Str)
 }
 
-func (t Text) lowerMapOf(raw []byte, keep func(string) bool, conv func([]byte) string) (map[string]string, bool) {
+func (t *Text) lowerMapOf(raw []byte, keep func(string) bool, conv func([]byte) string) (map[string]string, bool) {
 	if raw == nil {
 		return nil, false
 	}

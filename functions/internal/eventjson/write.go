@@ -36,9 +36,11 @@ func AppendString[T string | []byte](dst []byte, s T, escapeHTML bool) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		if i+8 <= len(s) && !jsonstr.Special8(jsonstr.Load8(s, i), escapeHTML) {
-			i += 8 // eight bytes copied as they are
-			continue
+		if i+8 <= len(s) {
+			if x := jsonstr.Load8(s, i); !jsonstr.Special8(x) && !(escapeHTML && jsonstr.HTML8(x)) {
+				i += 8 // eight bytes copied as they are
+				continue
+			}
 		}
 		// Through this word a byte at a time, to the byte that needs care.
 		end := min(i+8, len(s))

@@ -21,7 +21,7 @@ func Append(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		for i+8 <= len(s) && !Special8(Load8(s, i), false) {
+		for i+8 <= len(s) && !Special8(Load8(s, i)) {
 			i += 8
 		}
 		for i < len(s) && plainJSON[s[i]] {
@@ -80,15 +80,18 @@ func Load8[T string | []byte](s T, i int) uint64 {
 
 // Special8 reports whether any of the eight bytes in x is not copied into
 // a JSON string as it is: a quote, a backslash, a control character or a
-// non-ASCII byte, and with html <, > and &. The has-zero-byte word tricks
-// it uses are exact as existence tests once the non-ASCII bytes are out.
-func Special8(x uint64, html bool) bool {
-	const lo, hi = 0x0101010101010101, 0x8080808080808080
+// non-ASCII byte. The has-zero-byte word tricks it uses are exact as
+// existence tests once the non-ASCII bytes are out.
+func Special8(x uint64) bool {
 	q, bs := x^(lo*'"'), x^(lo*'\\')
-	m := x | (x-lo*0x20)&^x | (q-lo)&^q | (bs-lo)&^bs
-	if html {
-		lt, gt, amp := x^(lo*'<'), x^(lo*'>'), x^(lo*'&')
-		m |= (lt-lo)&^lt | (gt-lo)&^gt | (amp-lo)&^amp
-	}
-	return m&hi != 0
+	return (x|(x-lo*0x20)&^x|(q-lo)&^q|(bs-lo)&^bs)&hi != 0
 }
+
+// HTML8 reports whether any of the eight bytes in x is <, > or &, which
+// HTML-safe JSON escapes too.
+func HTML8(x uint64) bool {
+	lt, gt, amp := x^(lo*'<'), x^(lo*'>'), x^(lo*'&')
+	return ((lt-lo)&^lt|(gt-lo)&^gt|(amp-lo)&^amp)&hi != 0
+}
+
+const lo, hi = 0x0101010101010101, 0x8080808080808080
