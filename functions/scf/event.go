@@ -154,6 +154,9 @@ func keepHeader(name string) bool {
 	return service.ReadsHeader(name) || name == "x-scf-remote-addr"
 }
 
+// keepHeaderBytes is keepHeader for the fast reader's names.
+func keepHeaderBytes(name []byte) bool { return keepHeader(string(name)) }
+
 var quote, backslash, amp = []byte{'"'}, []byte{'\\'}, []byte{'&'}
 
 // appendResponse writes the gateway's integration response (scf-go-lib's

@@ -20,8 +20,6 @@ type handler struct {
 	log *slog.Logger
 }
 
-var httpMethodName = []byte(`"httpMethod"`)
-
 // Invoke is what cloudfunction.StartHandler runs: handler implements
 // cloudfunction.Handler, so scf-go-lib hands over the event bytes and sends
 // back ours, instead of decoding the event into a json.RawMessage and
@@ -29,19 +27,18 @@ var httpMethodName = []byte(`"httpMethod"`)
 // Handle answers through scf-go-lib's typed path (the tests compare the two
 // on every sample event and fuzz them).
 func (h *handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	// An HTTP event names its httpMethod; a direct invocation's body,
-	// which has none, is not read twice.
-	if bytes.Contains(payload, httpMethodName) {
-		// An HTTP event the fast reader takes is valid JSON (it validates
-		// all of it) and has a string httpMethod, so it needs no separate
-		// validating pass nor isHTTPEvent's.
-		var ev Event
-		if fr, ok := fastEvent(payload, &ev); ok && fr.http {
-			if req, err := eventRequest(ctx, &ev, fr); err == nil {
-				resp := h.svc.Serve(ctx, req)
-				return appendResponse(nil, resp), nil
-			}
+	// One validating pass reads an HTTP event, or finds a plain object
+	// without httpMethod: a direct invocation, answered without reading it
+	// again. Anything it does not read exactly as encoding/json would takes
+	// the long way below.
+	var ev Event
+	if fr, ok := fastEvent(payload, &ev); ok && fr.http {
+		if req, err := eventRequest(ctx, &ev, fr); err == nil {
+			resp := h.svc.Serve(ctx, req)
+			return appendResponse(nil, resp), nil
 		}
+	} else if ok {
+		return h.direct(ctx, bytes.TrimRight(payload[eventjson.SkipSpace(payload, 0):], " \t\r\n"))
 	}
 	start := eventjson.SkipSpace(payload, 0)
 	end, ok := eventjson.Value(payload, start)
@@ -73,14 +70,7 @@ func (h *handler) Handle(ctx context.Context, event json.RawMessage) (any, error
 // an error reading "Code: message".
 func (h *handler) respond(ctx context.Context, event []byte) ([]byte, error) {
 	if !isHTTPEvent(event) {
-		out, err := h.svc.Invoke(service.WithRequestID(ctx, functionRequestID(ctx)), event)
-		if err != nil {
-			return nil, err
-		}
-		if eventjson.IsCompact(out) {
-			return eventjson.AppendHTMLEscaped(make([]byte, 0, len(out)+32), out), nil
-		}
-		return json.Marshal(out)
+		return h.direct(ctx, event)
 	}
 	req, err := toRequest(ctx, event)
 	if err != nil {
@@ -90,6 +80,19 @@ func (h *handler) respond(ctx context.Context, event []byte) ([]byte, error) {
 	}
 	resp := h.svc.Serve(ctx, req)
 	return appendResponse(nil, resp), nil
+}
+
+// direct answers a direct invocation: the answer object itself, or an
+// error reading "Code: message".
+func (h *handler) direct(ctx context.Context, event []byte) ([]byte, error) {
+	out, err := h.svc.Invoke(service.WithRequestID(ctx, functionRequestID(ctx)), event)
+	if err != nil {
+		return nil, err
+	}
+	if eventjson.IsCompact(out) {
+		return eventjson.AppendHTMLEscaped(make([]byte, 0, len(out)+32), out), nil
+	}
+	return json.Marshal(out)
 }
 
 // badEvent answers an HTTP event the adapter cannot read in the service's

@@ -74,3 +74,18 @@ func FuzzTextLowerStringMap(f *testing.F) {
 		}
 	})
 }
+
+func TestLowerStringMapOf(t *testing.T) {
+	var asked []string
+	keep := func(low []byte) bool {
+		asked = append(asked, string(low))
+		return string(low) == "origin" || string(low) == "content-type"
+	}
+	var txt Text
+	m, ok := txt.LowerStringMapOf([]byte(`{"Origin":"https://a.example","Accept":"x","accept":"y","Content-Type":"a/b","É":"e"}`), keep)
+	require.True(t, ok, "names that collide but are dropped do not count")
+	assert.Equal(t, map[string]string{"origin": "https://a.example", "content-type": "a/b"}, m)
+	assert.Equal(t, []string{"origin", "accept", "accept", "content-type", "\u00e9"}, asked, "keep sees lower-cased names")
+	_, ok = txt.LowerStringMapOf([]byte(`{"Origin":"a","origin":"b"}`), keep)
+	assert.False(t, ok, "kept names that collide")
+}

@@ -314,12 +314,13 @@ func (t *Text) lowerMap(raw []byte, conv func([]byte) string) (map[string]string
 }
 
 // LowerStringMapOf is LowerStringMap keeping only the names keep accepts
-// (given lower-cased); names it drops cannot collide.
-func (t *Text) LowerStringMapOf(raw []byte, keep func(name string) bool) (map[string]string, bool) {
+// (given lower-cased, in a buffer keep must not retain); names it drops
+// cannot collide, and cost no string.
+func (t *Text) LowerStringMapOf(raw []byte, keep func(lowerName []byte) bool) (map[string]string, bool) {
 	return t.lowerMapOf(raw, keep, t.Str)
 }
 
-func (t *Text) lowerMapOf(raw []byte, keep func(string) bool, conv func([]byte) string) (map[string]string, bool) {
+func (t *Text) lowerMapOf(raw []byte, keep func([]byte) bool, conv func([]byte) string) (map[string]string, bool) {
 	if raw == nil {
 		return nil, false
 	}
@@ -330,13 +331,29 @@ func (t *Text) lowerMapOf(raw []byte, keep func(string) bool, conv func([]byte) 
 	m := make(map[string]string, hint)
 	ok := true
 	members(raw, func(name, v []byte) {
-		k := t.lowerKey(name)
-		if keep != nil && !keep(k) {
+		if keep != nil && !keepLower(name, keep) {
 			return
 		}
 		n := len(m)
-		m[k] = conv(v)
+		m[t.lowerKey(name)] = conv(v)
 		ok = ok && len(m) > n
 	})
 	return m, ok
+}
+
+// keepLower asks keep about name lower-cased, on the stack when it is
+// short ASCII.
+func keepLower(name []byte, keep func([]byte) bool) bool {
+	var buf [64]byte
+	if len(name) > len(buf) || !isASCII(name) {
+		return keep([]byte(strings.ToLower(Key(name))))
+	}
+	low := buf[:len(name)]
+	for i, c := range name {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		low[i] = c
+	}
+	return keep(low)
 }
