@@ -82,8 +82,18 @@ func toRequest(ctx context.Context, raw []byte) (*service.Request, error) {
 // eventRequest builds the request from the decoded event and what the fast
 // reader read besides (the zero fastRead after encoding/json).
 func eventRequest(ctx context.Context, ev *Event, fr fastRead) (*service.Request, error) {
+	r := new(service.Request)
+	if err := fillRequest(ctx, ev, fr, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// fillRequest is eventRequest into the caller's r (Invoke's stays on its
+// stack).
+func fillRequest(ctx context.Context, ev *Event, fr fastRead, r *service.Request) error {
 	hdr := fr.header
-	r := &service.Request{
+	*r = service.Request{
 		Method:    ev.Method,
 		Path:      ev.Path,
 		Header:    hdr,
@@ -115,12 +125,12 @@ func eventRequest(ctx context.Context, ev *Event, fr fastRead) (*service.Request
 		b := make([]byte, base64.StdEncoding.DecodedLen(len(body)))
 		n, err := base64.StdEncoding.Decode(b, body)
 		if err != nil {
-			return nil, &eventError{"the event's body is marked isBase64Encoded but is not base64"}
+			return &eventError{"the event's body is marked isBase64Encoded but is not base64"}
 		}
 		body = b[:n]
 	}
 	r.Body = body
-	return r, nil
+	return nil
 }
 
 // lowerHeaders lower-cases header names, keeping those keepHeader keeps.
@@ -154,8 +164,8 @@ func keepHeader(name string) bool {
 	return service.ReadsHeader(name) || name == "x-scf-remote-addr"
 }
 
-// keepHeaderBytes is keepHeader for the fast reader's names.
-func keepHeaderBytes(name []byte) bool { return keepHeader(string(name)) }
+// keptHeaders lists keepHeader's names, for the fast reader.
+var keptHeaders = append(service.ReadHeaders(), "x-scf-remote-addr")
 
 var quote, backslash, amp = []byte{'"'}, []byte{'\\'}, []byte{'&'}
 
@@ -171,9 +181,8 @@ func appendResponse(b []byte, resp *service.Response) []byte {
 		// headers and the members' names. Rarer escapes just grow it.
 		n := len(resp.Body) + bytes.Count(resp.Body, quote) + bytes.Count(resp.Body, backslash) +
 			5*bytes.Count(resp.Body, amp) + len(`{"isBase64Encoded":false,"statusCode":200,"headers":{},"body":""}`)
-		for k, v := range resp.Header {
-			n += len(k) + len(v) + len(`"":"",`)
-		}
+		n += 64 * len(resp.Header) // "Name":"value", pairs of the usual lengths
+
 		b = make([]byte, 0, n)
 	}
 	b64 := !utf8.Valid(resp.Body)

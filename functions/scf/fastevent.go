@@ -47,7 +47,7 @@ func fastEvent(payload []byte, ev *Event) (fastRead, bool) {
 	ev.Method, ev.Path = t.Str(c[0]), t.Str(c[1])
 	ev.QueryString = queryString(t, c[2])
 	var ok bool
-	if fr.header, ok = t.LowerStringMapOf(c[3], keepHeaderBytes); !ok {
+	if fr.header, ok = t.LowerStringMapOf(c[3], keptHeaders); !ok {
 		fr.header, ev.Headers = nil, t.StringMap(c[3])
 	}
 	fr.body, ev.IsBase64Encoded = eventjson.AppendStr(nil, c[4]), eventjson.Bool(c[5])

@@ -33,9 +33,9 @@ func (h *handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	// the long way below.
 	var ev Event
 	if fr, ok := fastEvent(payload, &ev); ok && fr.http {
-		if req, err := eventRequest(ctx, &ev, fr); err == nil {
-			resp := h.svc.Serve(ctx, req)
-			return appendResponse(nil, resp), nil
+		var req service.Request
+		if err := fillRequest(ctx, &ev, fr, &req); err == nil {
+			return appendResponse(nil, h.svc.Serve(ctx, &req)), nil
 		}
 	} else if ok {
 		return h.direct(ctx, bytes.TrimRight(payload[eventjson.SkipSpace(payload, 0):], " \t\r\n"))

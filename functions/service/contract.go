@@ -66,4 +66,7 @@ func ReadsHeader(name string) bool {
 	return false
 }
 
+// ReadHeaders lists the names ReadsHeader accepts (a fresh slice).
+func ReadHeaders() []string { return append([]string(nil), readHeaders[:]...) }
+
 var readHeaders = [...]string{"authorization", "content-type", "origin", "x-auth-token"}

@@ -313,14 +313,13 @@ func (t *Text) lowerMap(raw []byte, conv func([]byte) string) (map[string]string
 	return t.lowerMapOf(raw, nil, conv)
 }
 
-// LowerStringMapOf is LowerStringMap keeping only the names keep accepts
-// (given lower-cased, in a buffer keep must not retain); names it drops
-// cannot collide, and cost no string.
-func (t *Text) LowerStringMapOf(raw []byte, keep func(lowerName []byte) bool) (map[string]string, bool) {
+// LowerStringMapOf is LowerStringMap keeping only the names listed in
+// keep (lower case); names it drops cannot collide, and cost no string.
+func (t *Text) LowerStringMapOf(raw []byte, keep []string) (map[string]string, bool) {
 	return t.lowerMapOf(raw, keep, t.Str)
 }
 
-func (t *Text) lowerMapOf(raw []byte, keep func([]byte) bool, conv func([]byte) string) (map[string]string, bool) {
+func (t *Text) lowerMapOf(raw []byte, keep []string, conv func([]byte) string) (map[string]string, bool) {
 	if raw == nil {
 		return nil, false
 	}
@@ -331,7 +330,7 @@ func (t *Text) lowerMapOf(raw []byte, keep func([]byte) bool, conv func([]byte) 
 	m := make(map[string]string, hint)
 	ok := true
 	members(raw, func(name, v []byte) {
-		if keep != nil && !keepLower(name, keep) {
+		if keep != nil && !listedLower(name, keep) {
 			return
 		}
 		n := len(m)
@@ -341,12 +340,18 @@ func (t *Text) lowerMapOf(raw []byte, keep func([]byte) bool, conv func([]byte) 
 	return m, ok
 }
 
-// keepLower asks keep about name lower-cased, on the stack when it is
-// short ASCII.
-func keepLower(name []byte, keep func([]byte) bool) bool {
+// listedLower says whether name, lower-cased, is in list (lower-cased on
+// the stack when it is short ASCII).
+func listedLower(name []byte, list []string) bool {
 	var buf [64]byte
 	if len(name) > len(buf) || !isASCII(name) {
-		return keep([]byte(strings.ToLower(Key(name))))
+		low := strings.ToLower(Key(name))
+		for _, k := range list {
+			if low == k {
+				return true
+			}
+		}
+		return false
 	}
 	low := buf[:len(name)]
 	for i, c := range name {
@@ -355,5 +360,10 @@ func keepLower(name []byte, keep func([]byte) bool) bool {
 		}
 		low[i] = c
 	}
-	return keep(low)
+	for _, k := range list {
+		if string(low) == k {
+			return true
+		}
+	}
+	return false
 }
