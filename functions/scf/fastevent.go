@@ -36,18 +36,21 @@ type fastRead struct {
 // strings it reads share one buffer (eventjson.Text).
 func fastEvent(payload []byte, ev *Event) (fastRead, bool) {
 	var c [8][]byte
-	if !eventSchema.Scan(payload, c[:]) {
+	// The headers are read as the scan validates them; the other strings
+	// share their buffer.
+	headers := eventjson.LowerMap{Keep: keptHeaders}
+	t := &headers.Text
+	if !eventSchema.ScanMembers(payload, c[:], 3, headers.Add) {
 		return fastRead{}, false
 	}
 	if c[0] == nil {
 		return fastRead{}, true
 	}
 	fr := fastRead{http: true}
-	t := new(eventjson.Text)
 	ev.Method, ev.Path = t.Str(c[0]), t.Str(c[1])
 	ev.QueryString = queryString(t, c[2])
 	var ok bool
-	if fr.header, ok = t.LowerStringMapOf(c[3], keptHeaders); !ok {
+	if fr.header, ok = headers.Map(); c[3] == nil || !ok {
 		fr.header, ev.Headers = nil, t.StringMap(c[3])
 	}
 	fr.body, ev.IsBase64Encoded = eventjson.AppendStr(nil, c[4]), eventjson.Bool(c[5])

@@ -227,15 +227,33 @@ func structFields(t reflect.Type) map[string]structField {
 // captures (one per capture path, nil when absent or null). false means:
 // decode with encoding/json instead.
 func (s *Schema) Scan(b []byte, captures [][]byte) bool {
+	return s.ScanMembers(b, captures, -1, nil)
+}
+
+// ScanMembers is Scan that also hands visit each member of the object
+// captured in slot (name, without escapes, and raw value) as it validates
+// it, so that an adapter reads that object in the same pass instead of
+// walking it again. Members come in order; when Scan fails, what visit saw
+// is to be thrown away.
+func (s *Schema) ScanMembers(b []byte, captures [][]byte, slot int, visit func(name, value []byte)) bool {
 	for i := range captures {
 		captures[i] = nil
 	}
+	st := scanState{captures: captures, visitSlot: slot, visit: visit}
 	i := SkipSpace(b, 0)
-	end, ok := s.scan(b, i, 0, captures)
+	end, ok := s.scan(b, i, 0, -1, &st)
 	return ok && SkipSpace(b, end) == len(b)
 }
 
-func (s *Schema) scan(b []byte, i, depth int, captures [][]byte) (int, bool) {
+type scanState struct {
+	captures  [][]byte
+	visitSlot int
+	visit     func(name, value []byte)
+}
+
+// scan validates the value at b[i]; slot is the capture slot of the field
+// it is the value of (-1: none).
+func (s *Schema) scan(b []byte, i, depth, slot int, st *scanState) (int, bool) {
 	if i >= len(b) {
 		return 0, false
 	}
@@ -286,17 +304,21 @@ func (s *Schema) scan(b []byte, i, depth int, captures [][]byte) (int, bool) {
 			return 0, false
 		}
 		return arrayOf(b, i, depth+1, func(start int) (int, bool) {
-			return s.elem.scan(b, start, depth+1, captures)
+			return s.elem.scan(b, start, depth+1, -1, st)
 		})
 	case kMap:
 		if b[i] != '{' {
 			return 0, false
 		}
-		return objectOf(b, i, depth+1, func(_ []byte, escaped bool, start int) (int, bool) {
+		return objectOf(b, i, depth+1, func(name []byte, escaped bool, start int) (int, bool) {
 			if escaped {
 				return 0, false
 			}
-			return s.elem.scan(b, start, depth+1, captures)
+			end, ok := s.elem.scan(b, start, depth+1, -1, st)
+			if ok && slot >= 0 && slot == st.visitSlot {
+				st.visit(name, b[start:end])
+			}
+			return end, ok
 		})
 	case kStruct:
 		if b[i] != '{' {
@@ -321,9 +343,9 @@ func (s *Schema) scan(b []byte, i, depth int, captures [][]byte) (int, bool) {
 				}
 			}
 			seen = append(seen, f)
-			end, ok := f.schema.scan(b, start, depth+1, captures)
+			end, ok := f.schema.scan(b, start, depth+1, f.slot, st)
 			if ok && f.slot >= 0 && b[start] != 'n' {
-				captures[f.slot] = b[start:end]
+				st.captures[f.slot] = b[start:end]
 			}
 			return end, ok
 		})

@@ -2,6 +2,7 @@ package eventjson
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -75,17 +76,46 @@ func FuzzTextLowerStringMap(f *testing.F) {
 	})
 }
 
-func TestLowerStringMapOf(t *testing.T) {
+// lowerMapOf is a LowerMap fed by a walk over raw, as ScanMembers feeds it.
+func lowerMapOf(raw []byte, keep []string) (map[string]string, bool) {
+	l := LowerMap{Keep: keep}
+	members(raw, l.Add)
+	return l.Map()
+}
+
+func TestLowerMap(t *testing.T) {
 	keep := []string{"origin", "content-type", "\u00e9"}
-	var txt Text
-	m, ok := txt.LowerStringMapOf([]byte(`{"Origin":"https://a.example","Accept":"x","accept":"y","Content-Type":"a/b","É":"e","X":"z"}`), keep)
+	m, ok := lowerMapOf([]byte(`{"Origin":"https://a.example","Accept":"x","accept":"y","Content-Type":"a/b","É":"e","X":"z"}`), keep)
 	require.True(t, ok, "names that collide but are dropped do not count")
 	assert.Equal(t, map[string]string{"origin": "https://a.example", "content-type": "a/b", "\u00e9": "e"}, m)
-	_, ok = txt.LowerStringMapOf([]byte(`{"Origin":"a","origin":"b"}`), keep)
+	_, ok = lowerMapOf([]byte(`{"Origin":"a","origin":"b"}`), keep)
 	assert.False(t, ok, "kept names that collide")
+	m, ok = lowerMapOf([]byte(`{}`), keep)
+	assert.True(t, ok)
+	assert.NotNil(t, m, "no members: an empty map, as encoding/json makes")
+	all, ok := lowerMapOf([]byte(`{"A":"1","b":"2"}`), nil)
+	assert.True(t, ok)
+	assert.Equal(t, map[string]string{"a": "1", "b": "2"}, all, "no Keep list: every name")
 	raw := []byte(`{"Accept":"x","Host":"h","User-Agent":"u","Origin":"o"}`)
-	assert.Equal(t, 3.0, testing.AllocsPerRun(50, func() {
-		var txt Text
-		txt.LowerStringMapOf(raw, keep)
-	}), "the map, its group and the Text's buffer: nothing per dropped name")
+	assert.Equal(t, 3.0, testing.AllocsPerRun(50, func() { lowerMapOf(raw, keep) }),
+		"the map, its group and the Text's buffer: nothing per dropped name")
+}
+
+// ScanMembers hands the captured object's members to the visitor, in order,
+// and only those.
+func TestScanMembers(t *testing.T) {
+	type ev struct {
+		Headers map[string]string `json:"headers"`
+		Query   map[string]string `json:"query"`
+		Method  string            `json:"method"`
+	}
+	s := SchemaOf(reflect.TypeFor[ev](), nil, "method", "headers")
+	var seen []string
+	var c [2][]byte
+	ok := s.ScanMembers([]byte(`{"query":{"q":"1"},"headers":{"B":"2","a":"1"},"method":"GET"}`), c[:], 1, func(name, v []byte) {
+		seen = append(seen, string(name)+"="+string(v))
+	})
+	require.True(t, ok)
+	assert.Equal(t, []string{`B="2"`, `a="1"`}, seen)
+	assert.Equal(t, `"GET"`, string(c[0]))
 }

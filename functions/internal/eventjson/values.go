@@ -310,34 +310,52 @@ func isLowerASCII(b []byte) bool {
 }
 
 func (t *Text) lowerMap(raw []byte, conv func([]byte) string) (map[string]string, bool) {
-	return t.lowerMapOf(raw, nil, conv)
-}
-
-// LowerStringMapOf is LowerStringMap keeping only the names listed in
-// keep (lower case); names it drops cannot collide, and cost no string.
-func (t *Text) LowerStringMapOf(raw []byte, keep []string) (map[string]string, bool) {
-	return t.lowerMapOf(raw, keep, t.Str)
-}
-
-func (t *Text) lowerMapOf(raw []byte, keep []string, conv func([]byte) string) (map[string]string, bool) {
 	if raw == nil {
 		return nil, false
 	}
-	hint := 16
-	if keep != nil {
-		hint = 0 // a handful: one small group, made on the first insert
-	}
-	m := make(map[string]string, hint)
+	m := make(map[string]string, 16)
 	ok := true
 	members(raw, func(name, v []byte) {
-		if keep != nil && !listedLower(name, keep) {
-			return
-		}
 		n := len(m)
 		m[t.lowerKey(name)] = conv(v)
 		ok = ok && len(m) > n
 	})
 	return m, ok
+}
+
+// A LowerMap builds LowerStringMap's answer one member at a time (Add is
+// a ScanMembers visitor), keeping only the names listed in Keep (lower
+// case) when Keep is not nil: names it drops cannot collide, and cost no
+// string. Its strings go to its Text, which the caller may use for the
+// event's other strings.
+type LowerMap struct {
+	Text    Text
+	Keep    []string
+	m       map[string]string
+	collide bool
+}
+
+// Add takes one member of a validated object of strings (a name without
+// escapes).
+func (l *LowerMap) Add(name, value []byte) {
+	if l.Keep != nil && !listedLower(name, l.Keep) {
+		return
+	}
+	if l.m == nil {
+		l.m = make(map[string]string)
+	}
+	n := len(l.m)
+	l.m[l.Text.lowerKey(name)] = l.Text.Str(value)
+	l.collide = l.collide || len(l.m) == n
+}
+
+// Map is the map built (empty, not nil, for no members), and false when
+// two kept names coincided once lower-cased.
+func (l *LowerMap) Map() (map[string]string, bool) {
+	if l.m == nil {
+		l.m = map[string]string{}
+	}
+	return l.m, !l.collide
 }
 
 // listedLower says whether name, lower-cased, is in list (lower-cased on
