@@ -3,6 +3,7 @@ GO        ?= go
 PKGS      := ./...
 FUZZTIME  ?= 60s
 BENCHTIME ?= 1s
+RUNS      ?= 10
 
 # Deployment builds: static, stripped linux binaries.
 DIST        ?= dist
@@ -14,7 +15,7 @@ endif
 GOBUILD      = CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -ldflags='-s -w -X main.version=$(VERSION)'
 ZIP          = $(GO) run ./cmd/zipdist
 
-.PHONY: test bench fuzz lint build build-lambda build-scf build-web package run invoke build-SignerFunction clean
+.PHONY: test bench bench-handlers fuzz lint build build-lambda build-scf build-web package run invoke build-SignerFunction clean
 .DEFAULT_GOAL := test
 
 ## test: every test, plus each fuzz target's seed corpus (go test runs those)
@@ -24,6 +25,15 @@ test: lint
 ## bench: the benchmarks, with the cos-go-sdk-v5 anchors in the same run
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
+
+## bench-handlers: each platform's in-process handler against its hello-world floor, RUNS times;
+## ratios of runs seconds apart (raw output in $(DIST)/bench-handlers.txt, for benchstat)
+bench-handlers:
+	@mkdir -p $(DIST); for i in $$(seq $(RUNS)); do \
+	  echo "run $$i of $(RUNS)" >&2; \
+	  $(GO) test -run '^$$' -bench '^BenchmarkHandler$$' -benchmem -count 1 ./functions/scf; \
+	  $(GO) test -tags lambda.norpc -run '^$$' -bench '^BenchmarkHandler$$' -benchmem -count 1 ./functions/lambda; \
+	done > $(DIST)/bench-handlers.txt; $(GO) run ./cmd/benchratio < $(DIST)/bench-handlers.txt
 
 ## fuzz: each fuzz target for FUZZTIME (go test -fuzz takes one target at a time)
 fuzz:
