@@ -203,32 +203,46 @@ func iamMap(userARN, userID, accountID, callerID string) map[string]any {
 }
 
 // fromFunctionURL reads a Function URL event (payload 2.0 without routes).
+// The fast reader fills the HTTP API type, which has every field a Function
+// URL event has; encoding/json's decoding is carried over to it (urlAsV2),
+// so both are read by httpV2Request.
 func fromFunctionURL(ctx context.Context, raw []byte) (*service.Request, error) {
-	var ev events.LambdaFunctionURLRequest
+	var ev events.APIGatewayV2HTTPRequest
 	hdr, ok := fastFunctionURL(raw, &ev)
 	if !ok {
-		hdr = nil
-		ev = events.LambdaFunctionURLRequest{}
-		if err := decode(raw, &ev, "Lambda Function URL"); err != nil {
+		var url events.LambdaFunctionURLRequest
+		if err := decode(raw, &url, "Lambda Function URL"); err != nil {
 			return nil, err
 		}
+		return functionURLRequest(ctx, &url)
 	}
-	return functionURLRequest(ctx, &ev, hdr)
+	return httpV2Request(ctx, &ev, hdr)
 }
 
-func functionURLRequest(ctx context.Context, ev *events.LambdaFunctionURLRequest, hdr *lowered) (*service.Request, error) {
-	b, err := body(ev.Body, ev.IsBase64Encoded)
-	if err != nil {
-		return nil, err
+// functionURLRequest builds the request from a decoded Function URL event.
+func functionURLRequest(ctx context.Context, ev *events.LambdaFunctionURLRequest) (*service.Request, error) {
+	return httpV2Request(ctx, urlAsV2(ev), nil)
+}
+
+// urlAsV2 carries the fields httpV2Request reads from a Function URL event
+// over to the HTTP API type (its authorizer can only be IAM).
+func urlAsV2(ev *events.LambdaFunctionURLRequest) *events.APIGatewayV2HTTPRequest {
+	v2 := &events.APIGatewayV2HTTPRequest{RawPath: ev.RawPath, RawQueryString: ev.RawQueryString, Cookies: ev.Cookies,
+		Headers: ev.Headers, QueryStringParameters: ev.QueryStringParameters, Body: ev.Body, IsBase64Encoded: ev.IsBase64Encoded}
+	rc, v2rc := &ev.RequestContext, &v2.RequestContext
+	v2rc.HTTP.Method, v2rc.HTTP.Path, v2rc.HTTP.SourceIP, v2rc.RequestID = rc.HTTP.Method, rc.HTTP.Path, rc.HTTP.SourceIP, rc.RequestID
+	v2rc.Authorizer = urlAuthorizerAsV2(rc.Authorizer)
+	return v2
+}
+
+// urlAuthorizerAsV2 is a Function URL authorizer as the HTTP API type's
+// (nil unless it is IAM, the only kind a Function URL has).
+func urlAuthorizerAsV2(a *events.LambdaFunctionURLRequestContextAuthorizerDescription) *events.APIGatewayV2HTTPRequestContextAuthorizerDescription {
+	if a == nil || a.IAM == nil {
+		return nil
 	}
-	rc := ev.RequestContext
-	r := &service.Request{Method: rc.HTTP.Method, Path: orElse(ev.RawPath, rc.HTTP.Path),
-		Query: v2Query(ev.RawQueryString, ev.QueryStringParameters), Header: v2Headers(ev.Headers, ev.Cookies, hdr), Body: b,
-		RequestID: orElse(rc.RequestID, contextRequestID(ctx)), SourceIP: rc.HTTP.SourceIP}
-	if a := rc.Authorizer; a != nil && a.IAM != nil {
-		r.Authorizer = map[string]any{"iam": iamMap(a.IAM.UserARN, a.IAM.UserID, a.IAM.AccountID, a.IAM.CallerID)}
-	}
-	return r, nil
+	return &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{IAM: &events.APIGatewayV2HTTPRequestContextAuthorizerIAMDescription{
+		UserARN: a.IAM.UserARN, UserID: a.IAM.UserID, AccountID: a.IAM.AccountID, CallerID: a.IAM.CallerID}}
 }
 
 // fromALB reads an ALB target group event. ALB passes query names and

@@ -50,22 +50,13 @@ func fastHTTPv2(raw []byte, ev *events.APIGatewayV2HTTPRequest) (*lowered, bool)
 	if !httpV2Schema.Scan(raw, c[:]) {
 		return nil, false
 	}
-	ev.RawPath, ev.RawQueryString, ev.Cookies = eventjson.Str(c[0]), eventjson.Str(c[1]), eventjson.StringList(c[2])
-	hdr := lowerHeaders(c[3], nil)
-	if hdr == nil {
-		ev.Headers = eventjson.StringMap(c[3])
-	}
-	ev.QueryStringParameters = eventjson.StringMap(c[4])
-	ev.Body, ev.IsBase64Encoded = eventjson.Str(c[5]), eventjson.Bool(c[6])
-	rc := &ev.RequestContext
-	rc.HTTP.Method, rc.HTTP.Path, rc.HTTP.SourceIP = eventjson.Str(c[7]), eventjson.Str(c[8]), eventjson.Str(c[9])
-	rc.RequestID = eventjson.Str(c[10])
+	hdr := readPayload2(c[:], ev)
 	if c[11] == nil {
 		return hdr, true
 	}
 	// The parts of the authorizer httpV2Request reads.
 	a := &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{}
-	rc.Authorizer = a
+	ev.RequestContext.Authorizer = a
 	if c[12] != nil {
 		a.JWT = &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{
 			Claims: eventjson.StringMap(c[13]), Scopes: eventjson.StringList(c[14])}
@@ -81,16 +72,9 @@ func fastHTTPv2(raw []byte, ev *events.APIGatewayV2HTTPRequest) (*lowered, bool)
 	return hdr, true
 }
 
-var functionURLSchema = eventjson.SchemaOf(reflect.TypeFor[events.LambdaFunctionURLRequest](), nil,
-	"rawPath", "rawQueryString", "cookies", "headers", "queryStringParameters", "body", "isBase64Encoded",
-	"requestContext.http.method", "requestContext.http.path", "requestContext.http.sourceIp", "requestContext.requestId",
-	"requestContext.authorizer")
-
-func fastFunctionURL(raw []byte, ev *events.LambdaFunctionURLRequest) (*lowered, bool) {
-	var c [12][]byte
-	if !functionURLSchema.Scan(raw, c[:]) {
-		return nil, false
-	}
+// readPayload2 fills ev from the captures both payload 2.0 schemas list
+// first, in this order.
+func readPayload2(c [][]byte, ev *events.APIGatewayV2HTTPRequest) *lowered {
 	ev.RawPath, ev.RawQueryString, ev.Cookies = eventjson.Str(c[0]), eventjson.Str(c[1]), eventjson.StringList(c[2])
 	hdr := lowerHeaders(c[3], nil)
 	if hdr == nil {
@@ -101,7 +85,31 @@ func fastFunctionURL(raw []byte, ev *events.LambdaFunctionURLRequest) (*lowered,
 	rc := &ev.RequestContext
 	rc.HTTP.Method, rc.HTTP.Path, rc.HTTP.SourceIP = eventjson.Str(c[7]), eventjson.Str(c[8]), eventjson.Str(c[9])
 	rc.RequestID = eventjson.Str(c[10])
-	return hdr, c[11] == nil || json.Unmarshal(c[11], &rc.Authorizer) == nil
+	return hdr
+}
+
+var functionURLSchema = eventjson.SchemaOf(reflect.TypeFor[events.LambdaFunctionURLRequest](), nil,
+	"rawPath", "rawQueryString", "cookies", "headers", "queryStringParameters", "body", "isBase64Encoded",
+	"requestContext.http.method", "requestContext.http.path", "requestContext.http.sourceIp", "requestContext.requestId",
+	"requestContext.authorizer")
+
+// fastFunctionURL validates raw as a Function URL event and reads it into
+// the HTTP API type, as urlAsV2 carries a decoded one over.
+func fastFunctionURL(raw []byte, ev *events.APIGatewayV2HTTPRequest) (*lowered, bool) {
+	var c [12][]byte
+	if !functionURLSchema.Scan(raw, c[:]) {
+		return nil, false
+	}
+	hdr := readPayload2(c[:], ev)
+	if c[11] == nil {
+		return hdr, true
+	}
+	var a events.LambdaFunctionURLRequestContextAuthorizerDescription
+	if json.Unmarshal(c[11], &a) != nil {
+		return nil, false
+	}
+	ev.RequestContext.Authorizer = urlAuthorizerAsV2(&a)
+	return hdr, true
 }
 
 var albSchema = eventjson.SchemaOf(reflect.TypeFor[events.ALBTargetGroupRequest](), nil,

@@ -99,7 +99,7 @@ func TestSampleEventsTakeTheFastPath(t *testing.T) {
 		case strings.HasPrefix(name, "v2-"):
 			_, ok = fastHTTPv2(c.Event, &events.APIGatewayV2HTTPRequest{})
 		case strings.HasPrefix(name, "url-"):
-			_, ok = fastFunctionURL(c.Event, &events.LambdaFunctionURLRequest{})
+			_, ok = fastFunctionURL(c.Event, &events.APIGatewayV2HTTPRequest{})
 		case strings.HasPrefix(name, "alb-"):
 			_, ok = fastALB(c.Event, &events.ALBTargetGroupRequest{})
 		default:

@@ -119,9 +119,9 @@ func readFast(ctx context.Context, k kind, raw []byte) (req *service.Request, mu
 			req, err = httpV2Request(ctx, &ev, hdr)
 		}
 	case kindFunctionURL:
-		var ev events.LambdaFunctionURLRequest
+		var ev events.APIGatewayV2HTTPRequest
 		if hdr, ok = fastFunctionURL(raw, &ev); ok {
-			req, err = functionURLRequest(ctx, &ev, hdr)
+			req, err = httpV2Request(ctx, &ev, hdr)
 		}
 	case kindALB:
 		var ev events.ALBTargetGroupRequest

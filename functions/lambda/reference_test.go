@@ -104,7 +104,7 @@ func referenceFunctionURL(ctx context.Context, raw []byte) (*service.Request, er
 	if err := decode(raw, &ev, "Lambda Function URL"); err != nil {
 		return nil, err
 	}
-	return functionURLRequest(ctx, &ev, nil)
+	return functionURLRequest(ctx, &ev)
 }
 
 func referenceALB(ctx context.Context, raw []byte) (*service.Request, bool, error) {
