@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"reflect"
+	"sync"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -13,15 +14,18 @@ import (
 // validating pass over the event (eventjson.Schema), instead of decoding
 // every field by reflection. Each answers false for anything it does not
 // read exactly as encoding/json would; the adapter then decodes with
-// encoding/json. FuzzFastEventReaders holds them to encoding/json.
+// encoding/json. FuzzFastEventReaders holds them to encoding/json. Each
+// schema is built on first use: a cold start builds only its event's.
 
-var restV1Schema = eventjson.SchemaOf(reflect.TypeFor[events.APIGatewayProxyRequest](), nil,
-	"httpMethod", "path", "headers", "multiValueHeaders", "queryStringParameters", "multiValueQueryStringParameters",
-	"body", "isBase64Encoded", "requestContext.requestId", "requestContext.identity.sourceIp", "requestContext.authorizer")
+var restV1Schema = sync.OnceValue(func() *eventjson.Schema {
+	return eventjson.SchemaOf(reflect.TypeFor[events.APIGatewayProxyRequest](), nil,
+		"httpMethod", "path", "headers", "multiValueHeaders", "queryStringParameters", "multiValueQueryStringParameters",
+		"body", "isBase64Encoded", "requestContext.requestId", "requestContext.identity.sourceIp", "requestContext.authorizer")
+})
 
 func fastRESTv1(raw []byte, ev *events.APIGatewayProxyRequest) (*lowered, bool) {
 	var c [11][]byte
-	if !restV1Schema.Scan(raw, c[:]) {
+	if !restV1Schema().Scan(raw, c[:]) {
 		return nil, false
 	}
 	ev.HTTPMethod, ev.Path = eventjson.Str(c[0]), eventjson.Str(c[1])
@@ -37,17 +41,19 @@ func fastRESTv1(raw []byte, ev *events.APIGatewayProxyRequest) (*lowered, bool) 
 	return hdr, ok
 }
 
-var httpV2Schema = eventjson.SchemaOf(reflect.TypeFor[events.APIGatewayV2HTTPRequest](), nil,
-	"rawPath", "rawQueryString", "cookies", "headers", "queryStringParameters", "body", "isBase64Encoded",
-	"requestContext.http.method", "requestContext.http.path", "requestContext.http.sourceIp", "requestContext.requestId",
-	"requestContext.authorizer", "requestContext.authorizer.jwt", "requestContext.authorizer.jwt.claims",
-	"requestContext.authorizer.jwt.scopes", "requestContext.authorizer.lambda", "requestContext.authorizer.iam",
-	"requestContext.authorizer.iam.userArn", "requestContext.authorizer.iam.userId", "requestContext.authorizer.iam.accountId",
-	"requestContext.authorizer.iam.callerId")
+var httpV2Schema = sync.OnceValue(func() *eventjson.Schema {
+	return eventjson.SchemaOf(reflect.TypeFor[events.APIGatewayV2HTTPRequest](), nil,
+		"rawPath", "rawQueryString", "cookies", "headers", "queryStringParameters", "body", "isBase64Encoded",
+		"requestContext.http.method", "requestContext.http.path", "requestContext.http.sourceIp", "requestContext.requestId",
+		"requestContext.authorizer", "requestContext.authorizer.jwt", "requestContext.authorizer.jwt.claims",
+		"requestContext.authorizer.jwt.scopes", "requestContext.authorizer.lambda", "requestContext.authorizer.iam",
+		"requestContext.authorizer.iam.userArn", "requestContext.authorizer.iam.userId", "requestContext.authorizer.iam.accountId",
+		"requestContext.authorizer.iam.callerId")
+})
 
 func fastHTTPv2(raw []byte, ev *events.APIGatewayV2HTTPRequest) (*lowered, bool) {
 	var c [21][]byte
-	if !httpV2Schema.Scan(raw, c[:]) {
+	if !httpV2Schema().Scan(raw, c[:]) {
 		return nil, false
 	}
 	hdr := readPayload2(c[:], ev)
@@ -88,16 +94,18 @@ func readPayload2(c [][]byte, ev *events.APIGatewayV2HTTPRequest) *lowered {
 	return hdr
 }
 
-var functionURLSchema = eventjson.SchemaOf(reflect.TypeFor[events.LambdaFunctionURLRequest](), nil,
-	"rawPath", "rawQueryString", "cookies", "headers", "queryStringParameters", "body", "isBase64Encoded",
-	"requestContext.http.method", "requestContext.http.path", "requestContext.http.sourceIp", "requestContext.requestId",
-	"requestContext.authorizer")
+var functionURLSchema = sync.OnceValue(func() *eventjson.Schema {
+	return eventjson.SchemaOf(reflect.TypeFor[events.LambdaFunctionURLRequest](), nil,
+		"rawPath", "rawQueryString", "cookies", "headers", "queryStringParameters", "body", "isBase64Encoded",
+		"requestContext.http.method", "requestContext.http.path", "requestContext.http.sourceIp", "requestContext.requestId",
+		"requestContext.authorizer")
+})
 
 // fastFunctionURL validates raw as a Function URL event and reads it into
 // the HTTP API type, as urlAsV2 carries a decoded one over.
 func fastFunctionURL(raw []byte, ev *events.APIGatewayV2HTTPRequest) (*lowered, bool) {
 	var c [12][]byte
-	if !functionURLSchema.Scan(raw, c[:]) {
+	if !functionURLSchema().Scan(raw, c[:]) {
 		return nil, false
 	}
 	hdr := readPayload2(c[:], ev)
@@ -112,13 +120,15 @@ func fastFunctionURL(raw []byte, ev *events.APIGatewayV2HTTPRequest) (*lowered, 
 	return hdr, true
 }
 
-var albSchema = eventjson.SchemaOf(reflect.TypeFor[events.ALBTargetGroupRequest](), nil,
-	"httpMethod", "path", "queryStringParameters", "multiValueQueryStringParameters", "headers", "multiValueHeaders",
-	"body", "isBase64Encoded")
+var albSchema = sync.OnceValue(func() *eventjson.Schema {
+	return eventjson.SchemaOf(reflect.TypeFor[events.ALBTargetGroupRequest](), nil,
+		"httpMethod", "path", "queryStringParameters", "multiValueQueryStringParameters", "headers", "multiValueHeaders",
+		"body", "isBase64Encoded")
+})
 
 func fastALB(raw []byte, ev *events.ALBTargetGroupRequest) (*lowered, bool) {
 	var c [8][]byte
-	if !albSchema.Scan(raw, c[:]) {
+	if !albSchema().Scan(raw, c[:]) {
 		return nil, false
 	}
 	ev.HTTPMethod, ev.Path = eventjson.Str(c[0]), eventjson.Str(c[1])
