@@ -64,103 +64,125 @@ func checkOK(b *testing.B, payload []byte) {
 	}
 }
 
-// percentiles reports p50 and p99 of the iterations' durations.
-func percentiles(b *testing.B, d []time.Duration, unit time.Duration, name string) {
-	if len(d) == 0 {
+// percentile is the q-quantile of sorted durations, in unit.
+func percentile(d []time.Duration, q float64, unit time.Duration) float64 {
+	i := int(q*float64(len(d))+0.999999) - 1
+	i = max(0, min(i, len(d)-1))
+	return float64(d[i]) / float64(unit)
+}
+
+// reportPair reports p50 and p99 of ours and of the floor, and ours over
+// the floor for each.
+func reportPair(b *testing.B, ours, floor []time.Duration, unit time.Duration, name string) {
+	if len(ours) == 0 || len(floor) == 0 {
 		return
 	}
-	slices.Sort(d)
-	p := func(q float64) float64 {
-		i := int(q*float64(len(d))+0.999999) - 1
-		i = max(0, min(i, len(d)-1))
-		return float64(d[i]) / float64(unit)
+	slices.Sort(ours)
+	slices.Sort(floor)
+	for _, q := range []struct {
+		q    float64
+		name string
+	}{{0.50, "p50"}, {0.99, "p99"}} {
+		o, f := percentile(ours, q.q, unit), percentile(floor, q.q, unit)
+		b.ReportMetric(o, q.name+"-"+name)
+		b.ReportMetric(f, "floor-"+q.name+"-"+name)
+		b.ReportMetric(o/f, q.name+"/floor")
 	}
-	b.ReportMetric(p(0.50), "p50-"+name)
-	b.ReportMetric(p(0.99), "p99-"+name)
 }
 
-// coldStart measures exec of the binary to its first answer, through the
-// harness (for SCF that includes dialling and Function.Ping, as the
-// platform does). Teardown is not timed.
-func coldStart(b *testing.B, bin string, start starter, event []byte, env []string) {
-	ctx := context.Background()
-	durations := make([]time.Duration, 0, b.N)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		t0 := time.Now()
-		invoke, stop, err := start(ctx, bin, runtimeharness.Options{Env: env})
-		if err != nil {
-			b.Fatal(err)
-		}
-		payload, err := invoke(ctx, event)
-		elapsed := time.Since(t0)
-		b.StopTimer()
-		stop()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if i == 0 {
-			checkOK(b, payload)
-		}
-		durations = append(durations, elapsed)
-		b.StartTimer()
+// A target is a binary, how the platform starts it, and what it is sent.
+type target struct {
+	bin   string
+	start starter
+	event []byte
+	env   []string
+}
+
+func scfTargets(b *testing.B) [2]target {
+	return [2]target{{scfBinary.get(b), startSCF, benchEvent(b, scfBenchEvent), envList(eventcheck.Env(b))},
+		{floorSCF.get(b), startSCF, []byte(floorEvent), nil}}
+}
+
+func lambdaTargets(b *testing.B) [2]target {
+	return [2]target{{lambdaBinary.get(b), startLambda, benchEvent(b, lambdaBenchEvent), envList(eventcheck.Env(b))},
+		{floorLambda.get(b), startLambda, []byte(floorEvent), nil}}
+}
+
+// BenchmarkColdStart measures exec of the binary to its first answer,
+// through the harness (for SCF that includes dialling and Function.Ping, as
+// the platform does), for ours and its hello-world floor in turn within
+// each iteration (which goes first alternates), so that both see the same
+// machine: this VM's speed drifts. Teardown is not timed.
+func BenchmarkColdStart(b *testing.B) {
+	for _, p := range []struct {
+		name    string
+		targets func(*testing.B) [2]target
+	}{{"scf", scfTargets}, {"lambda", lambdaTargets}} {
+		b.Run(p.name, func(b *testing.B) {
+			ts := p.targets(b)
+			ctx := context.Background()
+			var d [2][]time.Duration
+			for i := 0; i < b.N; i++ {
+				for k := range 2 {
+					j := (i + k) % 2
+					t := ts[j]
+					t0 := time.Now()
+					invoke, stop, err := t.start(ctx, t.bin, runtimeharness.Options{Env: t.env})
+					if err != nil {
+						b.Fatal(err)
+					}
+					payload, err := invoke(ctx, t.event)
+					elapsed := time.Since(t0)
+					stop()
+					if err != nil {
+						b.Fatal(err)
+					}
+					if i == 0 {
+						checkOK(b, payload)
+					}
+					d[j] = append(d[j], elapsed)
+				}
+			}
+			reportPair(b, d[0], d[1], time.Millisecond, "ms")
+		})
 	}
-	b.StopTimer()
-	percentiles(b, durations, time.Millisecond, "ms")
 }
 
-// warmInvoke measures one invocation of an already running binary.
-func warmInvoke(b *testing.B, bin string, start starter, event []byte, env []string) {
-	ctx := context.Background()
-	invoke, stop, err := start(ctx, bin, runtimeharness.Options{Env: env})
-	require.NoError(b, err)
-	defer stop()
-	payload, err := invoke(ctx, event) // the cold one is not measured
-	require.NoError(b, err)
-	checkOK(b, payload)
-	durations := make([]time.Duration, 0, b.N)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		t0 := time.Now()
-		if _, err := invoke(ctx, event); err != nil {
-			b.Fatal(err)
-		}
-		durations = append(durations, time.Since(t0))
+// BenchmarkWarmInvoke measures one invocation of an already running
+// binary: ours and its floor both run, and each iteration invokes both
+// (which goes first alternates).
+func BenchmarkWarmInvoke(b *testing.B) {
+	for _, p := range []struct {
+		name    string
+		targets func(*testing.B) [2]target
+	}{{"scf", scfTargets}, {"lambda", lambdaTargets}} {
+		b.Run(p.name, func(b *testing.B) {
+			ts := p.targets(b)
+			ctx := context.Background()
+			var invoke [2]func(context.Context, []byte) ([]byte, error)
+			for j, t := range ts {
+				inv, stop, err := t.start(ctx, t.bin, runtimeharness.Options{Env: t.env})
+				require.NoError(b, err)
+				defer stop()
+				payload, err := inv(ctx, t.event) // the cold one is not measured
+				require.NoError(b, err)
+				checkOK(b, payload)
+				invoke[j] = inv
+			}
+			var d [2][]time.Duration
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				for k := range 2 {
+					j := (i + k) % 2
+					t0 := time.Now()
+					if _, err := invoke[j](ctx, ts[j].event); err != nil {
+						b.Fatal(err)
+					}
+					d[j] = append(d[j], time.Since(t0))
+				}
+			}
+			b.StopTimer()
+			reportPair(b, d[0], d[1], time.Microsecond, "us")
+		})
 	}
-	b.StopTimer()
-	percentiles(b, durations, time.Microsecond, "us")
-}
-
-func BenchmarkColdStartSCF(b *testing.B) {
-	coldStart(b, scfBinary.get(b), startSCF, benchEvent(b, scfBenchEvent), envList(eventcheck.Env(b)))
-}
-
-func BenchmarkColdStartFloorSCF(b *testing.B) {
-	coldStart(b, floorSCF.get(b), startSCF, []byte(floorEvent), nil)
-}
-
-func BenchmarkColdStartLambda(b *testing.B) {
-	coldStart(b, lambdaBinary.get(b), startLambda, benchEvent(b, lambdaBenchEvent), envList(eventcheck.Env(b)))
-}
-
-func BenchmarkColdStartFloorLambda(b *testing.B) {
-	coldStart(b, floorLambda.get(b), startLambda, []byte(floorEvent), nil)
-}
-
-func BenchmarkWarmInvokeSCF(b *testing.B) {
-	warmInvoke(b, scfBinary.get(b), startSCF, benchEvent(b, scfBenchEvent), envList(eventcheck.Env(b)))
-}
-
-func BenchmarkWarmInvokeFloorSCF(b *testing.B) {
-	warmInvoke(b, floorSCF.get(b), startSCF, []byte(floorEvent), nil)
-}
-
-func BenchmarkWarmInvokeLambda(b *testing.B) {
-	warmInvoke(b, lambdaBinary.get(b), startLambda, benchEvent(b, lambdaBenchEvent), envList(eventcheck.Env(b)))
-}
-
-func BenchmarkWarmInvokeFloorLambda(b *testing.B) {
-	warmInvoke(b, floorLambda.get(b), startLambda, []byte(floorEvent), nil)
 }
