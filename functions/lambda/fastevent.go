@@ -15,7 +15,8 @@ import (
 // every field by reflection. Each answers false for anything it does not
 // read exactly as encoding/json would; the adapter then decodes with
 // encoding/json. FuzzFastEventReaders holds them to encoding/json. Each
-// schema is built on first use: a cold start builds only its event's.
+// schema is built on first use: a cold start builds only its event's. The
+// strings an event's reader keeps share buffers (eventjson.Text).
 
 var restV1Schema = sync.OnceValue(func() *eventjson.Schema {
 	return eventjson.SchemaOf(reflect.TypeFor[events.APIGatewayProxyRequest](), nil,
@@ -28,14 +29,15 @@ func fastRESTv1(raw []byte, ev *events.APIGatewayProxyRequest) (*lowered, bool) 
 	if !restV1Schema().Scan(raw, c[:]) {
 		return nil, false
 	}
-	ev.HTTPMethod, ev.Path = eventjson.Str(c[0]), eventjson.Str(c[1])
-	hdr := lowerHeaders(c[2], c[3])
+	t := new(eventjson.Text)
+	ev.HTTPMethod, ev.Path = t.Str(c[0]), t.Str(c[1])
+	hdr := lowerHeaders(t, c[2], c[3])
 	if hdr == nil {
-		ev.Headers, ev.MultiValueHeaders = eventjson.StringMap(c[2]), eventjson.StringListMap(c[3])
+		ev.Headers, ev.MultiValueHeaders = t.StringMap(c[2]), t.StringListMap(c[3])
 	}
-	ev.QueryStringParameters, ev.MultiValueQueryStringParameters = eventjson.StringMap(c[4]), eventjson.StringListMap(c[5])
-	ev.Body, ev.IsBase64Encoded = eventjson.Str(c[6]), eventjson.Bool(c[7])
-	ev.RequestContext.RequestID, ev.RequestContext.Identity.SourceIP = eventjson.Str(c[8]), eventjson.Str(c[9])
+	ev.QueryStringParameters, ev.MultiValueQueryStringParameters = t.StringMap(c[4]), t.StringListMap(c[5])
+	ev.Body, ev.IsBase64Encoded = t.Str(c[6]), eventjson.Bool(c[7])
+	ev.RequestContext.RequestID, ev.RequestContext.Identity.SourceIP = t.Str(c[8]), t.Str(c[9])
 	var ok bool
 	ev.RequestContext.Authorizer, ok = eventjson.AnyMap(c[10])
 	return hdr, ok
@@ -56,7 +58,8 @@ func fastHTTPv2(raw []byte, ev *events.APIGatewayV2HTTPRequest) (*lowered, bool)
 	if !httpV2Schema().Scan(raw, c[:]) {
 		return nil, false
 	}
-	hdr := readPayload2(c[:], ev)
+	t := new(eventjson.Text)
+	hdr := readPayload2(t, c[:], ev)
 	if c[11] == nil {
 		return hdr, true
 	}
@@ -65,32 +68,32 @@ func fastHTTPv2(raw []byte, ev *events.APIGatewayV2HTTPRequest) (*lowered, bool)
 	ev.RequestContext.Authorizer = a
 	if c[12] != nil {
 		a.JWT = &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{
-			Claims: eventjson.StringMap(c[13]), Scopes: eventjson.StringList(c[14])}
+			Claims: t.StringMap(c[13]), Scopes: t.StringList(c[14])}
 	}
 	var ok bool
 	if a.Lambda, ok = eventjson.AnyMap(c[15]); !ok {
 		return nil, false
 	}
 	if c[16] != nil {
-		a.IAM = &events.APIGatewayV2HTTPRequestContextAuthorizerIAMDescription{UserARN: eventjson.Str(c[17]),
-			UserID: eventjson.Str(c[18]), AccountID: eventjson.Str(c[19]), CallerID: eventjson.Str(c[20])}
+		a.IAM = &events.APIGatewayV2HTTPRequestContextAuthorizerIAMDescription{UserARN: t.Str(c[17]),
+			UserID: t.Str(c[18]), AccountID: t.Str(c[19]), CallerID: t.Str(c[20])}
 	}
 	return hdr, true
 }
 
 // readPayload2 fills ev from the captures both payload 2.0 schemas list
 // first, in this order.
-func readPayload2(c [][]byte, ev *events.APIGatewayV2HTTPRequest) *lowered {
-	ev.RawPath, ev.RawQueryString, ev.Cookies = eventjson.Str(c[0]), eventjson.Str(c[1]), eventjson.StringList(c[2])
-	hdr := lowerHeaders(c[3], nil)
+func readPayload2(t *eventjson.Text, c [][]byte, ev *events.APIGatewayV2HTTPRequest) *lowered {
+	ev.RawPath, ev.RawQueryString, ev.Cookies = t.Str(c[0]), t.Str(c[1]), t.StringList(c[2])
+	hdr := lowerHeaders(t, c[3], nil)
 	if hdr == nil {
-		ev.Headers = eventjson.StringMap(c[3])
+		ev.Headers = t.StringMap(c[3])
 	}
-	ev.QueryStringParameters = eventjson.StringMap(c[4])
-	ev.Body, ev.IsBase64Encoded = eventjson.Str(c[5]), eventjson.Bool(c[6])
+	ev.QueryStringParameters = t.StringMap(c[4])
+	ev.Body, ev.IsBase64Encoded = t.Str(c[5]), eventjson.Bool(c[6])
 	rc := &ev.RequestContext
-	rc.HTTP.Method, rc.HTTP.Path, rc.HTTP.SourceIP = eventjson.Str(c[7]), eventjson.Str(c[8]), eventjson.Str(c[9])
-	rc.RequestID = eventjson.Str(c[10])
+	rc.HTTP.Method, rc.HTTP.Path, rc.HTTP.SourceIP = t.Str(c[7]), t.Str(c[8]), t.Str(c[9])
+	rc.RequestID = t.Str(c[10])
 	return hdr
 }
 
@@ -108,7 +111,7 @@ func fastFunctionURL(raw []byte, ev *events.APIGatewayV2HTTPRequest) (*lowered, 
 	if !functionURLSchema().Scan(raw, c[:]) {
 		return nil, false
 	}
-	hdr := readPayload2(c[:], ev)
+	hdr := readPayload2(new(eventjson.Text), c[:], ev)
 	if c[11] == nil {
 		return hdr, true
 	}
@@ -131,13 +134,14 @@ func fastALB(raw []byte, ev *events.ALBTargetGroupRequest) (*lowered, bool) {
 	if !albSchema().Scan(raw, c[:]) {
 		return nil, false
 	}
-	ev.HTTPMethod, ev.Path = eventjson.Str(c[0]), eventjson.Str(c[1])
-	ev.QueryStringParameters, ev.MultiValueQueryStringParameters = eventjson.StringMap(c[2]), eventjson.StringListMap(c[3])
-	hdr := lowerHeaders(c[4], c[5])
+	t := new(eventjson.Text)
+	ev.HTTPMethod, ev.Path = t.Str(c[0]), t.Str(c[1])
+	ev.QueryStringParameters, ev.MultiValueQueryStringParameters = t.StringMap(c[2]), t.StringListMap(c[3])
+	hdr := lowerHeaders(t, c[4], c[5])
 	if hdr == nil {
-		ev.Headers, ev.MultiValueHeaders = eventjson.StringMap(c[4]), eventjson.StringListMap(c[5])
+		ev.Headers, ev.MultiValueHeaders = t.StringMap(c[4]), t.StringListMap(c[5])
 	}
-	ev.Body, ev.IsBase64Encoded = eventjson.Str(c[6]), eventjson.Bool(c[7])
+	ev.Body, ev.IsBase64Encoded = t.Str(c[6]), eventjson.Bool(c[7])
 	return hdr, true
 }
 
@@ -152,9 +156,9 @@ type lowered struct {
 // lowerHeaders builds headers()'s answer from the raw members, or returns
 // nil when it cannot do so in one step (absent members, or names that
 // coincide once lower-cased, which headers() resolves itself).
-func lowerHeaders(single, multi []byte) *lowered {
+func lowerHeaders(t *eventjson.Text, single, multi []byte) *lowered {
 	if multi != nil {
-		h, ok := eventjson.LowerJoinedMap(multi, ", ")
+		h, ok := t.LowerJoinedMap(multi, ", ")
 		if !ok {
 			return nil
 		}
@@ -162,7 +166,7 @@ func lowerHeaders(single, multi []byte) *lowered {
 			return &lowered{h: h, multi: true}
 		}
 	}
-	if h, ok := eventjson.LowerStringMap(single); ok {
+	if h, ok := t.LowerStringMap(single); ok {
 		return &lowered{h: h}
 	}
 	return nil
