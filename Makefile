@@ -35,12 +35,20 @@ bench-handlers:
 	  $(GO) test -tags lambda.norpc -run '^$$' -bench '^BenchmarkHandler$$' -benchmem -count 1 ./functions/lambda; \
 	done > $(DIST)/bench-handlers.txt; $(GO) run ./cmd/benchratio < $(DIST)/bench-handlers.txt
 
-## fuzz: each fuzz target for FUZZTIME (go test -fuzz takes one target at a time)
+## fuzz: each fuzz target for FUZZTIME (go test -fuzz takes one target at a time). A run that
+## ends in "context deadline exceeded" without writing a failing input is Go 1.26's fuzz engine
+## racing its own -fuzztime deadline (golang/go#75804, fixed in Go 1.27), not a finding: it is
+## reported and the next target runs.
 fuzz:
-	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
+	@set -e; mkdir -p $(DIST); for pkg in $$($(GO) list $(PKGS)); do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    echo "== $$pkg $$t ($(FUZZTIME))"; \
-	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
+	    ( $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg 2>&1; echo "exit $$?" ) | tee $(DIST)/fuzz.log; \
+	    if [ "$$(tail -n 1 $(DIST)/fuzz.log)" != "exit 0" ]; then \
+	      if grep -q 'context deadline exceeded' $(DIST)/fuzz.log && ! grep -q 'Failing input written' $(DIST)/fuzz.log; then \
+	        echo "-- $$t: stopped by the fuzz engine's deadline race (golang/go#75804); no failing input was written"; \
+	      else exit 1; fi; \
+	    fi; \
 	  done; \
 	done
 
