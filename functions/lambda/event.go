@@ -180,15 +180,9 @@ func httpV2Request(ctx context.Context, ev *events.APIGatewayV2HTTPRequest, hdr 
 	if a := rc.Authorizer; a != nil {
 		switch {
 		case a.JWT != nil:
-			claims := make(map[string]any, len(a.JWT.Claims))
-			for k, v := range a.JWT.Claims {
-				claims[k] = v
-			}
-			scopes := make([]any, len(a.JWT.Scopes))
-			for i, s := range a.JWT.Scopes {
-				scopes[i] = s
-			}
-			r.Authorizer = map[string]any{"jwt": map[string]any{"claims": claims, "scopes": scopes}}
+			// The claims stay a map[string]string (auth reads either map
+			// type), not a copy boxing every claim on every request.
+			r.Authorizer = map[string]any{"jwt": map[string]any{"claims": a.JWT.Claims, "scopes": a.JWT.Scopes}}
 		case len(a.Lambda) > 0:
 			r.Authorizer = map[string]any{"lambda": a.Lambda}
 		case a.IAM != nil:

@@ -148,8 +148,8 @@ func TestRequestMapping(t *testing.T) {
 	assert.Equal(t, []string{"public/docs/guide v2.pdf"}, r.Query["key"])
 	assert.Equal(t, "session=not-a-real-session", r.Header["cookie"])
 	assert.Equal(t, map[string]any{"jwt": map[string]any{
-		"claims": map[string]any{"sub": "user-42", "iss": "https://auth.example.com/", "aud": "cos-signer", "exp": "1795377600", "iat": "1795374000"},
-		"scopes": []any{"cos:sign"}}}, r.Authorizer)
+		"claims": map[string]string{"sub": "user-42", "iss": "https://auth.example.com/", "aud": "cos-signer", "exp": "1795377600", "iat": "1795374000"},
+		"scopes": []string{"cos:sign"}}}, r.Authorizer, "the JWT authorizer's claims and scopes as aws-lambda-go gives them")
 
 	r, err = fromHTTPv2(ctx, []byte(`{"version":"2.0","rawPath":"/auth","requestContext":{"http":{"method":"POST"},"authorizer":{"lambda":{"userId":"u-1"}}}}`))
 	require.NoError(t, err)
