@@ -7,8 +7,20 @@ import "unsafe"
 // allocated one by one. An event's method, path, ids and a few headers fit
 // in the first 256 bytes: one allocation, and much less garbage than a copy
 // of the whole event. A nil *Text copies each string, as the package's
-// functions do.
-type Text struct{ buf []byte }
+// functions do. A Text must not be copied once used: two copies would
+// append over each other's strings (go vet's copylocks check reports
+// copies, through noCopy).
+type Text struct {
+	_   noCopy
+	buf []byte
+}
+
+// noCopy makes go vet report copies of the struct holding it (its Lock and
+// Unlock are what the copylocks check looks for; they do nothing).
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}
 
 // textChunk is a buffer's usual size: an HTTP event's kept strings.
 const textChunk = 256
