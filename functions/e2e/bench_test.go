@@ -108,81 +108,80 @@ func lambdaTargets(b *testing.B) [2]target {
 		{floorLambda.get(b), startLambda, []byte(floorEvent), nil}}
 }
 
+// perPlatform runs fn as a sub-benchmark for SCF and for Lambda, with
+// their two targets: ours, then the floor.
+func perPlatform(b *testing.B, fn func(b *testing.B, ts [2]target)) {
+	for _, p := range []struct {
+		name    string
+		targets func(*testing.B) [2]target
+	}{{"scf", scfTargets}, {"lambda", lambdaTargets}} {
+		b.Run(p.name, func(b *testing.B) { fn(b, p.targets(b)) })
+	}
+}
+
 // BenchmarkColdStart measures exec of the binary to its first answer,
 // through the harness (for SCF that includes dialling and Function.Ping, as
 // the platform does), for ours and its hello-world floor in turn within
 // each iteration (which goes first alternates), so that both see the same
 // machine: this VM's speed drifts. Teardown is not timed.
 func BenchmarkColdStart(b *testing.B) {
-	for _, p := range []struct {
-		name    string
-		targets func(*testing.B) [2]target
-	}{{"scf", scfTargets}, {"lambda", lambdaTargets}} {
-		b.Run(p.name, func(b *testing.B) {
-			ts := p.targets(b)
-			ctx := context.Background()
-			var d [2][]time.Duration
-			for i := 0; i < b.N; i++ {
-				for k := range 2 {
-					j := (i + k) % 2
-					t := ts[j]
-					t0 := time.Now()
-					invoke, stop, err := t.start(ctx, t.bin, runtimeharness.Options{Env: t.env})
-					if err != nil {
-						b.Fatal(err)
-					}
-					payload, err := invoke(ctx, t.event)
-					elapsed := time.Since(t0)
-					stop()
-					if err != nil {
-						b.Fatal(err)
-					}
-					if i == 0 {
-						checkOK(b, payload)
-					}
-					d[j] = append(d[j], elapsed)
+	perPlatform(b, func(b *testing.B, ts [2]target) {
+		ctx := context.Background()
+		var d [2][]time.Duration
+		for i := 0; i < b.N; i++ {
+			for k := range 2 {
+				j := (i + k) % 2
+				t := ts[j]
+				t0 := time.Now()
+				invoke, stop, err := t.start(ctx, t.bin, runtimeharness.Options{Env: t.env})
+				if err != nil {
+					b.Fatal(err)
 				}
+				payload, err := invoke(ctx, t.event)
+				elapsed := time.Since(t0)
+				stop()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if i == 0 {
+					checkOK(b, payload)
+				}
+				d[j] = append(d[j], elapsed)
 			}
-			reportPair(b, d[0], d[1], time.Millisecond, "ms")
-		})
-	}
+		}
+		reportPair(b, d[0], d[1], time.Millisecond, "ms")
+	})
 }
 
 // BenchmarkWarmInvoke measures one invocation of an already running
 // binary: ours and its floor both run, and each iteration invokes both
 // (which goes first alternates).
 func BenchmarkWarmInvoke(b *testing.B) {
-	for _, p := range []struct {
-		name    string
-		targets func(*testing.B) [2]target
-	}{{"scf", scfTargets}, {"lambda", lambdaTargets}} {
-		b.Run(p.name, func(b *testing.B) {
-			ts := p.targets(b)
-			ctx := context.Background()
-			var invoke [2]func(context.Context, []byte) ([]byte, error)
-			for j, t := range ts {
-				inv, stop, err := t.start(ctx, t.bin, runtimeharness.Options{Env: t.env})
-				require.NoError(b, err)
-				defer stop()
-				payload, err := inv(ctx, t.event) // the cold one is not measured
-				require.NoError(b, err)
-				checkOK(b, payload)
-				invoke[j] = inv
-			}
-			var d [2][]time.Duration
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				for k := range 2 {
-					j := (i + k) % 2
-					t0 := time.Now()
-					if _, err := invoke[j](ctx, ts[j].event); err != nil {
-						b.Fatal(err)
-					}
-					d[j] = append(d[j], time.Since(t0))
+	perPlatform(b, func(b *testing.B, ts [2]target) {
+		ctx := context.Background()
+		var invoke [2]func(context.Context, []byte) ([]byte, error)
+		for j, t := range ts {
+			inv, stop, err := t.start(ctx, t.bin, runtimeharness.Options{Env: t.env})
+			require.NoError(b, err)
+			defer stop()
+			payload, err := inv(ctx, t.event) // the cold one is not measured
+			require.NoError(b, err)
+			checkOK(b, payload)
+			invoke[j] = inv
+		}
+		var d [2][]time.Duration
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			for k := range 2 {
+				j := (i + k) % 2
+				t0 := time.Now()
+				if _, err := invoke[j](ctx, ts[j].event); err != nil {
+					b.Fatal(err)
 				}
+				d[j] = append(d[j], time.Since(t0))
 			}
-			b.StopTimer()
-			reportPair(b, d[0], d[1], time.Microsecond, "us")
-		})
-	}
+		}
+		b.StopTimer()
+		reportPair(b, d[0], d[1], time.Microsecond, "us")
+	})
 }
