@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"maps"
 	"net/url"
 	"slices"
@@ -23,7 +24,7 @@ func (e *eventError) Error() string { return e.msg }
 func decode(raw []byte, v any, what string) error {
 	if err := json.Unmarshal(raw, v); err != nil {
 		var te *json.UnmarshalTypeError
-		if asError(err, &te) && te.Field != "" {
+		if errors.As(err, &te) && te.Field != "" {
 			return &eventError{"the event is not a valid " + what + " event: field " + te.Field + " has the wrong type"}
 		}
 		return &eventError{"the event is not a valid " + what + " event"}

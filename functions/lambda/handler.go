@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"net/http"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda/messages"
@@ -95,7 +94,7 @@ func (h *handler) respond(ctx context.Context, event []byte) ([]byte, error) {
 	if err != nil {
 		id := contextRequestID(ctx)
 		h.log.Warn("unreadable Lambda event", "requestId", id, "trigger", k.String(), "error", err.Error())
-		resp = badEvent(err.Error(), id)
+		resp = service.InvalidEvent(err.Error(), id)
 	} else {
 		resp = h.svc.Serve(ctx, req)
 	}
@@ -156,12 +155,3 @@ func invokeFailure(err error) error {
 	}
 	return err
 }
-
-// badEvent answers an HTTP event the adapter cannot read in the service's
-// error shape.
-func badEvent(msg, requestID string) *service.Response {
-	b, _ := json.Marshal(map[string]any{"error": map[string]string{"code": "InvalidEvent", "message": msg, "requestId": requestID}})
-	return &service.Response{Status: http.StatusBadRequest, Header: map[string]string{"Content-Type": "application/json"}, Body: b}
-}
-
-func asError[T error](err error, target *T) bool { return errors.As(err, target) }

@@ -39,7 +39,7 @@ func (h *handler) referenceHandle(ctx context.Context, event json.RawMessage) (a
 		req, multiValue, err = referenceALB(ctx, event)
 	}
 	if err != nil {
-		return toReferenceResponse(k, multiValue, badEvent(err.Error(), contextRequestID(ctx))), nil
+		return toReferenceResponse(k, multiValue, service.InvalidEvent(err.Error(), contextRequestID(ctx))), nil
 	}
 	return toReferenceResponse(k, multiValue, h.svc.Serve(ctx, req)), nil
 }

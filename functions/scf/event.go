@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -212,9 +213,9 @@ func jsonProblem(err error) string {
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError
 	switch {
-	case asError(err, &te) && te.Field != "":
+	case errors.As(err, &te) && te.Field != "":
 		return "field " + te.Field + " has the wrong type"
-	case asError(err, &se):
+	case errors.As(err, &se):
 		return "it is not valid JSON"
 	}
 	return "it does not have the expected shape"

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
-	"net/http"
 
 	"github.com/tencentyun/scf-go-lib/functioncontext"
 
@@ -76,7 +74,7 @@ func (h *handler) respond(ctx context.Context, event []byte) ([]byte, error) {
 	if err != nil {
 		id := functionRequestID(ctx)
 		h.log.Warn("unreadable SCF event", "requestId", id, "error", err.Error())
-		return appendResponse(nil, badEvent(err.Error(), id)), nil
+		return appendResponse(nil, service.InvalidEvent(err.Error(), id)), nil
 	}
 	resp := h.svc.Serve(ctx, req)
 	return appendResponse(nil, resp), nil
@@ -94,15 +92,6 @@ func (h *handler) direct(ctx context.Context, event []byte) ([]byte, error) {
 	}
 	return json.Marshal(out)
 }
-
-// badEvent answers an HTTP event the adapter cannot read in the service's
-// error shape.
-func badEvent(msg, requestID string) *service.Response {
-	body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": "InvalidEvent", "message": msg, "requestId": requestID}})
-	return &service.Response{Status: http.StatusBadRequest, Header: map[string]string{"Content-Type": "application/json"}, Body: body}
-}
-
-func asError[T error](err error, target *T) bool { return errors.As(err, target) }
 
 // functionRequestID is the invocation's id from scf-go-lib's function
 // context, "" outside SCF.

@@ -2,11 +2,12 @@ package service
 
 import (
 	"context"
-	"github.com/cos-signer/cos-signer/functions/internal/jsonlog"
 	"io"
 	"log/slog"
 	"testing"
 	"time"
+
+	"github.com/cos-signer/cos-signer/functions/internal/jsonlog"
 )
 
 // BenchmarkServePresign is a simple POST /presign through the whole core:

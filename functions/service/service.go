@@ -453,6 +453,13 @@ func (s *Service) jsonResponse(status int, body []byte, rid string) *Response {
 		"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", "X-Request-Id": rid}}
 }
 
+// InvalidEvent is the 400 an adapter answers for an HTTP event it cannot
+// read into a Request, in the service's error shape.
+func InvalidEvent(message, requestID string) *Response {
+	body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": "InvalidEvent", "message": message, "requestId": requestID}})
+	return &Response{Status: http.StatusBadRequest, Header: map[string]string{"Content-Type": "application/json"}, Body: body}
+}
+
 func (s *Service) errorResponse(e *apiError, rid string) *Response {
 	o := newObj(make([]byte, 0, 96+len(e.message)))
 	o.raw("error", errorObject(e, rid, false))
