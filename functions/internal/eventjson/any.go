@@ -7,7 +7,7 @@ import "strconv"
 // repeated names the last counts). ok is false when a number does not fit
 // a float64 (encoding/json reports an error there).
 func Any(raw []byte) (v any, ok bool) {
-	_, v, ok = anyValue(raw, SkipSpace(raw, 0))
+	_, v, ok = anyValue(raw, SkipSpace(raw, 0), 0)
 	return v, ok
 }
 
@@ -21,33 +21,34 @@ func AnyMap(raw []byte) (map[string]any, bool) {
 	return m, ok && (isMap || v == nil)
 }
 
-func anyValue(b []byte, i int) (int, any, bool) {
+// anyValue decodes the value at b[i], reading each byte once: objectOf and
+// arrayOf take it as their element scanner.
+func anyValue(b []byte, i, depth int) (int, any, bool) {
+	if i >= len(b) {
+		return 0, nil, false
+	}
 	switch c := b[i]; {
 	case c == '"':
 		end, _, _ := String(b, i)
 		return end, Str(b[i:end]), true
 	case c == '{':
 		m := map[string]any{}
-		ok := true
-		end, _ := object(b, i, 1, func(name []byte, escaped bool, start, end int) bool {
-			var v any
-			_, v, ok = anyValue(b, start)
+		end, ok := objectOf(b, i, depth+1, func(name []byte, escaped bool, start int) (int, bool) {
+			end, v, ok := anyValue(b, start, depth+1)
 			if escaped {
 				m[unquote(name)] = v
 			} else {
 				m[Key(name)] = v
 			}
-			return ok
+			return end, ok
 		})
 		return end, m, ok
 	case c == '[':
 		l := []any{}
-		ok := true
-		end, _ := array(b, i, 1, func(start, end int) bool {
-			var v any
-			_, v, ok = anyValue(b, start)
+		end, ok := arrayOf(b, i, depth+1, func(start int) (int, bool) {
+			end, v, ok := anyValue(b, start, depth+1)
 			l = append(l, v)
-			return ok
+			return end, ok
 		})
 		return end, l, ok
 	case c == 't':

@@ -143,10 +143,7 @@ func hasBackslash(s []byte) bool {
 func Bool(raw []byte) bool { return len(raw) == 4 && string(raw) == "true" }
 
 // StringMap is a validated object of strings (or nulls, stored as "") as a
-// map[string]string; nil for a nil raw value.
-func StringMap(raw []byte) map[string]string { return (*Text)(nil).StringMap(raw) }
-
-// StringMap is StringMap in t's buffer.
+// map[string]string in t's buffer; nil for a nil raw value.
 func (t *Text) StringMap(raw []byte) map[string]string {
 	if raw == nil {
 		return nil
@@ -157,10 +154,7 @@ func (t *Text) StringMap(raw []byte) map[string]string {
 }
 
 // StringListMap is a validated object of string lists as a
-// map[string][]string; nil for a nil raw value.
-func StringListMap(raw []byte) map[string][]string { return (*Text)(nil).StringListMap(raw) }
-
-// StringListMap is StringListMap in t's buffer.
+// map[string][]string in t's buffer; nil for a nil raw value.
 func (t *Text) StringListMap(raw []byte) map[string][]string {
 	if raw == nil {
 		return nil
@@ -170,11 +164,8 @@ func (t *Text) StringListMap(raw []byte) map[string][]string {
 	return m
 }
 
-// StringList is a validated array of strings (or nulls, stored as "");
-// nil for a nil raw value or null.
-func StringList(raw []byte) []string { return (*Text)(nil).StringList(raw) }
-
-// StringList is StringList in t's buffer.
+// StringList is a validated array of strings (or nulls, stored as "") in
+// t's buffer; nil for a nil raw value or null.
 func (t *Text) StringList(raw []byte) []string {
 	if raw == nil || raw[0] == 'n' {
 		return nil
@@ -190,10 +181,8 @@ func (t *Text) StringList(raw []byte) []string {
 	return out
 }
 
-// Members calls fn with each member of a validated object whose names have
+// members calls fn with each member of a validated object whose names have
 // no escapes: the name and the raw value.
-func Members(raw []byte, fn func(name, value []byte)) { members(raw, fn) }
-
 func members(raw []byte, fn func(name, v []byte)) {
 	_, _ = object(raw, 0, 1, func(name []byte, _ bool, start, end int) bool {
 		fn(name, raw[start:end])
@@ -338,14 +327,22 @@ type LowerMap struct {
 // Add takes one member of a validated object of strings (a name without
 // escapes).
 func (l *LowerMap) Add(name, value []byte) {
-	if l.Keep != nil && !listedLower(name, l.Keep) {
-		return
+	var key string
+	if l.Keep != nil {
+		// The listed name is the lower-cased one: no copy of our own.
+		k, ok := listedLower(name, l.Keep)
+		if !ok {
+			return
+		}
+		key = k
+	} else {
+		key = l.Text.lowerKey(name)
 	}
 	if l.m == nil {
 		l.m = make(map[string]string)
 	}
 	n := len(l.m)
-	l.m[l.Text.lowerKey(name)] = l.Text.Str(value)
+	l.m[key] = l.Text.Str(value)
 	l.collide = l.collide || len(l.m) == n
 }
 
@@ -358,18 +355,18 @@ func (l *LowerMap) Map() (map[string]string, bool) {
 	return l.m, !l.collide
 }
 
-// listedLower says whether name, lower-cased, is in list (lower-cased on
-// the stack when it is short ASCII).
-func listedLower(name []byte, list []string) bool {
+// listedLower returns the entry of list that is name lower-cased, if any
+// (name lower-cased on the stack when it is short ASCII).
+func listedLower(name []byte, list []string) (string, bool) {
 	var buf [64]byte
 	if len(name) > len(buf) || !isASCII(name) {
 		low := strings.ToLower(Key(name))
 		for _, k := range list {
 			if low == k {
-				return true
+				return k, true
 			}
 		}
-		return false
+		return "", false
 	}
 	low := buf[:len(name)]
 	for i, c := range name {
@@ -380,8 +377,8 @@ func listedLower(name []byte, list []string) bool {
 	}
 	for _, k := range list {
 		if string(low) == k {
-			return true
+			return k, true
 		}
 	}
-	return false
+	return "", false
 }

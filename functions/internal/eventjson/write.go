@@ -8,7 +8,6 @@ package eventjson
 import (
 	"encoding/binary"
 	"slices"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/cos-signer/cos-signer/functions/internal/jsonstr"
@@ -51,11 +50,7 @@ func AppendString[T string | []byte](dst []byte, s T, escapeHTML bool) []byte {
 			continue
 		}
 		b := s[i]
-		if b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && (!escapeHTML || (b != '<' && b != '>' && b != '&')) {
-				i++
-				continue
-			}
+		if b < utf8.RuneSelf { // not safe, so escaped
 			dst = append(dst, s[start:i]...)
 			switch b {
 			case '\\', '"':
@@ -149,12 +144,6 @@ func sortedKeys(m map[string]string, buf *[16]string) []string {
 	slices.Sort(keys)
 	return keys
 }
-
-// AppendInt appends an integer member value.
-func AppendInt(dst []byte, v int) []byte { return strconv.AppendInt(dst, int64(v), 10) }
-
-// AppendBool appends true or false.
-func AppendBool(dst []byte, v bool) []byte { return strconv.AppendBool(dst, v) }
 
 // IsCompact reports whether the JSON value src has no whitespace outside
 // its strings, so that encoding/json would re-encode it (as a

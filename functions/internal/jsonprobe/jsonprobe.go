@@ -16,13 +16,13 @@ import (
 // (escapes undone) and its raw value. It reports false when b is not a
 // well-formed object; fn may then have seen some members.
 func Members(b []byte, fn func(name, value []byte)) bool {
-	i := skipSpace(b, 0)
+	i := eventjson.SkipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return false
 	}
-	i = skipSpace(b, i+1)
+	i = eventjson.SkipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
-		return skipSpace(b, i+1) == len(b)
+		return eventjson.SkipSpace(b, i+1) == len(b)
 	}
 	for i < len(b) {
 		if b[i] != '"' {
@@ -40,25 +40,25 @@ func Members(b []byte, fn func(name, value []byte)) bool {
 			}
 			name = []byte(s)
 		}
-		i = skipSpace(b, end)
+		i = eventjson.SkipSpace(b, end)
 		if i >= len(b) || b[i] != ':' {
 			return false
 		}
-		start := skipSpace(b, i+1)
+		start := eventjson.SkipSpace(b, i+1)
 		end, ok = skipValue(b, start)
 		if !ok {
 			return false
 		}
 		fn(name, b[start:end])
-		i = skipSpace(b, end)
+		i = eventjson.SkipSpace(b, end)
 		if i >= len(b) {
 			return false
 		}
 		switch b[i] {
 		case ',':
-			i = skipSpace(b, i+1)
+			i = eventjson.SkipSpace(b, i+1)
 		case '}':
-			return skipSpace(b, i+1) == len(b)
+			return eventjson.SkipSpace(b, i+1) == len(b)
 		default:
 			return false
 		}
@@ -86,13 +86,6 @@ func String(v []byte) (string, bool) {
 		return "", false
 	}
 	return s, true
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
 }
 
 // skipString returns the index after the string starting at b[i] == '"'.
