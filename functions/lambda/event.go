@@ -75,15 +75,13 @@ func headers(single map[string]string, multi map[string][]string) map[string]str
 	return h
 }
 
-// query prefers the multi-value form when the event has it.
+// query prefers the multi-value form when the event has it, as it is:
+// nothing writes to a Request's Query.
 func query(single map[string]string, multi map[string][]string) map[string][]string {
-	q := make(map[string][]string, len(single)+len(multi))
 	if len(multi) > 0 {
-		for k, vs := range multi {
-			q[k] = append([]string(nil), vs...)
-		}
-		return q
+		return multi
 	}
+	q := make(map[string][]string, len(single))
 	for k, v := range single {
 		q[k] = []string{v}
 	}

@@ -23,11 +23,12 @@ type handler struct {
 // Invoke is what lambda.Start runs: handler implements lambda.Handler, so
 // aws-lambda-go hands over the event bytes and sends back ours, instead of
 // decoding the event into a json.RawMessage and encoding the answer by
-// reflection. What it answers is byte for byte what Handle answers through
-// aws-lambda-go's typed path (the tests compare the two on every sample
-// event and fuzz them).
+// reflection. What it answers is byte for byte what the typed form answers
+// through aws-lambda-go's typed path (the tests compare the two on every
+// sample event and fuzz them).
 func (h *handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	if k := kindOf(payload); k != kindDirect {
+	k := kindOf(payload)
+	if k != kindDirect {
 		// An HTTP event the fast reader takes is valid JSON (it validates
 		// all of it), so it needs no separate validating pass.
 		if req, multiValue, ok := readFast(ctx, k, payload); ok {
@@ -46,27 +47,19 @@ func (h *handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		}
 		return h.respond(ctx, ev)
 	}
-	return h.respond(ctx, payload[start:end])
+	// kindOf skips the whitespace around a value, so k is the value's kind.
+	return h.respondKind(ctx, k, payload[start:end])
 }
 
-// Handle is the same handler in aws-lambda-go's typed form,
-// func(context.Context, TIn) (TOut, error): aws-lambda-go decodes the event
-// into a json.RawMessage, so every shape reaches it, and re-encodes the
-// answer, which is already compact JSON, unchanged.
-func (h *handler) Handle(ctx context.Context, event json.RawMessage) (any, error) {
-	out, err := h.respond(ctx, event)
-	if err != nil {
-		return nil, err
-	}
-	return json.RawMessage(out), nil
-}
-
-// respond answers one event. The kind is told from the event's shape. HTTP
-// triggers get their response type; a direct invocation gets the answer
-// object itself, or fails with errorType = the error code and errorMessage
-// = the message.
+// respond answers one event, its kind told from its shape.
 func (h *handler) respond(ctx context.Context, event []byte) ([]byte, error) {
-	k := kindOf(event)
+	return h.respondKind(ctx, kindOf(event), event)
+}
+
+// respondKind answers one event of kind k. HTTP triggers get their response
+// type; a direct invocation gets the answer object itself, or fails with
+// errorType = the error code and errorMessage = the message.
+func (h *handler) respondKind(ctx context.Context, k kind, event []byte) ([]byte, error) {
 	if k == kindDirect {
 		out, err := h.svc.Invoke(service.WithRequestID(ctx, contextRequestID(ctx)), event)
 		if err != nil {

@@ -47,10 +47,10 @@ func readEventTB(t testing.TB, name string) []byte {
 	return b
 }
 
-// TestSampleEvents runs every events/lambda event through aws-lambda-go's
-// own decode → call → encode path (lambda.NewHandler(...).Invoke).
+// TestSampleEvents runs every events/lambda event through lambda.NewHandler
+// with the handler as main gives it to lambda.Start.
 func TestSampleEvents(t *testing.T) {
-	lh := lambda.NewHandler(newTestHandler(t).Handle)
+	lh := lambda.NewHandler(newTestHandler(t))
 	seen := map[string]bool{}
 	for _, c := range eventcheck.Load(t, "lambda") {
 		t.Run(c.Name, func(t *testing.T) {
@@ -176,7 +176,7 @@ func TestRequestMapping(t *testing.T) {
 }
 
 func TestALBAnswersInTheEventsHeaderMode(t *testing.T) {
-	lh := lambda.NewHandler(newTestHandler(t).Handle)
+	lh := lambda.NewHandler(newTestHandler(t))
 	for file, multi := range map[string]bool{"alb-mv-healthz.json": true, "alb-healthz.json": false} {
 		out, err := lh.Invoke(lambdaContext("x"), readEvent(t, file))
 		require.NoError(t, err)
@@ -192,7 +192,7 @@ func TestALBAnswersInTheEventsHeaderMode(t *testing.T) {
 }
 
 func TestBadEvents(t *testing.T) {
-	lh := lambda.NewHandler(newTestHandler(t).Handle)
+	lh := lambda.NewHandler(newTestHandler(t))
 	for name, ev := range map[string]string{
 		"v1 bad base64":   `{"resource":"/{proxy+}","httpMethod":"POST","path":"/auth","isBase64Encoded":true,"body":"%%%"}`,
 		"v2 headers list": `{"version":"2.0","rawPath":"/healthz","headers":["a"],"requestContext":{"http":{"method":"GET"}}}`,
@@ -229,7 +229,7 @@ func FuzzLambdaEvent(f *testing.F) {
 	for _, c := range eventcheck.Load(f, "lambda") {
 		f.Add(c.Event)
 	}
-	lh := lambda.NewHandler(newTestHandler(f).Handle)
+	lh := lambda.NewHandler(newTestHandler(f))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		out, err := lh.Invoke(lambdaContext("fuzz"), b)
 		if err != nil || kindOf(b) == kindDirect {

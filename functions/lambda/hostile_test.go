@@ -113,12 +113,12 @@ func lambdaEventOf(p hostile.Platform, r hostile.Request) []byte {
 }
 
 // lambdaBuilder builds the handler the lambda main gives lambda.Start and
-// runs each event through aws-lambda-go's decode → call → encode path.
+// runs each event through lambda.NewHandler, as lambda.Start does.
 func lambdaBuilder(p hostile.Platform) hostile.Builder {
 	return func(t testing.TB, getenv func(string) string, opts service.Options) hostile.Server {
 		h, err := newHandler(getenv, opts)
 		require.NoError(t, err)
-		lh := lambda.NewHandler(h.Handle)
+		lh := lambda.NewHandler(h)
 		return func(t testing.TB, r hostile.Request) hostile.Response {
 			ev := lambdaEventOf(p, r)
 			require.Equal(t, map[hostile.Platform]kind{lambdaRESTv1: kindRESTv1, lambdaHTTPv2: kindHTTPv2, lambdaURL: kindFunctionURL, lambdaALB: kindALB}[p],
@@ -148,7 +148,7 @@ var lambdaDirect = hostile.Platform{Name: "lambda-direct"}
 func lambdaDirectBuilder(t testing.TB, getenv func(string) string, opts service.Options) hostile.DirectServer {
 	h, err := newHandler(getenv, opts)
 	require.NoError(t, err)
-	lh := lambda.NewHandler(h.Handle)
+	lh := lambda.NewHandler(h)
 	return func(t testing.TB, event []byte) hostile.DirectResult {
 		require.Equal(t, kindDirect, kindOf(event))
 		out, err := lh.Invoke(lambdaContext("hostile-direct"), event)

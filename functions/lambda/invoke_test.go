@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"regexp"
 	"testing"
 
@@ -17,6 +19,19 @@ var _ lambda.Handler = (*handler)(nil)
 // generatedID matches the ids the service makes up for events that carry
 // none; each service instance has its own random prefix.
 var generatedID = regexp.MustCompile(`[0-9a-f]{12}-[0-9]+`)
+
+// Handle is the same handler in aws-lambda-go's typed form,
+// func(context.Context, TIn) (TOut, error): aws-lambda-go decodes the event
+// into a json.RawMessage, so every shape reaches it, and re-encodes the
+// answer, which is already compact JSON, unchanged.
+// main runs Invoke; the tests hold it to this typed form.
+func (h *handler) Handle(ctx context.Context, event json.RawMessage) (any, error) {
+	out, err := h.respond(ctx, event)
+	if err != nil {
+		return nil, err
+	}
+	return json.RawMessage(out), nil
+}
 
 // invokeAll runs payload through the production path (Invoke), the typed
 // path (Handle) and the reference (the handler before it wrote its own

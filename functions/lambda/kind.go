@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/cos-signer/cos-signer/functions/internal/jsonprobe"
@@ -20,22 +19,6 @@ const (
 
 func (k kind) String() string {
 	return [...]string{"direct", "rest-v1", "http-v2", "function-url", "alb"}[k]
-}
-
-// probe holds only the fields that tell the triggers apart; they are raw so
-// that a field of an unexpected type never fails the probe itself. kindOf
-// reads the same fields with jsonprobe in one cheap pass; probe is the
-// reference it is tested and fuzzed against.
-type probe struct {
-	Version        json.RawMessage `json:"version"`
-	RawPath        json.RawMessage `json:"rawPath"`
-	RouteKey       json.RawMessage `json:"routeKey"`
-	Resource       json.RawMessage `json:"resource"`
-	HTTPMethod     json.RawMessage `json:"httpMethod"`
-	RequestContext struct {
-		ELB        json.RawMessage `json:"elb"`
-		DomainName json.RawMessage `json:"domainName"`
-	} `json:"requestContext"`
 }
 
 // kindOf tells the event's trigger from its shape: version/rawPath/routeKey
@@ -94,29 +77,6 @@ func kindOf(event []byte) kind {
 	case p.elb != nil && string(p.elb) != "null":
 		return kindALB
 	case p.resource || p.method:
-		return kindRESTv1
-	}
-	return kindDirect
-}
-
-// kindOfReference is kindOf with encoding/json, for the tests.
-func kindOfReference(event []byte) kind {
-	var p probe
-	if json.Unmarshal(event, &p) != nil {
-		return kindDirect
-	}
-	switch {
-	case p.Version != nil || p.RawPath != nil || p.RouteKey != nil:
-		var domain, route string
-		_ = json.Unmarshal(p.RequestContext.DomainName, &domain)
-		_ = json.Unmarshal(p.RouteKey, &route)
-		if strings.Contains(domain, ".lambda-url.") && (p.RouteKey == nil || route == "$default") {
-			return kindFunctionURL
-		}
-		return kindHTTPv2
-	case p.RequestContext.ELB != nil && string(p.RequestContext.ELB) != "null":
-		return kindALB
-	case p.Resource != nil || p.HTTPMethod != nil:
 		return kindRESTv1
 	}
 	return kindDirect

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -39,7 +40,11 @@ func (h *handler) referenceHandle(ctx context.Context, event json.RawMessage) (a
 		req, multiValue, err = referenceALB(ctx, event)
 	}
 	if err != nil {
-		return toReferenceResponse(k, multiValue, service.InvalidEvent(err.Error(), contextRequestID(ctx))), nil
+		// Built here, not with service.InvalidEvent, so that the 400 is
+		// checked against something other than itself.
+		body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": "InvalidEvent", "message": err.Error(), "requestId": contextRequestID(ctx)}})
+		return toReferenceResponse(k, multiValue, &service.Response{Status: http.StatusBadRequest,
+			Header: map[string]string{"Content-Type": "application/json"}, Body: body}), nil
 	}
 	return toReferenceResponse(k, multiValue, h.svc.Serve(ctx, req)), nil
 }
@@ -113,4 +118,43 @@ func referenceALB(ctx context.Context, raw []byte) (*service.Request, bool, erro
 		return nil, false, err
 	}
 	return albRequest(ctx, &ev, nil)
+}
+
+// probe holds only the fields that tell the triggers apart; they are raw so
+// that a field of an unexpected type never fails the probe itself. kindOf
+// reads the same fields with jsonprobe in one cheap pass; probe is the
+// reference it is tested and fuzzed against.
+type probe struct {
+	Version        json.RawMessage `json:"version"`
+	RawPath        json.RawMessage `json:"rawPath"`
+	RouteKey       json.RawMessage `json:"routeKey"`
+	Resource       json.RawMessage `json:"resource"`
+	HTTPMethod     json.RawMessage `json:"httpMethod"`
+	RequestContext struct {
+		ELB        json.RawMessage `json:"elb"`
+		DomainName json.RawMessage `json:"domainName"`
+	} `json:"requestContext"`
+}
+
+// kindOfReference is kindOf with encoding/json, for the tests.
+func kindOfReference(event []byte) kind {
+	var p probe
+	if json.Unmarshal(event, &p) != nil {
+		return kindDirect
+	}
+	switch {
+	case p.Version != nil || p.RawPath != nil || p.RouteKey != nil:
+		var domain, route string
+		_ = json.Unmarshal(p.RequestContext.DomainName, &domain)
+		_ = json.Unmarshal(p.RouteKey, &route)
+		if strings.Contains(domain, ".lambda-url.") && (p.RouteKey == nil || route == "$default") {
+			return kindFunctionURL
+		}
+		return kindHTTPv2
+	case p.RequestContext.ELB != nil && string(p.RequestContext.ELB) != "null":
+		return kindALB
+	case p.Resource != nil || p.HTTPMethod != nil:
+		return kindRESTv1
+	}
+	return kindDirect
 }

@@ -35,7 +35,7 @@ type Event struct {
 
 // isHTTPEvent tells an HTTP trigger's event (it has a string httpMethod)
 // from a direct invocation (a plain request body), in one cheap pass that
-// reads httpMethod as encoding/json would (isHTTPEventReference).
+// reads httpMethod as encoding/json would (isHTTPEventReference, in the tests).
 func isHTTPEvent(raw []byte) bool {
 	var method, bad bool
 	ok := jsonprobe.Members(raw, func(name, v []byte) {
@@ -52,14 +52,6 @@ func isHTTPEvent(raw []byte) bool {
 		}
 	})
 	return ok && method && !bad
-}
-
-// isHTTPEventReference is isHTTPEvent with encoding/json, for the tests.
-func isHTTPEventReference(raw []byte) bool {
-	var probe struct {
-		Method *string `json:"httpMethod"`
-	}
-	return json.Unmarshal(raw, &probe) == nil && probe.Method != nil
 }
 
 // eventError is an HTTP event the adapter cannot read; it becomes a 400.

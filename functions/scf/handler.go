@@ -22,8 +22,8 @@ type handler struct {
 // cloudfunction.Handler, so scf-go-lib hands over the event bytes and sends
 // back ours, instead of decoding the event into a json.RawMessage and
 // encoding the answer by reflection. What it answers is byte for byte what
-// Handle answers through scf-go-lib's typed path (the tests compare the two
-// on every sample event and fuzz them).
+// the typed form answers through scf-go-lib's typed path (the tests compare
+// the two on every sample event and fuzz them).
 func (h *handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	// One validating pass reads an HTTP event, or finds a plain object
 	// without httpMethod: a direct invocation, answered without reading it
@@ -50,17 +50,6 @@ func (h *handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		return h.respond(ctx, ev)
 	}
 	return h.respond(ctx, payload[start:end])
-}
-
-// Handle is the same handler in scf-go-lib's typed form (cloudfunction.Start
-// decodes the event into a json.RawMessage, so any JSON reaches it, and
-// re-encodes the answer, which is already encoded as it would encode it).
-func (h *handler) Handle(ctx context.Context, event json.RawMessage) (any, error) {
-	out, err := h.respond(ctx, event)
-	if err != nil {
-		return nil, err
-	}
-	return json.RawMessage(out), nil
 }
 
 // respond answers one event. An HTTP trigger's event gets an

@@ -59,21 +59,12 @@ func scfContext(id string) context.Context {
 	return functioncontext.NewContext(context.Background(), &functioncontext.FunctionContext{RequestID: id, FunctionName: "cos-signer"})
 }
 
-func TestHandlerShapeIsAcceptedByScfGoLib(t *testing.T) {
-	// cloudfunction.Start wants func(context.Context, TIn) (TOut, error).
-	ft := reflect.TypeOf((&handler{}).Handle)
-	require.Equal(t, 2, ft.NumIn())
-	assert.True(t, ft.In(0).Implements(reflect.TypeOf((*context.Context)(nil)).Elem()))
-	require.Equal(t, 2, ft.NumOut())
-	assert.True(t, ft.Out(1).Implements(reflect.TypeOf((*error)(nil)).Elem()))
-}
-
 func TestSampleEvents(t *testing.T) {
 	h := newTestHandler(t)
 	routes := map[string]bool{}
 	for _, c := range eventcheck.Load(t, "scf") {
 		t.Run(c.Name, func(t *testing.T) {
-			out, err := invoke(scfContext("scf-invoke-"+filepath.Base(c.File)), h.Handle, c.Event)
+			out, err := h.Invoke(scfContext("scf-invoke-"+filepath.Base(c.File)), c.Event)
 			if c.Expect.InvokeError {
 				require.Error(t, err, "the invocation must fail")
 				eventcheck.CheckInvokeError(t, "scf", c.Expect, eventcheck.InvokeFailure{Type: errorType(err), Message: err.Error()})
@@ -144,7 +135,7 @@ func TestBadEvents(t *testing.T) {
 		"headers not object": `{"httpMethod":"GET","path":"/healthz","headers":["a"]}`,
 		"query number":       `{"httpMethod":"GET","path":"/healthz","queryString":{"a":1}}`,
 	} {
-		out, err := invoke(scfContext("bad-1"), h.Handle, []byte(ev))
+		out, err := h.Invoke(scfContext("bad-1"), []byte(ev))
 		require.NoError(t, err, name)
 		var resp struct {
 			StatusCode int               `json:"statusCode"`
@@ -157,7 +148,7 @@ func TestBadEvents(t *testing.T) {
 		assert.NotContains(t, resp.Body, "%%%", "%s: the event's content is not echoed", name)
 	}
 	// A direct invocation that is not a JSON object fails with the service's code.
-	_, err := invoke(scfContext("bad-2"), h.Handle, []byte(`"just a string"`))
+	_, err := h.Invoke(scfContext("bad-2"), []byte(`"just a string"`))
 	require.Error(t, err)
 	var ie *service.InvokeError
 	require.ErrorAs(t, err, &ie)
@@ -199,7 +190,7 @@ func FuzzSCFEvent(f *testing.F) {
 	f.Add([]byte(`{"httpMethod":"GET","queryString":{"a":[1]}}`))
 	h := newTestHandler(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		out, err := invoke(scfContext("fuzz"), h.Handle, b)
+		out, err := h.Invoke(scfContext("fuzz"), b)
 		if err != nil || !isHTTPEvent(b) {
 			return
 		}

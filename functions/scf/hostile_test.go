@@ -64,14 +64,14 @@ func scfEventOf(p hostile.Platform, r hostile.Request) []byte {
 	return b
 }
 
-// scfBuilder builds the handler the scf main gives cloudfunction.Start and
-// feeds it each case's event bytes the way scf-go-lib does.
+// scfBuilder builds the handler the scf main gives cloudfunction.StartHandler
+// and runs each case's event bytes through its Invoke, as scf-go-lib does.
 func scfBuilder(p hostile.Platform) hostile.Builder {
 	return func(t testing.TB, getenv func(string) string, opts service.Options) hostile.Server {
 		h, err := newHandler(getenv, opts)
 		require.NoError(t, err)
 		return func(t testing.TB, r hostile.Request) hostile.Response {
-			out, err := invoke(scfContext("hostile-ctx"), h.Handle, scfEventOf(p, r))
+			out, err := h.Invoke(scfContext("hostile-ctx"), scfEventOf(p, r))
 			require.NoError(t, err, "an HTTP event never fails the invocation")
 			a, err := eventcheck.SCFResponse(out)
 			require.NoError(t, err, "response: %s", out)
@@ -91,7 +91,7 @@ func scfDirectBuilder(t testing.TB, getenv func(string) string, opts service.Opt
 	h, err := newHandler(getenv, opts)
 	require.NoError(t, err)
 	return func(t testing.TB, event []byte) hostile.DirectResult {
-		out, err := invoke(scfContext("hostile-direct"), h.Handle, event)
+		out, err := h.Invoke(scfContext("hostile-direct"), event)
 		if err != nil {
 			code, msg, ok := strings.Cut(err.Error(), ": ")
 			require.True(t, ok, "a failure reads \"Code: message\", got %q", err.Error())

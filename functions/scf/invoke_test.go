@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"regexp"
 	"testing"
 
@@ -17,6 +19,18 @@ var _ cloudfunction.Handler = (*handler)(nil)
 // generatedID matches the ids the service makes up for events that carry
 // none; each service instance has its own random prefix.
 var generatedID = regexp.MustCompile(`[0-9a-f]{12}-[0-9]+`)
+
+// Handle is the same handler in scf-go-lib's typed form (cloudfunction.Start
+// decodes the event into a json.RawMessage, so any JSON reaches it, and
+// re-encodes the answer, which is already encoded as it would encode it).
+// main runs Invoke; the tests hold it to this typed form.
+func (h *handler) Handle(ctx context.Context, event json.RawMessage) (any, error) {
+	out, err := h.respond(ctx, event)
+	if err != nil {
+		return nil, err
+	}
+	return json.RawMessage(out), nil
+}
 
 // invokeAll runs payload through the production path (Invoke), the typed
 // path (Handle, the way scf-go-lib runs it) and the reference (the handler

@@ -50,3 +50,11 @@ func referenceToRequest(ctx context.Context, raw []byte) (*service.Request, erro
 	}
 	return eventRequest(ctx, &ev, fastRead{})
 }
+
+// isHTTPEventReference is isHTTPEvent with encoding/json, for the tests.
+func isHTTPEventReference(raw []byte) bool {
+	var probe struct {
+		Method *string `json:"httpMethod"`
+	}
+	return json.Unmarshal(raw, &probe) == nil && probe.Method != nil
+}

@@ -66,8 +66,7 @@ var webSocket = hostile.Platform{Name: "web-socket"}
 func webSocketBuilder(t testing.TB, getenv func(string) string, opts service.Options) hostile.Server {
 	h, err := newHandler(getenv, opts)
 	require.NoError(t, err)
-	srv := httptest.NewServer(newServer(h).Handler)
-	t.Cleanup(srv.Close)
+	srv := startServer(t, h)
 	client := noRedirects(srv.Client())
 	return func(t testing.TB, r hostile.Request) hostile.Response {
 		req := webRequestOf(r)

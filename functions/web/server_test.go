@@ -31,11 +31,20 @@ func noRedirects(c *http.Client) *http.Client {
 	return c
 }
 
+// startServer serves h on a local listener through the server main runs
+// (newServer: its timeouts and header limit), not httptest's bare one.
+func startServer(t testing.TB, h http.Handler) *httptest.Server {
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config = newServer(h)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 func TestSampleEvents(t *testing.T) {
 	h, err := newHandler(eventcheck.Getenv(eventcheck.Env(t)), testOptions())
 	require.NoError(t, err)
-	srv := httptest.NewServer(newServer(h).Handler)
-	defer srv.Close()
+	srv := startServer(t, h)
 	client := noRedirects(srv.Client())
 	routes := map[string]bool{}
 	for _, c := range eventcheck.Load(t, "web") {
@@ -88,8 +97,7 @@ func TestDemoExamplesWork(t *testing.T) {
 	get, filled := demoEnv(env(map[string]string{}))
 	h, err := newHandler(get, testOptions())
 	require.NoError(t, err)
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	srv := startServer(t, h)
 
 	var out bytes.Buffer
 	banner(&out, srv.URL, filled, false)
@@ -179,8 +187,7 @@ func TestConfigErrorNamesTheVariable(t *testing.T) {
 func TestWithoutCredentials(t *testing.T) {
 	h, err := newHandler(env(map[string]string{"COS_BUCKET": "examplebucket-1250000000", "COS_REGION": "ap-guangzhou"}), testOptions())
 	require.NoError(t, err)
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	srv := startServer(t, h)
 	resp, err := srv.Client().Post(srv.URL+"/presign", "application/json", strings.NewReader(`{"method":"GET","key":"a.txt"}`))
 	require.NoError(t, err)
 	b, _ := io.ReadAll(resp.Body)
