@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -123,7 +124,7 @@ func TestTemplateRoutesEveryServiceRoute(t *testing.T) {
 		p := ev.Properties.HttpApiEvent
 		require.NotNil(t, p.Method, "event %s", name)
 		require.NotNil(t, p.Path, "event %s", name)
-		assert.Equal(t, "ref:SignerApi", stringOf(p.ApiId), "event %s belongs to SignerApi", name)
+		assert.Equal(t, "ref:SignerApi", anyString(p.ApiId), "event %s belongs to SignerApi", name)
 		routes = append(routes, strings.ToUpper(*p.Method)+" "+*p.Path)
 	}
 	for _, r := range serviceRoutes {
@@ -251,18 +252,6 @@ func firstTransform(t *testing.T, tpl *cloudformation.Template) string {
 	return many[0]
 }
 
-func stringOf(v any) string {
-	switch s := v.(type) {
-	case *string:
-		if s != nil {
-			return *s
-		}
-	case string:
-		return s
-	}
-	return anyString(v)
-}
-
 func anyString(v any) string {
 	switch s := v.(type) {
 	case string:
@@ -307,7 +296,7 @@ func newService(t *testing.T) *service.Service {
 	require.NoError(t, json.Unmarshal([]byte(readFile(t, "events/env.json")), &env))
 	cfg, err := service.LoadConfig(func(k string) string { return env[k] })
 	require.NoError(t, err)
-	svc, err := service.New(cfg, service.Options{Logger: discardLogger()})
+	svc, err := service.New(cfg, service.Options{Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	return svc
 }

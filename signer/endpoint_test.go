@@ -76,6 +76,16 @@ func TestCustomDomainPortIsNotSigned(t *testing.T) {
 	p, err := withPort.PresignURL(r)
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(p.URL, "http://cdn.example.com:8443/k?"), p.URL)
+
+	// And the port-less signature is cos-go-sdk-v5's, so both are.
+	u, _ := url.Parse("https://cdn.example.com")
+	client := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{})
+	opt := &cos.PresignedURLOptions{AuthTime: &cos.AuthTime{SignStartTime: time.Unix(w.Start, 0), SignEndTime: time.Unix(w.End, 0), KeyStartTime: time.Unix(w.Start, 0), KeyEndTime: time.Unix(w.End, 0)}}
+	goURL, err := client.Object.GetPresignedURL(context.Background(), "PUT", r.Key, "AKID", "k", time.Hour, opt)
+	require.NoError(t, err)
+	p2, err := without.PresignURL(r)
+	require.NoError(t, err)
+	assert.Equal(t, goURL.Query().Get("q-signature"), queryOf(t, p2.URL).Get("q-signature"))
 }
 
 func TestRegionOverridePerRequest(t *testing.T) {

@@ -40,7 +40,7 @@ func startSCF(ctx context.Context, bin string, opts runtimeharness.Options) (fun
 	if err != nil {
 		return nil, nil, err
 	}
-	return func(ctx context.Context, e []byte) ([]byte, error) { return s.Invoke(ctx, e) }, func() { s.Close() }, nil
+	return s.Invoke, func() { s.Close() }, nil
 }
 
 func startLambda(ctx context.Context, bin string, opts runtimeharness.Options) (func(context.Context, []byte) ([]byte, error), func(), error) {
@@ -48,7 +48,7 @@ func startLambda(ctx context.Context, bin string, opts runtimeharness.Options) (
 	if err != nil {
 		return nil, nil, err
 	}
-	return func(ctx context.Context, e []byte) ([]byte, error) { return l.Invoke(ctx, e) }, func() { l.Close() }, nil
+	return l.Invoke, func() { l.Close() }, nil
 }
 
 // checkOK fails the benchmark unless the answer is a success: a benchmark

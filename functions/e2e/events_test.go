@@ -19,18 +19,6 @@ type invoker interface {
 	Log() string
 }
 
-type scfInvoker struct{ *runtimeharness.SCF }
-
-func (s scfInvoker) Invoke(ctx context.Context, e []byte) ([]byte, error) {
-	return s.SCF.Invoke(ctx, e)
-}
-
-type lambdaInvoker struct{ *runtimeharness.Lambda }
-
-func (l lambdaInvoker) Invoke(ctx context.Context, e []byte) ([]byte, error) {
-	return l.Lambda.Invoke(ctx, e)
-}
-
 // runEvents sends every sample event of platform to one running process
 // (instances are reused across events on the platforms too) and checks each
 // answer.
@@ -72,7 +60,7 @@ func TestEverySCFEventThroughTheRealBinary(t *testing.T) {
 	s, err := runtimeharness.StartSCF(context.Background(), scfBinary.get(t), runtimeharness.Options{Env: envList(env)})
 	require.NoError(t, err)
 	defer s.Close()
-	runEvents(t, "scf", scfInvoker{s})
+	runEvents(t, "scf", s)
 	s.Close()
 	checkLogIsClean(t, s.Log(), env)
 }
@@ -82,7 +70,7 @@ func TestEveryLambdaEventThroughTheRealBootstrap(t *testing.T) {
 	l, err := runtimeharness.StartLambda(context.Background(), lambdaBinary.get(t), runtimeharness.Options{Env: envList(env)})
 	require.NoError(t, err)
 	defer l.Close()
-	runEvents(t, "lambda", lambdaInvoker{l})
+	runEvents(t, "lambda", l)
 	l.Close()
 	checkLogIsClean(t, l.Log(), env)
 }

@@ -20,8 +20,6 @@ type Build struct {
 	Output string
 	// Tags are build tags, e.g. lambda.norpc.
 	Tags []string
-	// GOARCH defaults to the host's, so the binary runs here.
-	GOARCH string
 	// Dir is where go build runs; the module root when empty.
 	Dir string
 }
@@ -36,10 +34,6 @@ func (b Build) Run(ctx context.Context) error {
 		}
 		dir = root
 	}
-	arch := b.GOARCH
-	if arch == "" {
-		arch = runtime.GOARCH
-	}
 	args := []string{"build", "-trimpath", "-ldflags=-s -w"}
 	if len(b.Tags) > 0 {
 		args = append(args, "-tags", strings.Join(b.Tags, ","))
@@ -51,7 +45,7 @@ func (b Build) Run(ctx context.Context) error {
 	}
 	cmd := exec.CommandContext(ctx, goCmd, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH) // the host's, so the binary runs here
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("go %s: %w\n%s", strings.Join(args, " "), err, out)

@@ -6,7 +6,7 @@ import (
 )
 
 // httpPost posts body to url and returns the status code.
-func (l *Lambda) httpPost(url, body string) (int, error) {
+func httpPost(url, body string) (int, error) {
 	resp, err := http.Post(url, "application/json", strings.NewReader(body))
 	if err != nil {
 		return 0, err

@@ -60,7 +60,7 @@ type hello struct {
 	Env   string `json:"env"`
 }
 
-func decodeHello(t *testing.T, payload json.RawMessage) hello {
+func decodeHello(t *testing.T, payload []byte) hello {
 	t.Helper()
 	var h hello
 	require.NoError(t, json.Unmarshal(payload, &h), "payload %s", payload)
@@ -215,12 +215,12 @@ func TestLambdaRuntimeAPIRefusesUnknownRequestID(t *testing.T) {
 	require.NoError(t, err)
 	defer l.Close()
 	url := "http://" + l.listener.Addr().String() + "/2018-06-01/runtime/invocation/nope/response"
-	resp, err := l.httpPost(url, `{}`)
+	resp, err := httpPost(url, `{}`)
 	require.NoError(t, err)
 	assert.Equal(t, 400, resp)
 
 	url = "http://" + l.listener.Addr().String() + "/2018-06-01/runtime/init/error"
-	resp, err = l.httpPost(url, `{"errorType":"Runtime.Boom","errorMessage":"cannot start"}`)
+	resp, err = httpPost(url, `{"errorType":"Runtime.Boom","errorMessage":"cannot start"}`)
 	require.NoError(t, err)
 	assert.Equal(t, 202, resp)
 	_, err = l.Invoke(context.Background(), []byte(`{}`))

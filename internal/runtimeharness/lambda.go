@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -29,8 +30,9 @@ type Lambda struct {
 	counter atomic.Int64
 	queue   chan *lambdaInvocation // events waiting for GET /next
 
-	pmu     sync.Mutex
-	pending map[string]*lambdaInvocation // handed out, waiting for an answer
+	// current is the invocation waiting for an answer; one at a time as
+	// Invoke holds mu, but read by the Runtime API's handlers.
+	current atomic.Pointer[lambdaInvocation]
 
 	ready       chan struct{} // closed at the first GET /next
 	readyOnce   sync.Once
@@ -64,7 +66,6 @@ func StartLambda(ctx context.Context, binary string, opts Options) (*Lambda, err
 		opts:       opts,
 		listener:   ln,
 		queue:      make(chan *lambdaInvocation, 1),
-		pending:    map[string]*lambdaInvocation{},
 		ready:      make(chan struct{}),
 		initFailed: make(chan struct{}),
 		closed:     make(chan struct{}),
@@ -85,7 +86,7 @@ func StartLambda(ctx context.Context, binary string, opts Options) (*Lambda, err
 		"AWS_REGION=us-east-1",
 		"AWS_DEFAULT_REGION=us-east-1",
 		"_HANDLER=bootstrap",
-		"LAMBDA_TASK_ROOT=" + dirOf(binary),
+		"LAMBDA_TASK_ROOT=" + filepath.Dir(binary),
 	}
 	p, err := startProcess(binary, env, opts)
 	if err != nil {
@@ -114,7 +115,7 @@ func (l *Lambda) Ready(ctx context.Context) error {
 
 // Invoke hands one event to the bootstrap and returns its response, or a
 // *FunctionError when it posted to the /error path.
-func (l *Lambda) Invoke(ctx context.Context, event []byte) (json.RawMessage, error) {
+func (l *Lambda) Invoke(ctx context.Context, event []byte) ([]byte, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	timeout := l.opts.timeout()
@@ -127,14 +128,8 @@ func (l *Lambda) Invoke(ctx context.Context, event []byte) (json.RawMessage, err
 		deadline: time.Now().Add(timeout),
 		result:   make(chan lambdaResult, 1),
 	}
-	l.pmu.Lock()
-	l.pending[inv.id] = inv
-	l.pmu.Unlock()
-	defer func() {
-		l.pmu.Lock()
-		delete(l.pending, inv.id)
-		l.pmu.Unlock()
-	}()
+	l.current.Store(inv)
+	defer l.current.Store(nil)
 	select {
 	case l.queue <- inv:
 	case <-ctx.Done():
@@ -233,11 +228,9 @@ func readFunctionError(r *http.Request) (*FunctionError, error) {
 }
 
 func (l *Lambda) deliver(w http.ResponseWriter, id string, res lambdaResult) {
-	l.pmu.Lock()
-	inv, ok := l.pending[id]
-	delete(l.pending, id)
-	l.pmu.Unlock()
-	if !ok {
+	// The swap makes a second answer for the same id an unknown one.
+	inv := l.current.Load()
+	if inv == nil || inv.id != id || !l.current.CompareAndSwap(inv, nil) {
 		// The real API answers an unknown or finished id with 400.
 		http.Error(w, `{"errorType":"InvalidRequestID","errorMessage":"unknown request id"}`, http.StatusBadRequest)
 		return

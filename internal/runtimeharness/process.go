@@ -10,10 +10,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -32,13 +32,8 @@ type Options struct {
 	Env []string
 	// Args are passed to the binary.
 	Args []string
-	// Dir is the working directory; the binary's directory when empty.
-	Dir string
 	// Timeout bounds start-up and each invocation; DefaultTimeout when zero.
 	Timeout time.Duration
-	// Log, when set, also receives the child's stdout and stderr as they
-	// are written (for example os.Stderr in a CLI).
-	Log io.Writer
 }
 
 func (o Options) timeout() time.Duration {
@@ -65,19 +60,12 @@ func startProcess(binary string, platformEnv []string, opts Options) (*process, 
 		return nil, fmt.Errorf("runtimeharness: binary: %w", err)
 	}
 	cmd := exec.Command(binary, opts.Args...)
-	cmd.Dir = opts.Dir
-	if cmd.Dir == "" {
-		cmd.Dir = dirOf(binary)
-	}
+	cmd.Dir = filepath.Dir(binary) // it runs in its own directory
 	cmd.Env = append(append(baseEnv(), platformEnv...), opts.Env...)
 	// Own process group: teardown kills whatever the binary started too.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	p := &process{cmd: cmd, log: &syncBuffer{}, done: make(chan struct{})}
-	var out io.Writer = p.log
-	if opts.Log != nil {
-		out = io.MultiWriter(p.log, opts.Log)
-	}
-	cmd.Stdout, cmd.Stderr = out, out
+	cmd.Stdout, cmd.Stderr = p.log, p.log
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("runtimeharness: start %s: %w", binary, err)
 	}
@@ -128,18 +116,6 @@ func baseEnv() []string {
 		}
 	}
 	return env
-}
-
-func dirOf(path string) string {
-	for i := len(path) - 1; i >= 0; i-- {
-		if path[i] == '/' {
-			if i == 0 {
-				return "/"
-			}
-			return path[:i]
-		}
-	}
-	return "."
 }
 
 // FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.

@@ -2,7 +2,6 @@ package runtimeharness
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/rpc"
 	"strconv"
@@ -74,7 +73,7 @@ func startSCF(ctx context.Context, binary string, opts Options) (*SCF, error) {
 
 // Invoke sends one event and returns the handler's JSON payload, or a
 // *FunctionError when the function failed the invocation.
-func (s *SCF) Invoke(ctx context.Context, event []byte) (json.RawMessage, error) {
+func (s *SCF) Invoke(ctx context.Context, event []byte) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	timeout := s.opts.timeout()
