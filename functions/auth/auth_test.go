@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cos-signer/cos-signer/functions/auth"
+	"github.com/cos-signer/cos-signer/functions/auth/authtest"
 )
 
 func TestFromEnvModes(t *testing.T) {
@@ -25,14 +26,14 @@ func TestFromEnvModes(t *testing.T) {
 		{env: map[string]string{"AUTH_MODE": " JWT ", "AUTH_JWT_SECRET": secret}, mode: "jwt"},
 		{env: map[string]string{"AUTH_MODE": "gateway"}, mode: "gateway"},
 	} {
-		a, err := auth.FromEnv(getenv(tc.env))
+		a, err := auth.FromEnv(authtest.Getenv(tc.env))
 		require.NoError(t, err, tc.env)
 		assert.Equal(t, tc.mode, a.Mode())
 	}
 }
 
 func TestNoneIsAnonymous(t *testing.T) {
-	a, err := auth.FromEnv(getenv(nil))
+	a, err := auth.FromEnv(authtest.Getenv(nil))
 	require.NoError(t, err)
 	id, err := a.Authenticate(map[string]string{"authorization": "Bearer whatever"}, map[string]any{"principalId": "x"}, now)
 	require.NoError(t, err)
@@ -95,7 +96,7 @@ func TestFromEnvErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			a, err := auth.FromEnv(getenv(tc.env))
+			a, err := auth.FromEnv(authtest.Getenv(tc.env))
 			require.Error(t, err)
 			assert.Nil(t, a)
 			assert.Contains(t, err.Error(), tc.want)
@@ -119,17 +120,17 @@ func TestJWKSSkipsUnusableKeys(t *testing.T) {
 	enc["use"] = "enc"
 	rs512 := rsaJWK("rs512", &k.rsa2.PublicKey)
 	rs512["alg"] = "RS512"
-	a, err := auth.FromEnv(getenv(map[string]string{"AUTH_MODE": "jwt", "AUTH_JWKS": jwks(t,
+	a, err := auth.FromEnv(authtest.Getenv(map[string]string{"AUTH_MODE": "jwt", "AUTH_JWKS": jwks(t,
 		map[string]any{"kty": "oct", "kid": "hmac", "k": b64([]byte(secret))},
 		enc, rs512, rsaJWK("sig", &k.rsa.PublicKey),
 	)}))
 	require.NoError(t, err)
-	id, err := a.Authenticate(bearer(sign(t, jwt.SigningMethodRS256, k.rsa, claims(nil), "sig")), nil, now)
+	id, err := a.Authenticate(authtest.Bearer(sign(t, jwt.SigningMethodRS256, k.rsa, claims(nil), "sig")), nil, now)
 	require.NoError(t, err)
 	assert.Equal(t, "user-42", id.Subject)
 	// The skipped symmetric key never verifies anything.
-	_, err = a.Authenticate(bearer(sign(t, jwt.SigningMethodHS256, []byte(secret), claims(nil), "hmac")), nil, now)
+	_, err = a.Authenticate(authtest.Bearer(sign(t, jwt.SigningMethodHS256, []byte(secret), claims(nil), "hmac")), nil, now)
 	require.EqualError(t, err, "token signature or algorithm not accepted")
-	_, err = a.Authenticate(bearer(sign(t, jwt.SigningMethodRS256, k.rsa2, claims(nil), "enc")), nil, now)
+	_, err = a.Authenticate(authtest.Bearer(sign(t, jwt.SigningMethodRS256, k.rsa2, claims(nil), "enc")), nil, now)
 	require.EqualError(t, err, "token signature or algorithm not accepted")
 }

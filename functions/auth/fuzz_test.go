@@ -7,6 +7,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/cos-signer/cos-signer/functions/auth"
+	"github.com/cos-signer/cos-signer/functions/auth/authtest"
 )
 
 // FuzzAuthenticate feeds arbitrary header values to every jwt key source and
@@ -22,7 +23,7 @@ func FuzzAuthenticate(f *testing.F) {
 	}
 	var authenticators []auth.Authenticator
 	for _, env := range envs {
-		a, err := auth.FromEnv(getenv(env))
+		a, err := auth.FromEnv(authtest.Getenv(env))
 		if err != nil {
 			f.Fatal(err)
 		}

@@ -29,49 +29,62 @@ func (g *gateway) Authenticate(_ map[string]string, authorizer map[string]any, _
 	if len(authorizer) == 0 {
 		return nil, &Error{Reason: reasonNoGatewayIdentity}
 	}
+	// claimsCopied and contextCopied: asMap made a fresh map, which the
+	// Identity can own without another clone.
 	var claims map[string]any
-	if j, ok := asMap(authorizer["jwt"]); ok {
-		claims, _ = asMap(j["claims"])
-	} else if c, ok := asMap(authorizer["claims"]); ok {
-		claims = c
+	var claimsCopied bool
+	if j, ok, _ := asMap(authorizer["jwt"]); ok {
+		claims, _, claimsCopied = asMap(j["claims"])
+	} else if c, ok, copied := asMap(authorizer["claims"]); ok {
+		claims, claimsCopied = c, copied
 	}
 	// REST API authorizers put their context at the top level.
-	context := authorizer
-	if l, ok := asMap(authorizer["lambda"]); ok {
-		context = l
+	context, contextCopied := authorizer, false
+	if l, ok, copied := asMap(authorizer["lambda"]); ok {
+		context, contextCopied = l, copied
 	}
 
 	if sub, ok := identityValue(claims[g.claim]); ok {
-		return &Identity{Subject: sub, Claims: maps.Clone(claims)}, nil
+		return &Identity{Subject: sub, Claims: own(claims, claimsCopied)}, nil
 	}
 	if sub, ok := identityValue(context[g.claim]); ok {
-		return &Identity{Subject: sub, Claims: maps.Clone(context)}, nil
+		return &Identity{Subject: sub, Claims: own(context, contextCopied)}, nil
 	}
 	for _, m := range []map[string]any{context, authorizer} {
 		if sub, ok := identityValue(m["principalId"]); ok {
-			return &Identity{Subject: sub, Claims: maps.Clone(context)}, nil
+			return &Identity{Subject: sub, Claims: own(context, contextCopied)}, nil
 		}
 	}
 	return nil, &Error{Reason: reasonNoGatewayIdentity}
 }
 
 // asMap reads a nested object, whichever map type the adapter built it with
-// (aws-lambda-go gives JWT claims as map[string]string).
-func asMap(v any) (map[string]any, bool) {
+// (aws-lambda-go gives JWT claims as map[string]string): the map, whether
+// there is one, and whether it is a fresh copy rather than the adapter's.
+func asMap(v any) (map[string]any, bool, bool) {
 	switch m := v.(type) {
 	case map[string]any:
-		return m, m != nil
+		return m, m != nil, false
 	case map[string]string:
 		if m == nil {
-			return nil, false
+			return nil, false, false
 		}
 		out := make(map[string]any, len(m))
 		for k, s := range m {
 			out[k] = s
 		}
-		return out, true
+		return out, true, true
 	}
-	return nil, false
+	return nil, false, false
+}
+
+// own is m for an Identity to keep: the adapter's map is cloned, so the
+// Identity never shares it.
+func own(m map[string]any, copied bool) map[string]any {
+	if copied {
+		return m
+	}
+	return maps.Clone(m)
 }
 
 // maxExactFloat is the largest integer a float64 holds exactly (2^53).

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cos-signer/cos-signer/functions/auth"
+	"github.com/cos-signer/cos-signer/functions/auth/authtest"
 )
 
 func TestGatewayAuthenticate(t *testing.T) {
@@ -73,7 +74,7 @@ func TestGatewayAuthenticate(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			a, err := auth.FromEnv(getenv(map[string]string{"AUTH_MODE": "gateway", "AUTH_IDENTITY_CLAIM": tc.claim}))
+			a, err := auth.FromEnv(authtest.Getenv(map[string]string{"AUTH_MODE": "gateway", "AUTH_IDENTITY_CLAIM": tc.claim}))
 			require.NoError(t, err)
 			require.Equal(t, "gateway", a.Mode())
 			id, err := a.Authenticate(nil, tc.authorizer, now)
@@ -94,14 +95,14 @@ func TestGatewayAuthenticate(t *testing.T) {
 
 func TestGatewayIgnoresHeaders(t *testing.T) {
 	// A caller's own header is never an identity in gateway mode.
-	a, err := auth.FromEnv(getenv(map[string]string{"AUTH_MODE": "gateway"}))
+	a, err := auth.FromEnv(authtest.Getenv(map[string]string{"AUTH_MODE": "gateway"}))
 	require.NoError(t, err)
 	_, err = a.Authenticate(map[string]string{"authorization": "Bearer x", "x-auth-token": "y", "principalid": "admin"}, nil, now)
 	require.EqualError(t, err, "no verified identity from the gateway authorizer")
 }
 
 func TestGatewayClaimsAreACopy(t *testing.T) {
-	a, err := auth.FromEnv(getenv(map[string]string{"AUTH_MODE": "gateway"}))
+	a, err := auth.FromEnv(authtest.Getenv(map[string]string{"AUTH_MODE": "gateway"}))
 	require.NoError(t, err)
 	claims := map[string]any{"sub": "user-1"}
 	id, err := a.Authenticate(nil, map[string]any{"jwt": map[string]any{"claims": claims}}, now)

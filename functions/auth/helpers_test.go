@@ -63,11 +63,6 @@ func must(err error) {
 	}
 }
 
-// getenv serves a test environment.
-func getenv(m map[string]string) func(string) string {
-	return func(k string) string { return m[k] }
-}
-
 func pkixPEM(t testing.TB, pub any) string {
 	t.Helper()
 	der, err := x509.MarshalPKIXPublicKey(pub)
@@ -152,8 +147,4 @@ func unsigned(t testing.TB, c jwt.MapClaims) string {
 	body, err := json.Marshal(c)
 	require.NoError(t, err)
 	return b64([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + b64(body) + "."
-}
-
-func bearer(tok string) map[string]string {
-	return map[string]string{"authorization": "Bearer " + tok}
 }

@@ -189,8 +189,10 @@ func (s *Service) batch(in *input, id *auth.Identity, now time.Time, le *logEntr
 func (s *Service) batchEntry(base *input, raw json.RawMessage, id *auth.Identity, now time.Time) ([]byte, *apiError) {
 	e := *base
 	e.Headers, e.Params, e.Query = cloneScalars(base.Headers), cloneScalars(base.Params), cloneScalars(base.Query)
-	if err := json.Unmarshal(raw, &e); err != nil {
-		return nil, jsonError(err)
+	// raw is one element of a decoded array, never blank, so decodeJSON
+	// fails exactly as json.Unmarshal with jsonError would.
+	if aerr := decodeJSON(raw, &e); aerr != nil {
+		return nil, aerr
 	}
 	route := routePresign
 	if e.Action != "" {

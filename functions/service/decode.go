@@ -145,12 +145,13 @@ func decodeQuery(q map[string][]string, in *input) *apiError {
 			continue
 		}
 		v := vs[0]
+		canon := queryFieldName(name)
 		for _, other := range vs[1:] {
-			if other != v && queryFieldName(name) != "" {
+			if other != v && canon != "" {
 				return badRequest("DuplicateName", fmt.Sprintf("query parameter %s is given more than once with different values", truncate(strconv.Quote(name), 80)))
 			}
 		}
-		if canon := queryFieldName(name); canon != "" {
+		if canon != "" {
 			if seen == nil {
 				seen = make(map[string]string, len(q))
 			}

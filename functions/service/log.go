@@ -19,7 +19,7 @@ type logEntry struct {
 // logRequest writes the request's one line: never a secret key, session
 // token, signature, Authorization value or caller token (none of them is
 // ever put in a logEntry).
-func (s *Service) logRequest(ctx context.Context, rid string, le *logEntry, status int, fail *apiError, start time.Time) {
+func (s *Service) logRequest(ctx context.Context, le *logEntry, status int, fail *apiError, start time.Time) {
 	level := slog.LevelInfo
 	decision, code := "allowed", ""
 	if fail != nil {
@@ -32,7 +32,7 @@ func (s *Service) logRequest(ctx context.Context, rid string, le *logEntry, stat
 		return
 	}
 	attrs := make([]slog.Attr, 0, 12)
-	attrs = append(attrs, slog.String("requestId", rid), slog.String("route", le.route))
+	attrs = append(attrs, slog.String("requestId", le.requestID), slog.String("route", le.route))
 	if le.method != "" {
 		attrs = append(attrs, slog.String("method", le.method))
 	}

@@ -2,7 +2,9 @@ package service
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -294,11 +296,7 @@ func (s *Service) chooseKey(in *input, sub string) (string, *apiError) {
 }
 
 func (s *Service) extList() string {
-	l := make([]string, 0, len(s.cfg.AllowedExtensions))
-	for e := range s.cfg.AllowedExtensions {
-		l = append(l, e)
-	}
-	return strings.Join(sortedStrings(l), ",")
+	return strings.Join(slices.Sorted(maps.Keys(s.cfg.AllowedExtensions)), ",")
 }
 
 // uploadLimits enforces SIGN_ALLOWED_CONTENT_TYPES and
@@ -400,13 +398,4 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-func sortedStrings(l []string) []string {
-	for i := 1; i < len(l); i++ {
-		for j := i; j > 0 && l[j] < l[j-1]; j-- {
-			l[j], l[j-1] = l[j-1], l[j]
-		}
-	}
-	return l
 }

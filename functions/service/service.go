@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cos-signer/cos-signer/functions/auth"
 	"github.com/cos-signer/cos-signer/signer"
@@ -229,12 +230,14 @@ func FromEnv(getenv func(string) string, opts Options) (*Service, error) {
 // Serve answers one request. It never panics: a bug becomes a 500
 // InternalError, logged without secrets.
 func (s *Service) Serve(ctx context.Context, r *Request) *Response {
-	return s.handle(ctx, r, false)
+	resp, _ := s.handle(ctx, r, false)
+	return resp
 }
 
-// handle answers one request; direct is a direct invocation, where the body
-// must say its action and /download never redirects.
-func (s *Service) handle(ctx context.Context, r *Request, direct bool) (resp *Response) {
+// handle answers one request, and the refusal when it is one; direct is a
+// direct invocation, where the body must say its action and /download never
+// redirects.
+func (s *Service) handle(ctx context.Context, r *Request, direct bool) (resp *Response, fail *apiError) {
 	start := time.Now()
 	rid := r.RequestID
 	if rid == "" || len(rid) > 128 || !tokenLike(rid, "-_.:") {
@@ -243,7 +246,6 @@ func (s *Service) handle(ctx context.Context, r *Request, direct bool) (resp *Re
 		rid = s.newRequestID()
 	}
 	le := logEntry{requestID: rid, sourceIP: r.SourceIP}
-	var fail *apiError
 	defer func() {
 		if v := recover(); v != nil {
 			fail = &apiError{http.StatusInternalServerError, "InternalError", "an internal error occurred"}
@@ -251,7 +253,7 @@ func (s *Service) handle(ctx context.Context, r *Request, direct bool) (resp *Re
 			s.log.LogAttrs(ctx, slog.LevelError, "panic", slog.String("requestId", rid), slog.String("panic", truncate(fmt.Sprint(v), 200)))
 		}
 		s.addCORS(r, resp)
-		s.logRequest(ctx, rid, &le, resp.Status, fail, start)
+		s.logRequest(ctx, &le, resp.Status, fail, start)
 	}()
 	resp, fail = s.serve(ctx, r, rid, &le, direct)
 	if fail != nil {
@@ -260,7 +262,7 @@ func (s *Service) handle(ctx context.Context, r *Request, direct bool) (resp *Re
 			resp.Header["Allow"] = allowedHTTP(le.route)
 		}
 	}
-	return resp
+	return resp, fail
 }
 
 func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntry, direct bool) (*Response, *apiError) {
@@ -310,10 +312,10 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 			return nil, badRequest("MissingAction", "the event needs a field \"action\": auth, presign, download, post-policy or batch")
 		}
 		if in.Action == "" {
-			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("no route at %s: use /auth, /presign, /download, /post-policy, /batch or /healthz, or send a body field \"action\"", truncate(strconvQuote(r.Path), 80))}
+			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("no route at %s: use /auth, /presign, /download, /post-policy, /batch or /healthz, or send a body field \"action\"", truncate(strconv.Quote(r.Path), 80))}
 		}
 		if route = routeOfAction(in.Action); route == routeNone {
-			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("action %s is not one of auth, presign, download, post-policy, batch", truncate(strconvQuote(in.Action), 80))}
+			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("action %s is not one of auth, presign, download, post-policy, batch", truncate(strconv.Quote(in.Action), 80))}
 		}
 		le.route = route
 		if route == routeHealth {
@@ -339,7 +341,7 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 		}
 	}
 	if in.Action != "" && routeOfAction(in.Action) != route {
-		return nil, badRequest("ActionMismatch", fmt.Sprintf("the body's action %s does not match the route %s", truncate(strconvQuote(in.Action), 40), route))
+		return nil, badRequest("ActionMismatch", fmt.Sprintf("the body's action %s does not match the route %s", truncate(strconv.Quote(in.Action), 40), route))
 	}
 	body, location, err := s.dispatch(route, &in, id, le, direct)
 	if err != nil {
@@ -398,13 +400,12 @@ func truthy(v scalar) bool {
 // *InvokeError carrying the status, code and message an HTTP caller would get.
 func (s *Service) Invoke(ctx context.Context, event []byte) (json.RawMessage, error) {
 	id, _ := ctx.Value(requestIDKey{}).(string)
-	resp := s.handle(ctx, &Request{Method: "POST", Path: "/", Body: event, Header: map[string]string{"content-type": "application/json"}, RequestID: id}, true)
-	if resp.Status >= 400 {
-		var e struct {
-			Error struct{ Code, Message, RequestID string } `json:"error"`
-		}
-		_ = json.Unmarshal(resp.Body, &e)
-		return nil, &InvokeError{Status: resp.Status, Code: e.Error.Code, Message: e.Error.Message, RequestID: e.Error.RequestID}
+	resp, fail := s.handle(ctx, &Request{Method: "POST", Path: "/", Body: event, Header: map[string]string{"content-type": "application/json"}, RequestID: id}, true)
+	if fail != nil {
+		// The values an HTTP caller reads from the error body: the JSON
+		// writer turns each invalid UTF-8 byte into U+FFFD, and the body's
+		// requestId is the response's X-Request-Id.
+		return nil, &InvokeError{Status: fail.status, Code: jsonText(fail.code), Message: jsonText(fail.message), RequestID: resp.Header["X-Request-Id"]}
 	}
 	return json.RawMessage(resp.Body), nil
 }
@@ -426,9 +427,12 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		body = nil
 	}
-	h := make(map[string]string, len(r.Header))
-	for k, v := range r.Header {
-		h[strings.ToLower(k)] = strings.Join(v, ", ")
+	// Only the headers the service reads (ReadsHeader), as other adapters do.
+	h := make(map[string]string, len(readHeaders))
+	for _, name := range readHeaders {
+		if v := r.Header.Values(name); len(v) > 0 {
+			h[name] = strings.Join(v, ", ")
+		}
 	}
 	resp := s.Serve(r.Context(), &Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: h, Body: body,
 		RequestID: r.Header.Get("X-Request-Id"), SourceIP: r.RemoteAddr})
@@ -477,7 +481,13 @@ func errorObject(e *apiError, rid string, withStatus bool) []byte {
 	return o.close()
 }
 
-func strconvQuote(s string) string { return strconv.Quote(s) }
+// jsonText is s as it reads back from a JSON string jsonstr wrote.
+func jsonText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return string([]rune(s)) // U+FFFD for each invalid byte
+}
 
 func looksLikeJSON(b []byte) bool {
 	for _, c := range b {

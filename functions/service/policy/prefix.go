@@ -16,7 +16,6 @@ const SubPlaceholder = "{sub}"
 type Prefix struct {
 	before, after string // around {sub}
 	hasSub        bool
-	raw           string
 }
 
 // ParsePrefix checks and normalises one prefix entry.
@@ -40,14 +39,11 @@ func ParsePrefix(s string) (Prefix, error) {
 			return Prefix{}, fmt.Errorf("prefix %q is not a clean key prefix (no '*' inside, no empty, \".\" or \"..\" segments)", raw)
 		}
 	}
-	return Prefix{before: before, after: after, hasSub: hasSub, raw: raw}, nil
+	return Prefix{before: before, after: after, hasSub: hasSub}, nil
 }
 
 // HasSub says whether the prefix needs the caller's identity.
 func (p Prefix) HasSub() bool { return p.hasSub }
-
-// String is the prefix as configured.
-func (p Prefix) String() string { return p.raw }
 
 // Fill returns the folder the prefix names for the identity sub (which
 // matters only when the prefix holds {sub}); ok is false when the prefix
