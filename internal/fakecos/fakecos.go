@@ -194,7 +194,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, host, key string
 	if r.Method == http.MethodOptions {
 		return s.preflight(w, r)
 	}
-	q := r.URL.Query()
+	q := parseQuery(r.URL.RawQuery)
 	if r.Method == http.MethodPost && key == "" && !q.Has("uploads") && !q.Has("delete") {
 		return s.postObject(w, r, host, e)
 	}
