@@ -7,7 +7,10 @@ RUNS      ?= 10
 
 # Deployment builds: static, stripped linux binaries.
 DIST        ?= dist
-LAMBDA_ARCH ?= arm64
+# The Lambda architecture is template.yaml's Globals Architectures (the one place; sam build
+# does not pass it to make, aws/aws-sam-cli#3349): arm64 or x86_64, built as GOARCH arm64 or amd64.
+TEMPLATE_ARCH := $(shell sed -n 's/^ *Architectures: *\[ *\([a-z0-9_]*\) *\].*/\1/p' $(dir $(lastword $(MAKEFILE_LIST)))template.yaml)
+LAMBDA_ARCH   ?= $(if $(filter x86_64,$(TEMPLATE_ARCH)),amd64,$(TEMPLATE_ARCH))
 # Evaluated once, so every binary of one build carries the same version.
 ifeq ($(origin VERSION),undefined)
 VERSION     := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -58,7 +61,7 @@ lint:
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 
-## build: dist/lambda/bootstrap (LAMBDA_ARCH, default arm64), dist/scf/main (amd64), dist/web/{server,scf_bootstrap} (amd64)
+## build: dist/lambda/bootstrap (LAMBDA_ARCH, default template.yaml's), dist/scf/main (amd64), dist/web/{server,scf_bootstrap} (amd64)
 build: build-lambda build-scf build-web
 
 build-lambda:
@@ -87,9 +90,12 @@ invoke:
 	@test -n "$(EVENT)" || { echo "usage: make invoke EVENT=events/<platform>/<name>.json [PLATFORM=scf|lambda|web]"; exit 2; }
 	$(GO) run ./cmd/invoke -platform '$(PLATFORM)' '$(EVENT)'
 
-## build-SignerFunction: what `sam build` runs (template.yaml, BuildMethod: makefile)
+## build-SignerFunction: what `sam build` runs (template.yaml, BuildMethod: makefile), for the
+## template's architecture whatever LAMBDA_ARCH says
 build-SignerFunction:
-	GOARCH=$(LAMBDA_ARCH) $(GOBUILD) -tags lambda.norpc -o $(ARTIFACTS_DIR)/bootstrap ./functions/lambda
+	@test -n "$(TEMPLATE_ARCH)" || { echo "template.yaml: no Architectures: [arm64] or [x86_64] line" >&2; exit 2; }
+	@test -n "$(ARTIFACTS_DIR)" || { echo "build-SignerFunction is run by sam build, which sets ARTIFACTS_DIR; for a local build use make build-lambda" >&2; exit 2; }
+	GOARCH=$(if $(filter x86_64,$(TEMPLATE_ARCH)),amd64,$(TEMPLATE_ARCH)) $(GOBUILD) -tags lambda.norpc -o $(ARTIFACTS_DIR)/bootstrap ./functions/lambda
 
 clean:
 	rm -rf $(DIST)
