@@ -81,9 +81,13 @@ package: build
 	$(ZIP) -o $(DIST)/scf.zip $(DIST)/scf/main
 	$(ZIP) -o $(DIST)/web.zip $(DIST)/web/scf_bootstrap $(DIST)/web/server
 
-## run: the local HTTP server on :9000 (demo credentials unless COS_* are set)
+## run: the local HTTP server on 127.0.0.1:9000 (PORT, LISTEN_HOST; demo credentials unless COS_*
+## are set). Built, then exec'd: the server is make's own child, so stopping make (Ctrl-C, kill)
+## stops it (`go run` would leave it running on SIGTERM).
 run:
-	$(GO) run ./functions/web -demo
+	@mkdir -p $(DIST)/run
+	$(GO) build -ldflags='-X main.version=$(VERSION)' -o $(DIST)/run/server ./functions/web
+	exec $(DIST)/run/server -demo
 
 ## invoke: one sample event through its platform's real binary: make invoke EVENT=events/scf/url-presign.json [PLATFORM=scf|lambda|web]
 invoke:
