@@ -9,7 +9,7 @@ RUNS      ?= 10
 DIST        ?= dist
 # The Lambda architecture is template.yaml's Globals Architectures (the one place; sam build
 # does not pass it to make, aws/aws-sam-cli#3349): arm64 or x86_64, built as GOARCH arm64 or amd64.
-TEMPLATE_ARCH := $(shell sed -n 's/^ *Architectures: *\[ *\([a-z0-9_]*\) *\].*/\1/p' $(dir $(lastword $(MAKEFILE_LIST)))template.yaml)
+TEMPLATE_ARCH := $(shell sed -n 's/^ *Architectures: *\[ *\([a-z0-9_]*\) *\].*/\1/p' $(dir $(lastword $(MAKEFILE_LIST)))template.yaml 2>/dev/null)
 LAMBDA_ARCH   ?= $(if $(filter x86_64,$(TEMPLATE_ARCH)),amd64,$(TEMPLATE_ARCH))
 # Evaluated once, so every binary of one build carries the same version.
 ifeq ($(origin VERSION),undefined)
@@ -23,6 +23,7 @@ ZIP          = $(GO) run ./cmd/zipdist
 
 ## test: every test, plus each fuzz target's seed corpus (go test runs those); lint has vetted already
 test: lint
+	@echo "== go test $(PKGS) (a line per package as it finishes)"
 	$(GO) test -count=1 -vet=off $(PKGS)
 
 ## bench: the benchmarks, with the cos-go-sdk-v5 anchors in the same run
@@ -55,11 +56,16 @@ fuzz:
 	  done; \
 	done
 
-## lint: gofmt and go vet
+## lint: gofmt and go vet. Vet compiles every package and its dependencies first, silently
+## for minutes on an empty build cache: its -v list of compiled packages is counted instead.
 lint:
+	@echo "== gofmt"
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
-	$(GO) vet $(PKGS)
+	@echo "== go vet $(PKGS) (compiles every package first)"
+	@{ $(GO) vet -v $(PKGS) 2>&1; echo "go vet exit $$?"; } | awk \
+	  '/^go vet exit [0-9]+$$/ { if (n % 50) printf "   %d packages compiled\n", n; exit $$4 } \
+	   /^[A-Za-z0-9_.\/-]+$$/ { if (++n % 50 == 0) printf "   %d packages compiled...\n", n; next } { print }'
 
 ## build: dist/lambda/bootstrap (LAMBDA_ARCH, default template.yaml's), dist/scf/main (amd64), dist/web/{server,scf_bootstrap} (amd64)
 build: build-lambda build-scf build-web
