@@ -14,7 +14,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/cos-signer/cos-signer/functions/internal/jsonlog"
 	"github.com/cos-signer/cos-signer/functions/service"
 )
 
@@ -28,7 +27,7 @@ func main() {
 }
 
 func run(demo bool, getenv func(string) string) int {
-	logger := slog.New(jsonlog.New(os.Stderr))
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	var filled []string
 	if demo {
 		getenv, filled = demoEnv(getenv)
