@@ -45,12 +45,13 @@ func TestLintShowsProgressAndKeepsVetsVerdict(t *testing.T) {
 	}
 }
 
-// TestCIRunPrintsItsTime runs .ci/run with stand-ins for go and make:
+// TestCIRunPrintsItsTime runs .ci/run with stand-ins for go, npm and make:
 // whether the tests pass or fail, it ends with the time taken.
 func TestCIRunPrintsItsTime(t *testing.T) {
 	for _, status := range []string{"0", "1"} {
 		bin := t.TempDir()
 		require.NoError(t, os.WriteFile(filepath.Join(bin, "go"), []byte("#!/bin/sh\necho go \"$@\"\n"), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(bin, "npm"), []byte("#!/bin/sh\necho npm \"$@\"\n"), 0o755))
 		require.NoError(t, os.WriteFile(filepath.Join(bin, "make"), []byte("#!/bin/sh\necho make \"$@\"\nexit "+status+"\n"), 0o755))
 		cmd := exec.Command("bash", filepath.Join(repoRoot(t), ".ci", "run"))
 		cmd.Env = append(withoutEnv(os.Environ(), "PATH"), "PATH="+bin+":/usr/bin:/bin")
