@@ -2,7 +2,7 @@
 // (q-sign-algorithm=sha1), presigned URLs and PostObject policy signatures,
 // byte for byte as cos-python-sdk-v5 does, with the project's rules where the
 // official SDKs disagree (names differing only in case and caller-supplied
-// Host headers are refused; a session token is signed).
+// Host headers are refused; a presigned URL signs the session token).
 //
 // The package does no I/O, reads no environment and has no clock: the caller
 // passes the time window, so every result is reproducible.
@@ -137,8 +137,9 @@ type Auth struct {
 	// Host is the host the signature is bound to (when signed).
 	Host string
 	// Headers are the headers the client must send for the signature to hold,
-	// host aside: the signed ones among the request's, plus
-	// x-cos-security-token with temporary credentials. nil when there are none.
+	// host aside: the signed ones among the request's. nil when there are
+	// none. With temporary credentials the client also sends the session
+	// token (Signer.SessionToken), unsigned.
 	Headers map[string]string
 	Window  Window
 }
@@ -153,9 +154,11 @@ type Presigned struct {
 	Window  Window
 }
 
-// Authorization signs r for an Authorization header (python's get_auth). With
-// temporary credentials the session token is signed as the
-// x-cos-security-token header, which the client must then send.
+// Authorization signs r for an Authorization header (python's get_auth). It
+// signs only what r asks: with temporary credentials the client sends the
+// session token beside it, unsigned, as a header or (in a URL, as
+// cos-js-sdk-v5's getObjectUrl does) a query parameter, as the official SDKs
+// do; a signed token header would bind it to one of the two.
 func (s *Signer) Authorization(r *Request) (Auth, error) {
 	var a Auth
 	var err error
@@ -247,7 +250,7 @@ func (s *Signer) sign(r *Request, forURL bool) (out, host string, send map[strin
 		scratch = append(scratch, hostName...) // only [a-z0-9.-]: E(host) is the host
 		hdrs[0].valueEnd = int32(len(scratch))
 	}
-	haveTokenHeader, haveTokenParam := false, false
+	haveTokenParam := false
 	for name, value := range r.Headers { // (ranging over a nil map costs nothing)
 		if err := checkHeader(name, value); err != nil {
 			return "", "", nil, err
@@ -259,7 +262,6 @@ func (s *Signer) sign(r *Request, forURL bool) (out, host string, send map[strin
 			if err := s.checkToken(value, "header"); err != nil {
 				return "", "", nil, err
 			}
-			haveTokenHeader = true
 		}
 		scratch, hdrs = addEntry(scratch, hdrs, name, value)
 		if send == nil {
@@ -279,17 +281,8 @@ func (s *Signer) sign(r *Request, forURL bool) (out, host string, send map[strin
 		}
 		scratch, prms = addEntry(scratch, prms, name, value)
 	}
-	if s.token != "" {
-		switch {
-		case forURL && !haveTokenParam:
-			scratch, prms = addEntry(scratch, prms, tokenName, s.token)
-		case !forURL && !haveTokenHeader:
-			scratch, hdrs = addEntry(scratch, hdrs, tokenName, s.token)
-			if send == nil {
-				send = make(map[string]string, 1)
-			}
-			send[tokenName] = s.token
-		}
+	if s.token != "" && forURL && !haveTokenParam {
+		scratch, prms = addEntry(scratch, prms, tokenName, s.token)
 	}
 	if err := sortEntries(scratch, hdrs, "headers"); err != nil {
 		return "", "", nil, err
@@ -474,7 +467,7 @@ func appendNameList(dst, scratch []byte, es []entry) []byte {
 
 func (s *Signer) checkToken(v, where string) error {
 	if s.token != "" && v != s.token {
-		return errorf(CodeInvalidCredentials, "x-cos-security-token %s does not match the service's session token: leave it out, the service adds it", where)
+		return errorf(CodeInvalidCredentials, "x-cos-security-token %s does not match the service's session token: leave it out, the service supplies it", where)
 	}
 	return nil
 }

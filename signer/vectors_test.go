@@ -176,8 +176,9 @@ func TestSignatureVectors(t *testing.T) {
 			}
 			assert.Equal(t, want, got, "query pairs")
 
-			// Headers the client must send: the signed ones, plus the token
-			// for an Authorization.
+			// Headers the client must send for the signature to hold: the
+			// signed ones it asked for, nothing else (the session token
+			// travels beside an Authorization, unsigned).
 			for name, value := range v.Input.Headers {
 				if SignsHeader(name) {
 					assert.Equal(t, value, auth.Headers[name], "header %s to send", name)
@@ -186,9 +187,7 @@ func TestSignatureVectors(t *testing.T) {
 					assert.NotContains(t, auth.Headers, name)
 				}
 			}
-			if v.Input.Token != "" {
-				assert.Contains(t, strings.ToLower(strings.Join(mapKeys(auth.Headers), ",")), "x-cos-security-token")
-			}
+			assert.LessOrEqual(t, len(auth.Headers), len(v.Input.Headers), "headers to send beyond the request's: %v", auth.Headers)
 		})
 	}
 }
@@ -201,14 +200,6 @@ func withoutAuthPairs(ps []string) []string {
 		}
 	}
 	return out
-}
-
-func mapKeys(m map[string]string) []string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	return ks
 }
 
 func TestSignatureVectorsDownloadURL(t *testing.T) {

@@ -10,19 +10,19 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
 	"github.com/cos-signer/cos-signer/functions/service"
+	"github.com/cos-signer/cos-signer/internal/eventtest"
 )
 
 // TestGatewayAuthorizerReachesTheService runs AUTH_MODE=gateway with keys
 // bound to the caller ({sub}): the identity must come from the trigger's
 // authorizer context, as each trigger shapes it, and never from the body.
 func TestGatewayAuthorizerReachesTheService(t *testing.T) {
-	env := eventcheck.Env(t)
+	env := eventtest.Env(t)
 	env["AUTH_MODE"] = "gateway"
 	env["SIGN_ALLOW_ANONYMOUS_WRITES"] = "false"
 	env["SIGN_KEY_PREFIXES"] = "users/{sub}/"
-	h, err := newHandler(eventcheck.Getenv(env), service.Options{Now: func() time.Time { return fixedNow },
+	h, err := newHandler(eventtest.Getenv(env), service.Options{Now: func() time.Time { return fixedNow },
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	require.NoError(t, err)
 	lh := lambda.NewHandler(h)
@@ -47,7 +47,7 @@ func TestGatewayAuthorizerReachesTheService(t *testing.T) {
 	} {
 		out, err := lh.Invoke(lambdaContext("ctx"), []byte(tc.event))
 		require.NoError(t, err, name)
-		a, err := eventcheck.LambdaResponse(out)
+		a, err := eventtest.LambdaResponse(out)
 		require.NoError(t, err, name)
 		assert.Equal(t, tc.status, a.Status, "%s: %s", name, a.Body)
 	}

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
 	"github.com/cos-signer/cos-signer/functions/service"
+	"github.com/cos-signer/cos-signer/internal/eventtest"
 )
 
 // sameRequests requires the adapter's reader (fast pass, encoding/json
@@ -90,7 +90,7 @@ func FuzzFastEventReaders(f *testing.F) {
 // TestSampleEventsTakeTheFastPath: the fast readers are not silently
 // bypassed: every sample HTTP event is read in one pass.
 func TestSampleEventsTakeTheFastPath(t *testing.T) {
-	for _, c := range eventcheck.Load(t, "lambda") {
+	for _, c := range eventtest.Load(t, "lambda") {
 		name := filepath.Base(c.File)
 		var ok bool
 		switch {

@@ -18,16 +18,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
 	"github.com/cos-signer/cos-signer/functions/internal/jsonlog"
 	"github.com/cos-signer/cos-signer/functions/service"
+	"github.com/cos-signer/cos-signer/internal/eventtest"
 )
 
 var fixedNow = time.Unix(1795374000, 0)
 
 func newTestHandler(t testing.TB) *handler {
 	t.Helper()
-	h, err := newHandler(eventcheck.Getenv(eventcheck.Env(t)), service.Options{
+	h, err := newHandler(eventtest.Getenv(eventtest.Env(t)), service.Options{
 		Now: func() time.Time { return fixedNow }, Logger: slog.New(jsonlog.New(io.Discard)), Version: "test"})
 	require.NoError(t, err)
 	return h
@@ -42,7 +42,7 @@ func readEvent(t *testing.T, name string) []byte { return readEventTB(t, name) }
 
 func readEventTB(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(eventcheck.Dir(t, "lambda"), name))
+	b, err := os.ReadFile(filepath.Join(eventtest.Dir(t, "lambda"), name))
 	require.NoError(t, err)
 	return b
 }
@@ -52,7 +52,7 @@ func readEventTB(t testing.TB, name string) []byte {
 func TestSampleEvents(t *testing.T) {
 	lh := lambda.NewHandler(newTestHandler(t))
 	seen := map[string]bool{}
-	for _, c := range eventcheck.Load(t, "lambda") {
+	for _, c := range eventtest.Load(t, "lambda") {
 		t.Run(c.Name, func(t *testing.T) {
 			out, err := lh.Invoke(lambdaContext("lambda-"+filepath.Base(c.File)), c.Event)
 			if c.Expect.InvokeError {
@@ -60,13 +60,13 @@ func TestSampleEvents(t *testing.T) {
 				// What aws-lambda-go's invoke loop passes through as is.
 				ive, ok := err.(messages.InvokeResponse_Error)
 				require.True(t, ok, "the error must be a messages.InvokeResponse_Error value, got %T", err)
-				eventcheck.CheckInvokeError(t, "lambda", c.Expect, eventcheck.InvokeFailure{Type: ive.Type, Message: ive.Message})
+				eventtest.CheckInvokeError(t, "lambda", c.Expect, eventtest.InvokeFailure{Type: ive.Type, Message: ive.Message})
 				return
 			}
 			require.NoError(t, err)
 			a, err := c.Answer(out)
 			require.NoError(t, err, "response: %s", out)
-			eventcheck.CheckAnswer(t, c.Expect, a)
+			eventtest.CheckAnswer(t, c.Expect, a)
 			k := kindOf(c.Event)
 			if a.Status >= 400 {
 				// The gateway's request id, else Lambda's (ALB has none).
@@ -200,7 +200,7 @@ func TestBadEvents(t *testing.T) {
 	} {
 		out, err := lh.Invoke(lambdaContext("bad"), []byte(ev))
 		require.NoError(t, err, name)
-		a, err := eventcheck.LambdaResponse(out)
+		a, err := eventtest.LambdaResponse(out)
 		require.NoError(t, err, name)
 		assert.Equal(t, 400, a.Status, name)
 		assert.Contains(t, string(a.Body), `"InvalidEvent"`, name)
@@ -226,7 +226,7 @@ func TestInvokeFailureIsPassedThroughByAwsLambdaGo(t *testing.T) {
 }
 
 func FuzzLambdaEvent(f *testing.F) {
-	for _, c := range eventcheck.Load(f, "lambda") {
+	for _, c := range eventtest.Load(f, "lambda") {
 		f.Add(c.Event)
 	}
 	lh := lambda.NewHandler(newTestHandler(f))
@@ -235,7 +235,7 @@ func FuzzLambdaEvent(f *testing.F) {
 		if err != nil || kindOf(b) == kindDirect {
 			return
 		}
-		a, err := eventcheck.LambdaResponse(out)
+		a, err := eventtest.LambdaResponse(out)
 		require.NoError(t, err, "%s", out)
 		assert.True(t, a.Status >= 200 && a.Status < 600, "status %d", a.Status)
 	})
@@ -244,7 +244,7 @@ func FuzzLambdaEvent(f *testing.F) {
 // FuzzKindOf holds the one-pass kindOf to the encoding/json reference on
 // every valid JSON input (the runtime hands the handler nothing else).
 func FuzzKindOf(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(eventcheck.Dir(f, "lambda"), "*.json"))
+	files, _ := filepath.Glob(filepath.Join(eventtest.Dir(f, "lambda"), "*.json"))
 	for _, file := range files {
 		if b, err := os.ReadFile(file); err == nil {
 			f.Add(b)

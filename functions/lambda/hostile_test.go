@@ -11,22 +11,22 @@ import (
 	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
-	"github.com/cos-signer/cos-signer/functions/internal/hostile"
 	"github.com/cos-signer/cos-signer/functions/service"
+	"github.com/cos-signer/cos-signer/internal/eventtest"
+	"github.com/cos-signer/cos-signer/internal/hostiletest"
 )
 
 // The Lambda triggers the hostile table runs through.
 var (
-	lambdaRESTv1 = hostile.Platform{Name: "lambda-v1", Base64: true}
-	lambdaHTTPv2 = hostile.Platform{Name: "lambda-v2", Base64: true}
-	lambdaURL    = hostile.Platform{Name: "lambda-url", Base64: true}
-	lambdaALB    = hostile.Platform{Name: "lambda-alb", Base64: true}
+	lambdaRESTv1 = hostiletest.Platform{Name: "lambda-v1", Base64: true}
+	lambdaHTTPv2 = hostiletest.Platform{Name: "lambda-v2", Base64: true}
+	lambdaURL    = hostiletest.Platform{Name: "lambda-url", Base64: true}
+	lambdaALB    = hostiletest.Platform{Name: "lambda-alb", Base64: true}
 )
 
 // lambdaEventOf builds the trigger's event for r with aws-lambda-go's own
 // types, shaped as each trigger sends it.
-func lambdaEventOf(p hostile.Platform, r hostile.Request) []byte {
+func lambdaEventOf(p hostiletest.Platform, r hostiletest.Request) []byte {
 	body, b64 := r.BodyOn(p)
 	lower := map[string]string{}
 	for k, v := range r.Header {
@@ -114,51 +114,51 @@ func lambdaEventOf(p hostile.Platform, r hostile.Request) []byte {
 
 // lambdaBuilder builds the handler the lambda main gives lambda.Start and
 // runs each event through lambda.NewHandler, as lambda.Start does.
-func lambdaBuilder(p hostile.Platform) hostile.Builder {
-	return func(t testing.TB, getenv func(string) string, opts service.Options) hostile.Server {
+func lambdaBuilder(p hostiletest.Platform) hostiletest.Builder {
+	return func(t testing.TB, getenv func(string) string, opts service.Options) hostiletest.Server {
 		h, err := newHandler(getenv, opts)
 		require.NoError(t, err)
 		lh := lambda.NewHandler(h)
-		return func(t testing.TB, r hostile.Request) hostile.Response {
+		return func(t testing.TB, r hostiletest.Request) hostiletest.Response {
 			ev := lambdaEventOf(p, r)
-			require.Equal(t, map[hostile.Platform]kind{lambdaRESTv1: kindRESTv1, lambdaHTTPv2: kindHTTPv2, lambdaURL: kindFunctionURL, lambdaALB: kindALB}[p],
+			require.Equal(t, map[hostiletest.Platform]kind{lambdaRESTv1: kindRESTv1, lambdaHTTPv2: kindHTTPv2, lambdaURL: kindFunctionURL, lambdaALB: kindALB}[p],
 				kindOf(ev), "the event is told as its trigger")
 			out, err := lh.Invoke(lambdaContext("hostile-ctx"), ev)
 			require.NoError(t, err, "an HTTP event never fails the invocation")
-			read := eventcheck.LambdaResponse
+			read := eventtest.LambdaResponse
 			if p == lambdaALB {
-				read = eventcheck.ALBResponse
+				read = eventtest.ALBResponse
 			}
 			a, err := read(out)
 			require.NoError(t, err, "response: %s", out)
-			return hostile.Response{Status: a.Status, Header: a.Headers, Body: a.Body}
+			return hostiletest.Response{Status: a.Status, Header: a.Headers, Body: a.Body}
 		}
 	}
 }
 
-func TestHostileRESTv1(t *testing.T)      { hostile.Run(t, lambdaRESTv1, lambdaBuilder(lambdaRESTv1)) }
-func TestHostileHTTPv2(t *testing.T)      { hostile.Run(t, lambdaHTTPv2, lambdaBuilder(lambdaHTTPv2)) }
-func TestHostileFunctionURL(t *testing.T) { hostile.Run(t, lambdaURL, lambdaBuilder(lambdaURL)) }
-func TestHostileALB(t *testing.T)         { hostile.Run(t, lambdaALB, lambdaBuilder(lambdaALB)) }
+func TestHostileRESTv1(t *testing.T)      { hostiletest.Run(t, lambdaRESTv1, lambdaBuilder(lambdaRESTv1)) }
+func TestHostileHTTPv2(t *testing.T)      { hostiletest.Run(t, lambdaHTTPv2, lambdaBuilder(lambdaHTTPv2)) }
+func TestHostileFunctionURL(t *testing.T) { hostiletest.Run(t, lambdaURL, lambdaBuilder(lambdaURL)) }
+func TestHostileALB(t *testing.T)         { hostiletest.Run(t, lambdaALB, lambdaBuilder(lambdaALB)) }
 
 // lambdaDirect is a direct invocation (lambda invoke / Step Functions): a
 // failure reaches Lambda as {errorType: code, errorMessage: message}.
-var lambdaDirect = hostile.Platform{Name: "lambda-direct"}
+var lambdaDirect = hostiletest.Platform{Name: "lambda-direct"}
 
-func lambdaDirectBuilder(t testing.TB, getenv func(string) string, opts service.Options) hostile.DirectServer {
+func lambdaDirectBuilder(t testing.TB, getenv func(string) string, opts service.Options) hostiletest.DirectServer {
 	h, err := newHandler(getenv, opts)
 	require.NoError(t, err)
 	lh := lambda.NewHandler(h)
-	return func(t testing.TB, event []byte) hostile.DirectResult {
+	return func(t testing.TB, event []byte) hostiletest.DirectResult {
 		require.Equal(t, kindDirect, kindOf(event))
 		out, err := lh.Invoke(lambdaContext("hostile-direct"), event)
 		if err != nil {
 			ive, ok := err.(messages.InvokeResponse_Error)
 			require.True(t, ok, "a failure is a messages.InvokeResponse_Error value, got %T", err)
-			return hostile.DirectResult{Failed: true, Code: ive.Type, Message: ive.Message}
+			return hostiletest.DirectResult{Failed: true, Code: ive.Type, Message: ive.Message}
 		}
-		return hostile.DirectResult{Answer: out}
+		return hostiletest.DirectResult{Answer: out}
 	}
 }
 
-func TestHostileDirect(t *testing.T) { hostile.RunDirect(t, lambdaDirect, lambdaDirectBuilder) }
+func TestHostileDirect(t *testing.T) { hostiletest.RunDirect(t, lambdaDirect, lambdaDirectBuilder) }

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
+	"github.com/cos-signer/cos-signer/internal/eventtest"
 )
 
 // main hands the handler itself to lambda.Start, which then runs Invoke.
@@ -56,7 +56,7 @@ func invokeAll(t *testing.T, h *handler, payload []byte) {
 
 func lambdaSeeds(t testing.TB) [][]byte {
 	var seeds [][]byte
-	for _, c := range eventcheck.Load(t, "lambda") {
+	for _, c := range eventtest.Load(t, "lambda") {
 		seeds = append(seeds, c.Event)
 	}
 	for _, s := range []string{``, ` `, `null`, `"a string"`, `12`, `[]`, `{}`, ` {"action":"presign","key":"a.txt"} `,

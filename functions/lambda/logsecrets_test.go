@@ -3,11 +3,11 @@ package main
 import (
 	"testing"
 
-	"github.com/cos-signer/cos-signer/functions/internal/hostile"
+	"github.com/cos-signer/cos-signer/internal/hostiletest"
 )
 
 func TestLogHoldsNoSecrets(t *testing.T) {
-	for _, p := range []hostile.Platform{lambdaRESTv1, lambdaHTTPv2, lambdaURL, lambdaALB} {
-		t.Run(p.Name, func(t *testing.T) { hostile.RunLogSecrets(t, p, lambdaBuilder(p)) })
+	for _, p := range []hostiletest.Platform{lambdaRESTv1, lambdaHTTPv2, lambdaURL, lambdaALB} {
+		t.Run(p.Name, func(t *testing.T) { hostiletest.RunLogSecrets(t, p, lambdaBuilder(p)) })
 	}
 }

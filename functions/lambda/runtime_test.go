@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
+	"github.com/cos-signer/cos-signer/internal/eventtest"
 )
 
 // TestRuntimeChild is main() in a child process for
@@ -37,7 +37,7 @@ func TestRuntimeAPIRoundTrip(t *testing.T) {
 	if os.Getenv("COS_SIGNER_LAMBDA_CHILD") == "1" {
 		t.Skip("child")
 	}
-	dir := eventcheck.Dir(t, "lambda")
+	dir := eventtest.Dir(t, "lambda")
 	failing, err := os.ReadFile(dir + "/direct-error-refused-key.json")
 	require.NoError(t, err)
 	ok, err := os.ReadFile(dir + "/v2-presign.json")
@@ -91,7 +91,7 @@ func TestRuntimeAPIRoundTrip(t *testing.T) {
 		}
 	}
 	cmd.Env = append(cmd.Env, "COS_SIGNER_LAMBDA_CHILD=1", "AWS_LAMBDA_RUNTIME_API="+api.Listener.Addr().String())
-	env := eventcheck.Env(t)
+	env := eventtest.Env(t)
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
@@ -114,14 +114,14 @@ func TestRuntimeAPIRoundTrip(t *testing.T) {
 
 	mu.Lock()
 	defer mu.Unlock()
-	var failure eventcheck.InvokeFailure
+	var failure eventtest.InvokeFailure
 	require.Contains(t, posted, "req-0 error", "the failing direct invocation goes to /error")
 	require.NoError(t, json.Unmarshal(posted["req-0 error"], &failure))
 	assert.Equal(t, "KeyNotAllowed", failure.Type)
 	assert.Contains(t, failure.Message, "private/payroll.xlsx")
 
 	require.Contains(t, posted, "req-1 response")
-	a, err := eventcheck.LambdaResponse(posted["req-1 response"])
+	a, err := eventtest.LambdaResponse(posted["req-1 response"])
 	require.NoError(t, err)
 	assert.Equal(t, 200, a.Status)
 	assert.Contains(t, string(a.Body), "q-signature=")

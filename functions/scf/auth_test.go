@@ -11,20 +11,20 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cos-signer/cos-signer/functions/auth/authtest"
-	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
 	"github.com/cos-signer/cos-signer/functions/service"
+	"github.com/cos-signer/cos-signer/internal/eventtest"
 )
 
 // TestCallerTokenReachesTheService: with AUTH_MODE=jwt the caller's bearer
 // token travels in the gateway event's headers, whatever their letter case.
 func TestCallerTokenReachesTheService(t *testing.T) {
-	env := eventcheck.Env(t)
+	env := eventtest.Env(t)
 	for k, v := range authtest.HS256Env(authtest.Secret) {
 		env[k] = v
 	}
 	env["SIGN_ALLOW_ANONYMOUS_WRITES"] = "false"
 	env["SIGN_KEY_PREFIXES"] = "users/{sub}/"
-	h, err := newHandler(eventcheck.Getenv(env), service.Options{Now: func() time.Time { return fixedNow },
+	h, err := newHandler(eventtest.Getenv(env), service.Options{Now: func() time.Time { return fixedNow },
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	require.NoError(t, err)
 	token := authtest.Token(t, authtest.Secret, "u1", time.Hour, authtest.MintedAt(fixedNow))
@@ -47,7 +47,7 @@ func TestCallerTokenReachesTheService(t *testing.T) {
 	} {
 		out, err := h.Invoke(scfContext("ctx"), tc.event)
 		require.NoError(t, err, name)
-		a, err := eventcheck.SCFResponse(out)
+		a, err := eventtest.SCFResponse(out)
 		require.NoError(t, err, name)
 		assert.Equal(t, tc.status, a.Status, "%s: %s", name, a.Body)
 		assert.NotContains(t, string(a.Body), token, "%s: the token is never echoed", name)

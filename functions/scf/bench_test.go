@@ -9,7 +9,7 @@ import (
 
 	"github.com/tencentyun/scf-go-lib/events"
 
-	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
+	"github.com/cos-signer/cos-signer/internal/eventtest"
 )
 
 var benchEvents = []string{"apigw-presign", "url-presign", "direct-presign"}
@@ -53,7 +53,7 @@ func BenchmarkHandler(b *testing.B) {
 }
 
 func readBenchEvent(b *testing.B, name string) []byte {
-	ev, err := os.ReadFile(filepath.Join(eventcheck.Dir(b, "scf"), name+".json"))
+	ev, err := os.ReadFile(filepath.Join(eventtest.Dir(b, "scf"), name+".json"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
+	"github.com/cos-signer/cos-signer/internal/eventtest"
 )
 
 // sameRequests requires toRequest (fast pass, encoding/json fallback) and
@@ -92,7 +92,7 @@ func FuzzFastEventMembers(f *testing.F) {
 // TestSampleEventsTakeTheFastPath: every sample HTTP event is read in one
 // pass (the fast reader is not silently bypassed).
 func TestSampleEventsTakeTheFastPath(t *testing.T) {
-	for _, c := range eventcheck.Load(t, "scf") {
+	for _, c := range eventtest.Load(t, "scf") {
 		if c.Direct() {
 			continue
 		}
@@ -102,7 +102,7 @@ func TestSampleEventsTakeTheFastPath(t *testing.T) {
 }
 
 func mustRead(t testing.TB, name string) []byte {
-	b, err := os.ReadFile(filepath.Join(eventcheck.Dir(t, "scf"), name))
+	b, err := os.ReadFile(filepath.Join(eventtest.Dir(t, "scf"), name))
 	require.NoError(t, err)
 	return b
 }

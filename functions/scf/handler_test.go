@@ -15,16 +15,16 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/tencentyun/scf-go-lib/functioncontext"
 
-	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
 	"github.com/cos-signer/cos-signer/functions/internal/jsonlog"
 	"github.com/cos-signer/cos-signer/functions/service"
+	"github.com/cos-signer/cos-signer/internal/eventtest"
 )
 
 var fixedNow = time.Unix(1795374000, 0)
 
 func newTestHandler(t testing.TB) *handler {
 	t.Helper()
-	h, err := newHandler(eventcheck.Getenv(eventcheck.Env(t)), service.Options{
+	h, err := newHandler(eventtest.Getenv(eventtest.Env(t)), service.Options{
 		Now: func() time.Time { return fixedNow }, Logger: slog.New(jsonlog.New(io.Discard)), Version: "test"})
 	require.NoError(t, err)
 	return h
@@ -62,18 +62,18 @@ func scfContext(id string) context.Context {
 func TestSampleEvents(t *testing.T) {
 	h := newTestHandler(t)
 	routes := map[string]bool{}
-	for _, c := range eventcheck.Load(t, "scf") {
+	for _, c := range eventtest.Load(t, "scf") {
 		t.Run(c.Name, func(t *testing.T) {
 			out, err := h.Invoke(scfContext("scf-invoke-"+filepath.Base(c.File)), c.Event)
 			if c.Expect.InvokeError {
 				require.Error(t, err, "the invocation must fail")
-				eventcheck.CheckInvokeError(t, "scf", c.Expect, eventcheck.InvokeFailure{Type: errorType(err), Message: err.Error()})
+				eventtest.CheckInvokeError(t, "scf", c.Expect, eventtest.InvokeFailure{Type: errorType(err), Message: err.Error()})
 				return
 			}
 			require.NoError(t, err)
 			a, err := c.Answer(out)
 			require.NoError(t, err, "response: %s", out)
-			eventcheck.CheckAnswer(t, c.Expect, a)
+			eventtest.CheckAnswer(t, c.Expect, a)
 			if !c.Direct() {
 				var ev Event
 				require.NoError(t, json.Unmarshal(c.Event, &ev))
@@ -95,7 +95,7 @@ func TestSampleEvents(t *testing.T) {
 }
 
 func TestRequestMapping(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join(eventcheck.Dir(t, "scf"), "apigw-download-multi-query.json"))
+	raw, err := os.ReadFile(filepath.Join(eventtest.Dir(t, "scf"), "apigw-download-multi-query.json"))
 	require.NoError(t, err)
 	r, err := toRequest(scfContext("ctx-id"), raw)
 	require.NoError(t, err)
@@ -108,7 +108,7 @@ func TestRequestMapping(t *testing.T) {
 	assert.Equal(t, "203.0.113.24", r.SourceIP)
 	assert.Equal(t, "c4983663-eabe-8a6a-334d-97c3fde0e0f6", r.RequestID, "requestContext.requestId comes first")
 
-	raw, err = os.ReadFile(filepath.Join(eventcheck.Dir(t, "scf"), "url-auth.json"))
+	raw, err = os.ReadFile(filepath.Join(eventtest.Dir(t, "scf"), "url-auth.json"))
 	require.NoError(t, err)
 	r, err = toRequest(scfContext("ctx-id"), raw)
 	require.NoError(t, err)
@@ -121,7 +121,7 @@ func TestRequestMapping(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, r.RequestID, "no id anywhere: the service makes one")
 
-	raw, err = os.ReadFile(filepath.Join(eventcheck.Dir(t, "scf"), "apigw-auth-base64.json"))
+	raw, err = os.ReadFile(filepath.Join(eventtest.Dir(t, "scf"), "apigw-auth-base64.json"))
 	require.NoError(t, err)
 	r, err = toRequest(context.Background(), raw)
 	require.NoError(t, err)
@@ -181,7 +181,7 @@ func mustField(t *testing.T, body, field string) string {
 }
 
 func FuzzSCFEvent(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(eventcheck.Dir(f, "scf"), "*.json"))
+	files, _ := filepath.Glob(filepath.Join(eventtest.Dir(f, "scf"), "*.json"))
 	for _, file := range files {
 		if b, err := os.ReadFile(file); err == nil {
 			f.Add(b)
@@ -206,7 +206,7 @@ func FuzzSCFEvent(f *testing.F) {
 // FuzzIsHTTPEvent holds the one-pass isHTTPEvent to the encoding/json
 // reference on every valid JSON input (scf-go-lib hands over nothing else).
 func FuzzIsHTTPEvent(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(eventcheck.Dir(f, "scf"), "*.json"))
+	files, _ := filepath.Glob(filepath.Join(eventtest.Dir(f, "scf"), "*.json"))
 	for _, file := range files {
 		if b, err := os.ReadFile(file); err == nil {
 			f.Add(b)

@@ -8,15 +8,15 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/tencentyun/scf-go-lib/events"
 
-	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
-	"github.com/cos-signer/cos-signer/functions/internal/hostile"
 	"github.com/cos-signer/cos-signer/functions/service"
+	"github.com/cos-signer/cos-signer/internal/eventtest"
+	"github.com/cos-signer/cos-signer/internal/hostiletest"
 )
 
 // The two SCF HTTP triggers the hostile table runs through.
 var (
-	scfAPIGateway  = hostile.Platform{Name: "scf-apigw", Base64: true}
-	scfFunctionURL = hostile.Platform{Name: "scf-url", Base64: true}
+	scfAPIGateway  = hostiletest.Platform{Name: "scf-apigw", Base64: true}
+	scfFunctionURL = hostiletest.Platform{Name: "scf-url", Base64: true}
 )
 
 // hostileAPIGWEvent is scf-go-lib's API-gateway event plus the
@@ -37,7 +37,7 @@ type hostileURLEvent struct {
 	IsBase64Encoded bool                         `json:"isBase64Encoded,omitempty"`
 }
 
-func scfEventOf(p hostile.Platform, r hostile.Request) []byte {
+func scfEventOf(p hostiletest.Platform, r hostiletest.Request) []byte {
 	body, b64 := r.BodyOn(p)
 	h := map[string]string{}
 	for k, v := range r.Header {
@@ -66,39 +66,43 @@ func scfEventOf(p hostile.Platform, r hostile.Request) []byte {
 
 // scfBuilder builds the handler the scf main gives cloudfunction.StartHandler
 // and runs each case's event bytes through its Invoke, as scf-go-lib does.
-func scfBuilder(p hostile.Platform) hostile.Builder {
-	return func(t testing.TB, getenv func(string) string, opts service.Options) hostile.Server {
+func scfBuilder(p hostiletest.Platform) hostiletest.Builder {
+	return func(t testing.TB, getenv func(string) string, opts service.Options) hostiletest.Server {
 		h, err := newHandler(getenv, opts)
 		require.NoError(t, err)
-		return func(t testing.TB, r hostile.Request) hostile.Response {
+		return func(t testing.TB, r hostiletest.Request) hostiletest.Response {
 			out, err := h.Invoke(scfContext("hostile-ctx"), scfEventOf(p, r))
 			require.NoError(t, err, "an HTTP event never fails the invocation")
-			a, err := eventcheck.SCFResponse(out)
+			a, err := eventtest.SCFResponse(out)
 			require.NoError(t, err, "response: %s", out)
-			return hostile.Response{Status: a.Status, Header: a.Headers, Body: a.Body}
+			return hostiletest.Response{Status: a.Status, Header: a.Headers, Body: a.Body}
 		}
 	}
 }
 
-func TestHostileAPIGateway(t *testing.T)  { hostile.Run(t, scfAPIGateway, scfBuilder(scfAPIGateway)) }
-func TestHostileFunctionURL(t *testing.T) { hostile.Run(t, scfFunctionURL, scfBuilder(scfFunctionURL)) }
+func TestHostileAPIGateway(t *testing.T) {
+	hostiletest.Run(t, scfAPIGateway, scfBuilder(scfAPIGateway))
+}
+func TestHostileFunctionURL(t *testing.T) {
+	hostiletest.Run(t, scfFunctionURL, scfBuilder(scfFunctionURL))
+}
 
 // scfDirect is a direct invocation of the SCF function (no trigger): what
 // reaches SCF of a failure is the error's text, "Code: message".
-var scfDirect = hostile.Platform{Name: "scf-direct"}
+var scfDirect = hostiletest.Platform{Name: "scf-direct"}
 
-func scfDirectBuilder(t testing.TB, getenv func(string) string, opts service.Options) hostile.DirectServer {
+func scfDirectBuilder(t testing.TB, getenv func(string) string, opts service.Options) hostiletest.DirectServer {
 	h, err := newHandler(getenv, opts)
 	require.NoError(t, err)
-	return func(t testing.TB, event []byte) hostile.DirectResult {
+	return func(t testing.TB, event []byte) hostiletest.DirectResult {
 		out, err := h.Invoke(scfContext("hostile-direct"), event)
 		if err != nil {
 			code, msg, ok := strings.Cut(err.Error(), ": ")
 			require.True(t, ok, "a failure reads \"Code: message\", got %q", err.Error())
-			return hostile.DirectResult{Failed: true, Code: code, Message: msg}
+			return hostiletest.DirectResult{Failed: true, Code: code, Message: msg}
 		}
-		return hostile.DirectResult{Answer: out}
+		return hostiletest.DirectResult{Answer: out}
 	}
 }
 
-func TestHostileDirect(t *testing.T) { hostile.RunDirect(t, scfDirect, scfDirectBuilder) }
+func TestHostileDirect(t *testing.T) { hostiletest.RunDirect(t, scfDirect, scfDirectBuilder) }

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/tencentyun/scf-go-lib/cloudfunction"
 
-	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
+	"github.com/cos-signer/cos-signer/internal/eventtest"
 )
 
 // main hands the handler itself to cloudfunction.StartHandler.
@@ -57,7 +57,7 @@ func invokeAll(t *testing.T, h *handler, payload []byte) {
 
 func scfSeeds(t testing.TB) [][]byte {
 	var seeds [][]byte
-	for _, c := range eventcheck.Load(t, "scf") {
+	for _, c := range eventtest.Load(t, "scf") {
 		seeds = append(seeds, c.Event)
 	}
 	for _, s := range []string{``, ` `, `null`, `"a string"`, `12`, `[]`, `{}`, ` {"action":"presign","key":"a.txt"} `,

@@ -3,13 +3,13 @@ package main
 import (
 	"testing"
 
-	"github.com/cos-signer/cos-signer/functions/internal/hostile"
+	"github.com/cos-signer/cos-signer/internal/hostiletest"
 )
 
 func TestLogHoldsNoSecretsAPIGateway(t *testing.T) {
-	hostile.RunLogSecrets(t, scfAPIGateway, scfBuilder(scfAPIGateway))
+	hostiletest.RunLogSecrets(t, scfAPIGateway, scfBuilder(scfAPIGateway))
 }
 
 func TestLogHoldsNoSecretsFunctionURL(t *testing.T) {
-	hostile.RunLogSecrets(t, scfFunctionURL, scfBuilder(scfFunctionURL))
+	hostiletest.RunLogSecrets(t, scfFunctionURL, scfBuilder(scfFunctionURL))
 }

@@ -11,21 +11,21 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
-	"github.com/cos-signer/cos-signer/functions/internal/hostile"
 	"github.com/cos-signer/cos-signer/functions/service"
+	"github.com/cos-signer/cos-signer/internal/eventtest"
+	"github.com/cos-signer/cos-signer/internal/hostiletest"
 )
 
 // core is the platform-neutral core itself: service.Serve with the
 // Request an adapter would build (header names lower-cased, body as is).
-var core = hostile.Platform{Name: "core"}
+var core = hostiletest.Platform{Name: "core"}
 
-func buildCore(t testing.TB, getenv func(string) string, opts service.Options) hostile.Server {
+func buildCore(t testing.TB, getenv func(string) string, opts service.Options) hostiletest.Server {
 	cfg, err := service.LoadConfig(getenv)
 	require.NoError(t, err)
 	svc, err := service.New(cfg, opts)
 	require.NoError(t, err)
-	return func(t testing.TB, r hostile.Request) hostile.Response {
+	return func(t testing.TB, r hostiletest.Request) hostiletest.Response {
 		h := make(map[string]string, len(r.Header))
 		for k, v := range r.Header {
 			h[strings.ToLower(k)] = v
@@ -33,27 +33,27 @@ func buildCore(t testing.TB, getenv func(string) string, opts service.Options) h
 		resp := svc.Serve(context.Background(), &service.Request{Method: r.Method, Path: r.Path, Query: r.Query,
 			Header: h, Body: r.RawBody(), SourceIP: "203.0.113.9"})
 		require.NotNil(t, resp)
-		return hostile.Response{Status: resp.Status, Header: resp.Header, Body: resp.Body}
+		return hostiletest.Response{Status: resp.Status, Header: resp.Header, Body: resp.Body}
 	}
 }
 
-func TestHostileCore(t *testing.T) { hostile.Run(t, core, buildCore) }
+func TestHostileCore(t *testing.T) { hostiletest.Run(t, core, buildCore) }
 
 // fuzzEventsService is the hostile base environment with anonymous writes,
 // so that fuzzed writes reach the key policy.
 func fuzzEventsService(t testing.TB) *service.Service {
-	env := hostile.Environ(hostile.AnonWrites)
+	env := hostiletest.Environ(hostiletest.AnonWrites)
 	cfg, err := service.LoadConfig(func(k string) string { return env[k] })
 	require.NoError(t, err)
-	svc, err := service.New(cfg, hostile.Options(nil))
+	svc, err := service.New(cfg, hostiletest.Options(nil))
 	require.NoError(t, err)
 	return svc
 }
 
 // eventSeeds are the sample events as fuzz seeds: every events/web request
 // and the body of every direct invocation.
-func eventSeeds(t testing.TB) (web []eventcheck.WebRequest, direct [][]byte) {
-	files, err := filepath.Glob(filepath.Join(eventcheck.Dir(t), "*", "*.json"))
+func eventSeeds(t testing.TB) (web []eventtest.WebRequest, direct [][]byte) {
+	files, err := filepath.Glob(filepath.Join(eventtest.Dir(t), "*", "*.json"))
 	require.NoError(t, err)
 	for _, f := range files {
 		if strings.HasSuffix(f, ".expect.json") {
@@ -63,7 +63,7 @@ func eventSeeds(t testing.TB) (web []eventcheck.WebRequest, direct [][]byte) {
 		require.NoError(t, err)
 		switch {
 		case filepath.Base(filepath.Dir(f)) == "web":
-			w, err := eventcheck.ParseWebRequest(b)
+			w, err := eventtest.ParseWebRequest(b)
 			require.NoError(t, err, f)
 			web = append(web, w)
 		case strings.HasPrefix(filepath.Base(f), "direct-"):
@@ -96,7 +96,7 @@ func FuzzServeEvents(f *testing.F) {
 	for _, d := range direct {
 		f.Add("POST", "/", "", "content-type: application/json\n", d)
 	}
-	for _, c := range hostile.Cases(f) {
+	for _, c := range hostiletest.Cases(f) {
 		f.Add(c.Request.Method, c.Request.Path, url.Values(c.Request.Query).Encode(), headerLines(c.Request.Header), c.Request.RawBody())
 	}
 	svc := fuzzEventsService(f)
@@ -121,7 +121,7 @@ func FuzzInvokeEvents(f *testing.F) {
 	for _, d := range direct {
 		f.Add(d)
 	}
-	for _, c := range hostile.Cases(f) {
+	for _, c := range hostiletest.Cases(f) {
 		f.Add(c.Request.RawBody())
 	}
 	svc := fuzzEventsService(f)
@@ -132,7 +132,7 @@ func FuzzInvokeEvents(f *testing.F) {
 			require.ErrorAs(t, err, &ie)
 			require.True(t, ie.Status >= 400 && ie.Status < 500 || ie.Status == 503, "status %d for %q: %v", ie.Status, event, err)
 			require.NotEmpty(t, ie.Code)
-			require.NotContains(t, ie.Message, hostile.SecretKey)
+			require.NotContains(t, ie.Message, hostiletest.SecretKey)
 			return
 		}
 		checkFuzzAnswer(t, 200, out)
@@ -143,7 +143,7 @@ func checkFuzzAnswer(t *testing.T, status int, body []byte) {
 	t.Helper()
 	require.True(t, status >= 200 && status < 600, "status %d", status)
 	require.NotEqual(t, 500, status, "internal error: %s", body)
-	require.NotContains(t, string(body), hostile.SecretKey)
+	require.NotContains(t, string(body), hostiletest.SecretKey)
 	if len(body) == 0 {
 		return
 	}
@@ -197,22 +197,22 @@ func TestHasDotSegment(t *testing.T) {
 	}
 }
 
-func buildCoreDirect(t testing.TB, getenv func(string) string, opts service.Options) hostile.DirectServer {
+func buildCoreDirect(t testing.TB, getenv func(string) string, opts service.Options) hostiletest.DirectServer {
 	cfg, err := service.LoadConfig(getenv)
 	require.NoError(t, err)
 	svc, err := service.New(cfg, opts)
 	require.NoError(t, err)
-	return func(t testing.TB, event []byte) hostile.DirectResult {
+	return func(t testing.TB, event []byte) hostiletest.DirectResult {
 		out, err := svc.Invoke(context.Background(), event)
 		if err != nil {
 			var ie *service.InvokeError
 			require.ErrorAs(t, err, &ie)
-			return hostile.DirectResult{Failed: true, Code: ie.Code, Message: ie.Message, Status: ie.Status}
+			return hostiletest.DirectResult{Failed: true, Code: ie.Code, Message: ie.Message, Status: ie.Status}
 		}
-		return hostile.DirectResult{Answer: out}
+		return hostiletest.DirectResult{Answer: out}
 	}
 }
 
 func TestHostileCoreDirect(t *testing.T) {
-	hostile.RunDirect(t, hostile.Platform{Name: "core-direct"}, buildCoreDirect)
+	hostiletest.RunDirect(t, hostiletest.Platform{Name: "core-direct"}, buildCoreDirect)
 }

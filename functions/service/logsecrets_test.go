@@ -3,7 +3,7 @@ package service_test
 import (
 	"testing"
 
-	"github.com/cos-signer/cos-signer/functions/internal/hostile"
+	"github.com/cos-signer/cos-signer/internal/hostiletest"
 )
 
-func TestLogHoldsNoSecretsCore(t *testing.T) { hostile.RunLogSecrets(t, core, buildCore) }
+func TestLogHoldsNoSecretsCore(t *testing.T) { hostiletest.RunLogSecrets(t, core, buildCore) }

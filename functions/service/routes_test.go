@@ -348,13 +348,16 @@ func TestSessionToken(t *testing.T) {
 	assert.Equal(t, testToken, u.Query().Get("x-cos-security-token"))
 	assert.Contains(t, u.Query().Get("q-url-param-list"), "x-cos-security-token")
 
-	a := f.post("/auth", `{"key":"k","method":"PUT"}`)
-	verifyAuth(t, a, testToken, signer.Request{Method: "PUT", Key: "k"})
+	// /auth signs only what was asked, as with permanent keys, and returns
+	// the token for the client to send unsigned: as a header, or as a query
+	// parameter when the SDK puts the Authorization in a URL (getObjectUrl).
+	a := f.post("/auth", `{"key":"k","method":"PUT","headers":{"Content-Type":"text/plain"}}`)
+	verifyAuth(t, a, "", signer.Request{Method: "PUT", Key: "k", Headers: map[string]string{"Content-Type": "text/plain"}})
 	assert.Equal(t, testToken, a.str("securityToken"))
 	assert.Equal(t, testToken, a.str("SecurityToken"))
 	assert.Equal(t, testToken, a.str("XCosSecurityToken"))
-	assert.Equal(t, testToken, strMap(a.obj["headers"])["x-cos-security-token"])
-	assert.Contains(t, a.str("authorization"), "x-cos-security-token")
+	assert.Equal(t, map[string]string{"Content-Type": "text/plain"}, strMap(a.obj["headers"]), "headers the signature needs, no token")
+	assert.NotContains(t, a.str("authorization"), "x-cos-security-token")
 
 	pp := f.post("/post-policy", `{"key":"k.jpg"}`)
 	fields := verifyPolicy(t, pp, testToken)
@@ -364,6 +367,7 @@ func TestSessionToken(t *testing.T) {
 	// A caller repeating the service's own token is fine; another is not.
 	same := f.post("/auth", `{"key":"k","headers":{"x-cos-security-token":"`+testToken+`"}}`)
 	assert.Equal(t, 200, same.status)
+	assert.Contains(t, same.str("authorization"), "x-cos-security-token", "signed because the caller asked")
 	other := f.post("/auth", `{"key":"k","headers":{"x-cos-security-token":"forged"}}`)
 	assert.Equal(t, 400, other.status)
 	assert.NotContains(t, string(other.body), testToken)

@@ -11,17 +11,17 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/cos-signer/cos-signer/functions/internal/hostile"
 	"github.com/cos-signer/cos-signer/functions/service"
+	"github.com/cos-signer/cos-signer/internal/hostiletest"
 )
 
 // web is the plain HTTP server's handler, driven in-process: the request
 // reaches it exactly as built, including headers that net/http's own
 // parser would refuse on the wire, so the handler's refusals are tested on
 // their own.
-var web = hostile.Platform{Name: "web"}
+var web = hostiletest.Platform{Name: "web"}
 
-func webRequestOf(r hostile.Request) *http.Request {
+func webRequestOf(r hostiletest.Request) *http.Request {
 	body := r.RawBody()
 	req := &http.Request{Method: r.Method, URL: &url.URL{Path: r.Path, RawQuery: url.Values(r.Query).Encode()},
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: http.Header{}, Host: "signer.example.com",
@@ -37,11 +37,11 @@ func webRequestOf(r hostile.Request) *http.Request {
 	return req
 }
 
-func webBuilder(t testing.TB, getenv func(string) string, opts service.Options) hostile.Server {
+func webBuilder(t testing.TB, getenv func(string) string, opts service.Options) hostiletest.Server {
 	h, err := newHandler(getenv, opts)
 	require.NoError(t, err)
 	handler := newServer(h).Handler
-	return func(t testing.TB, r hostile.Request) hostile.Response {
+	return func(t testing.TB, r hostiletest.Request) hostiletest.Response {
 		rec := httptest.NewRecorder()
 		handler.ServeHTTP(rec, webRequestOf(r))
 		res := rec.Result()
@@ -52,23 +52,23 @@ func webBuilder(t testing.TB, getenv func(string) string, opts service.Options) 
 		for k, vs := range res.Header {
 			h[k] = strings.Join(vs, ", ")
 		}
-		return hostile.Response{Status: res.StatusCode, Header: h, Body: b}
+		return hostiletest.Response{Status: res.StatusCode, Header: h, Body: b}
 	}
 }
 
-func TestHostileWeb(t *testing.T) { hostile.Run(t, web, webBuilder) }
+func TestHostileWeb(t *testing.T) { hostiletest.Run(t, web, webBuilder) }
 
 // webSocket is the same server over a real 127.0.0.1 connection, for the
 // cases a client can put on the wire: net/http's own parsing and the
 // server's limits sit in front of the handler there.
-var webSocket = hostile.Platform{Name: "web-socket"}
+var webSocket = hostiletest.Platform{Name: "web-socket"}
 
-func webSocketBuilder(t testing.TB, getenv func(string) string, opts service.Options) hostile.Server {
+func webSocketBuilder(t testing.TB, getenv func(string) string, opts service.Options) hostiletest.Server {
 	h, err := newHandler(getenv, opts)
 	require.NoError(t, err)
 	srv := startServer(t, h)
 	client := noRedirects(srv.Client())
-	return func(t testing.TB, r hostile.Request) hostile.Response {
+	return func(t testing.TB, r hostiletest.Request) hostiletest.Response {
 		req := webRequestOf(r)
 		req.URL.Scheme, req.URL.Host, req.RequestURI = "http", srv.Listener.Addr().String(), ""
 		if req.Host == "signer.example.com" {
@@ -85,8 +85,8 @@ func webSocketBuilder(t testing.TB, getenv func(string) string, opts service.Opt
 		for k, vs := range res.Header {
 			h[k] = strings.Join(vs, ", ")
 		}
-		return hostile.Response{Status: res.StatusCode, Header: h, Body: b}
+		return hostiletest.Response{Status: res.StatusCode, Header: h, Body: b}
 	}
 }
 
-func TestHostileWebSocket(t *testing.T) { hostile.Run(t, webSocket, webSocketBuilder) }
+func TestHostileWebSocket(t *testing.T) { hostiletest.Run(t, webSocket, webSocketBuilder) }

@@ -3,7 +3,7 @@ package main
 import (
 	"testing"
 
-	"github.com/cos-signer/cos-signer/functions/internal/hostile"
+	"github.com/cos-signer/cos-signer/internal/hostiletest"
 )
 
-func TestLogHoldsNoSecretsWeb(t *testing.T) { hostile.RunLogSecrets(t, web, webBuilder) }
+func TestLogHoldsNoSecretsWeb(t *testing.T) { hostiletest.RunLogSecrets(t, web, webBuilder) }

@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
 	"github.com/cos-signer/cos-signer/functions/service"
+	"github.com/cos-signer/cos-signer/internal/eventtest"
 )
 
 var fixedNow = time.Unix(1795374000, 0)
@@ -42,14 +42,14 @@ func startServer(t testing.TB, h http.Handler) *httptest.Server {
 }
 
 func TestSampleEvents(t *testing.T) {
-	h, err := newHandler(eventcheck.Getenv(eventcheck.Env(t)), testOptions())
+	h, err := newHandler(eventtest.Getenv(eventtest.Env(t)), testOptions())
 	require.NoError(t, err)
 	srv := startServer(t, h)
 	client := noRedirects(srv.Client())
 	routes := map[string]bool{}
-	for _, c := range eventcheck.Load(t, "web") {
+	for _, c := range eventtest.Load(t, "web") {
 		t.Run(c.Name, func(t *testing.T) {
-			w, err := eventcheck.ParseWebRequest(c.Event)
+			w, err := eventtest.ParseWebRequest(c.Event)
 			require.NoError(t, err)
 			req, err := w.NewHTTPRequest(srv.URL)
 			require.NoError(t, err)
@@ -58,7 +58,7 @@ func TestSampleEvents(t *testing.T) {
 			defer resp.Body.Close()
 			b, err := io.ReadAll(resp.Body)
 			require.NoError(t, err)
-			eventcheck.CheckAnswer(t, c.Expect, eventcheck.HTTPAnswer(resp.StatusCode, resp.Header, b))
+			eventtest.CheckAnswer(t, c.Expect, eventtest.HTTPAnswer(resp.StatusCode, resp.Header, b))
 			routes[w.Method+" "+w.Path] = true
 		})
 	}

@@ -1,4 +1,4 @@
-// Package hostile is one platform-neutral table of hostile requests for the
+// Package hostiletest is one platform-neutral table of hostile requests for the
 // signing service, each with the status and error code it must be refused
 // with, plus the checks that every platform's runner applies to the answer.
 // The runners live next to each platform's handler (functions/service,
@@ -7,7 +7,7 @@
 //
 // It is for tests only: its credentials are fake, and Cases mints caller
 // tokens with functions/auth/authtest.
-package hostile
+package hostiletest
 
 import (
 	"maps"

@@ -1,10 +1,10 @@
 // Package e2e drives the real, production-built binaries the way their
 // platforms do (internal/runtimeharness) and checks every sample event's
-// answer with eventcheck; its benchmarks measure cold start and warm
+// answer with eventtest; its benchmarks measure cold start and warm
 // invocation against hello-world floors built and run the same way.
 //
 // It lives under functions/ because Go lets only packages there import
-// functions/internal/eventcheck.
+// internal/eventtest.
 package e2e
 
 import (

@@ -1,10 +1,10 @@
-package eventcheck
+package eventtest
 
 // The sample events under events/ are written by this file from one table of
 // logical requests, rendered in each trigger's real shape, so that every
 // route is exercised on every platform the same way. Regenerate with
 //
-//	go test ./functions/internal/eventcheck -run TestSampleEventsUpToDate -update
+//	go test ./internal/eventtest -run TestSampleEventsUpToDate -update
 //
 // Without -update the test fails when a file differs from what the table
 // says (hand edits belong in the table).

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
+	"github.com/cos-signer/cos-signer/internal/eventtest"
 	"github.com/cos-signer/cos-signer/internal/runtimeharness"
 )
 
@@ -24,20 +24,20 @@ type invoker interface {
 // answer.
 func runEvents(t *testing.T, platform string, inv invoker) {
 	ctx := context.Background()
-	cases := eventcheck.Load(t, platform)
+	cases := eventtest.Load(t, platform)
 	require.NotEmpty(t, cases)
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			payload, err := inv.Invoke(ctx, c.Event)
 			if fe, ok := runtimeharness.AsFunctionError(err); ok {
-				eventcheck.CheckInvokeError(t, platform, c.Expect, eventcheck.InvokeFailure{Type: fe.Type, Message: fe.Message})
+				eventtest.CheckInvokeError(t, platform, c.Expect, eventtest.InvokeFailure{Type: fe.Type, Message: fe.Message})
 				return
 			}
 			require.NoError(t, err, "the harness failed, not the function")
 			require.False(t, c.Expect.InvokeError, "the invocation must fail, but answered %s", payload)
 			a, err := c.Answer(payload)
 			require.NoError(t, err, "response %s", payload)
-			eventcheck.CheckAnswer(t, c.Expect, a)
+			eventtest.CheckAnswer(t, c.Expect, a)
 		})
 	}
 }
@@ -56,7 +56,7 @@ func checkLogIsClean(t *testing.T, log string, env map[string]string) {
 }
 
 func TestEverySCFEventThroughTheRealBinary(t *testing.T) {
-	env := eventcheck.Env(t)
+	env := eventtest.Env(t)
 	s, err := runtimeharness.StartSCF(context.Background(), scfBinary.get(t), runtimeharness.Options{Env: envList(env)})
 	require.NoError(t, err)
 	defer s.Close()
@@ -66,7 +66,7 @@ func TestEverySCFEventThroughTheRealBinary(t *testing.T) {
 }
 
 func TestEveryLambdaEventThroughTheRealBootstrap(t *testing.T) {
-	env := eventcheck.Env(t)
+	env := eventtest.Env(t)
 	l, err := runtimeharness.StartLambda(context.Background(), lambdaBinary.get(t), runtimeharness.Options{Env: envList(env)})
 	require.NoError(t, err)
 	defer l.Close()
@@ -76,15 +76,15 @@ func TestEveryLambdaEventThroughTheRealBootstrap(t *testing.T) {
 }
 
 func TestEveryWebEventThroughTheRealServer(t *testing.T) {
-	env := eventcheck.Env(t)
+	env := eventtest.Env(t)
 	w, err := runtimeharness.StartWeb(context.Background(), webBinary.get(t), runtimeharness.Options{Env: envList(env)})
 	require.NoError(t, err)
 	defer w.Close()
-	cases := eventcheck.Load(t, "web")
+	cases := eventtest.Load(t, "web")
 	require.NotEmpty(t, cases)
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
-			req, err := eventcheck.ParseWebRequest(c.Event)
+			req, err := eventtest.ParseWebRequest(c.Event)
 			require.NoError(t, err)
 			hreq, err := req.NewHTTPRequest(w.URL)
 			require.NoError(t, err)
@@ -93,7 +93,7 @@ func TestEveryWebEventThroughTheRealServer(t *testing.T) {
 			body, err := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			require.NoError(t, err)
-			eventcheck.CheckAnswer(t, c.Expect, eventcheck.HTTPAnswer(resp.StatusCode, resp.Header, body))
+			eventtest.CheckAnswer(t, c.Expect, eventtest.HTTPAnswer(resp.StatusCode, resp.Header, body))
 		})
 	}
 	w.Close()

@@ -1,4 +1,4 @@
-package eventcheck
+package eventtest
 
 import (
 	"sync"
@@ -33,7 +33,7 @@ func testSigner(t testing.TB) *signer.Signer {
 			signer.Endpoint{Region: env["COS_REGION"], Endpoint: env["COS_ENDPOINT"], Domain: env["COS_DOMAIN"], Scheme: env["COS_SCHEME"]})
 	})
 	if envSigner.err != nil {
-		t.Fatalf("eventcheck: a signer from events/env.json: %v", envSigner.err)
+		t.Fatalf("eventtest: a signer from events/env.json: %v", envSigner.err)
 	}
 	return envSigner.s
 }

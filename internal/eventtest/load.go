@@ -1,4 +1,4 @@
-// Package eventcheck loads the sample events under events/ with their
+// Package eventtest loads the sample events under events/ with their
 // expectations and checks a platform's answer against them: status, error
 // code, fields, headers, and that every returned signature verifies with the
 // signer package given the same inputs and the window the answer states.
@@ -7,7 +7,7 @@
 // process; the shipping tests drive the built binaries and use the response
 // helpers (SCFResponse, LambdaResponse, Case.Answer) to get at the same
 // status, headers and body.
-package eventcheck
+package eventtest
 
 import (
 	"bytes"
@@ -103,7 +103,7 @@ func Root(t testing.TB) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
-		t.Fatalf("eventcheck: %v", err)
+		t.Fatalf("eventtest: %v", err)
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
@@ -111,7 +111,7 @@ func Root(t testing.TB) string {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Fatalf("eventcheck: no go.mod above the working directory")
+			t.Fatalf("eventtest: no go.mod above the working directory")
 		}
 		dir = parent
 	}
@@ -133,7 +133,7 @@ func Load(t testing.TB, dir string) []Case {
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		t.Fatalf("eventcheck: %v", err)
+		t.Fatalf("eventtest: %v", err)
 	}
 	platform := filepath.Base(dir)
 	var cases []Case
@@ -150,31 +150,31 @@ func Load(t testing.TB, dir string) []Case {
 		base := strings.TrimSuffix(name, ".json")
 		event, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
-			t.Fatalf("eventcheck: %v", err)
+			t.Fatalf("eventtest: %v", err)
 		}
 		raw, err := os.ReadFile(filepath.Join(dir, base+".expect.json"))
 		if err != nil {
-			t.Fatalf("eventcheck: event %s has no expectation: %v", name, err)
+			t.Fatalf("eventtest: event %s has no expectation: %v", name, err)
 		}
 		var exp Expectation
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&exp); err != nil {
-			t.Fatalf("eventcheck: %s.expect.json: %v", base, err)
+			t.Fatalf("eventtest: %s.expect.json: %v", base, err)
 		}
 		if exp.Status == 0 {
-			t.Fatalf("eventcheck: %s.expect.json has no status", base)
+			t.Fatalf("eventtest: %s.expect.json has no status", base)
 		}
 		cases = append(cases, Case{Name: platform + "/" + base, Platform: platform,
 			File: filepath.Join(dir, name), Event: event, Expect: exp})
 	}
 	for base := range expects {
 		if _, err := os.Stat(filepath.Join(dir, base+".json")); err != nil {
-			t.Fatalf("eventcheck: %s.expect.json has no event", base)
+			t.Fatalf("eventtest: %s.expect.json has no event", base)
 		}
 	}
 	if len(cases) == 0 {
-		t.Fatalf("eventcheck: no events in %s", dir)
+		t.Fatalf("eventtest: no events in %s", dir)
 	}
 	sort.Slice(cases, func(i, j int) bool { return cases[i].Name < cases[j].Name })
 	return cases
@@ -198,7 +198,7 @@ func Env(t testing.TB) map[string]string {
 		}
 	})
 	if envErr != nil {
-		t.Fatalf("eventcheck: events/env.json: %v", envErr)
+		t.Fatalf("eventtest: events/env.json: %v", envErr)
 	}
 	out := make(map[string]string, len(envMap))
 	for k, v := range envMap {

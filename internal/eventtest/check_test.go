@@ -1,4 +1,4 @@
-package eventcheck
+package eventtest
 
 import (
 	"encoding/json"

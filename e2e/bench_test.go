@@ -11,7 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/cos-signer/cos-signer/functions/internal/eventcheck"
+	"github.com/cos-signer/cos-signer/internal/eventtest"
 	"github.com/cos-signer/cos-signer/internal/runtimeharness"
 )
 
@@ -26,7 +26,7 @@ const (
 
 func benchEvent(b *testing.B, name string) []byte {
 	b.Helper()
-	ev, err := os.ReadFile(filepath.Join(eventcheck.Dir(b), name))
+	ev, err := os.ReadFile(filepath.Join(eventtest.Dir(b), name))
 	require.NoError(b, err)
 	return ev
 }
@@ -99,12 +99,12 @@ type target struct {
 }
 
 func scfTargets(b *testing.B) [2]target {
-	return [2]target{{scfBinary.get(b), startSCF, benchEvent(b, scfBenchEvent), envList(eventcheck.Env(b))},
+	return [2]target{{scfBinary.get(b), startSCF, benchEvent(b, scfBenchEvent), envList(eventtest.Env(b))},
 		{floorSCF.get(b), startSCF, []byte(floorEvent), nil}}
 }
 
 func lambdaTargets(b *testing.B) [2]target {
-	return [2]target{{lambdaBinary.get(b), startLambda, benchEvent(b, lambdaBenchEvent), envList(eventcheck.Env(b))},
+	return [2]target{{lambdaBinary.get(b), startLambda, benchEvent(b, lambdaBenchEvent), envList(eventtest.Env(b))},
 		{floorLambda.get(b), startLambda, []byte(floorEvent), nil}}
 }
 

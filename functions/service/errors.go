@@ -1,0 +1,53 @@
+package service
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/cos-signer/cos-signer/signer"
+)
+
+// apiError is a refused request: its HTTP status, code and message.
+type apiError struct {
+	status  int
+	code    string
+	message string
+}
+
+func badRequest(code, msg string) *apiError { return &apiError{http.StatusBadRequest, code, msg} }
+func forbidden(code, msg string) *apiError  { return &apiError{http.StatusForbidden, code, msg} }
+
+// fromSignerError turns the signer's refusals into 400s with its codes
+// (InvalidKey, HostHeader, DuplicateName, InvalidHeader, …).
+func fromSignerError(err error) *apiError {
+	var se *signer.Error
+	if errors.As(err, &se) {
+		return badRequest(string(se.Code), se.Message)
+	}
+	return &apiError{http.StatusInternalServerError, "InternalError", "signing failed"}
+}
+
+// InvalidEvent is the 400 an adapter answers for an HTTP event it cannot
+// read into a Request, in the service's error shape.
+func InvalidEvent(message, requestID string) *Response {
+	body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": "InvalidEvent", "message": message, "requestId": requestID}})
+	return &Response{Status: http.StatusBadRequest, Header: map[string]string{"Content-Type": "application/json"}, Body: body}
+}
+
+func (s *Service) errorResponse(e *apiError, rid string) *Response {
+	o := newObj(make([]byte, 0, 96+len(e.message)))
+	o.raw("error", errorObject(e, rid, false))
+	return s.jsonResponse(e.status, o.close(), rid)
+}
+
+func errorObject(e *apiError, rid string, withStatus bool) []byte {
+	o := newObj(make([]byte, 0, 64+len(e.message)))
+	o.str("code", e.code)
+	o.str("message", e.message)
+	o.str("requestId", rid)
+	if withStatus {
+		o.int("status", int64(e.status))
+	}
+	return o.close()
+}

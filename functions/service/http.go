@@ -1,0 +1,33 @@
+package service
+
+import (
+	"io"
+	"net/http"
+	"strings"
+)
+
+// ServeHTTP serves the same routes over net/http. The body is read up to
+// one byte past SIGN_MAX_BODY_BYTES, so an oversized body is refused
+// without being held in memory.
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxBodyBytes+1))
+	if err != nil {
+		body = nil
+	}
+	// Only the headers the service reads (ReadsHeader), as other adapters do.
+	h := make(map[string]string, len(readHeaders))
+	for _, name := range readHeaders {
+		if v := r.Header.Values(name); len(v) > 0 {
+			h[name] = strings.Join(v, ", ")
+		}
+	}
+	resp := s.Serve(r.Context(), &Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: h, Body: body,
+		RequestID: r.Header.Get("X-Request-Id"), SourceIP: r.RemoteAddr})
+	for k, v := range resp.Header {
+		w.Header().Set(k, v)
+	}
+	w.WriteHeader(resp.Status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(resp.Body)
+	}
+}

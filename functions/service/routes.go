@@ -1,0 +1,115 @@
+package service
+
+import (
+	"strings"
+
+	"github.com/cos-signer/cos-signer/functions/auth"
+)
+
+// route names.
+const (
+	routeNone       = ""
+	routeAuth       = "auth"
+	routePresign    = "presign"
+	routeDownload   = "download"
+	routePostPolicy = "post-policy"
+	routeBatch      = "batch"
+	routeHealth     = "healthz"
+)
+
+// routeOf matches the end of the path, so stage and service prefixes
+// (/release/auth, /prod/sign/presign) do not matter. "" means the path names
+// no route.
+func routeOf(path string) string {
+	path = strings.TrimRight(path, "/")
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		path = path[i+1:]
+	}
+	switch strings.ToLower(path) {
+	case "auth":
+		return routeAuth
+	case "presign":
+		return routePresign
+	case "download":
+		return routeDownload
+	case "post-policy", "postpolicy":
+		return routePostPolicy
+	case "batch":
+		return routeBatch
+	case "healthz", "health":
+		return routeHealth
+	}
+	return routeNone
+}
+
+// routeOfAction reads the body field action.
+func routeOfAction(a string) string {
+	switch strings.ToLower(a) {
+	case "auth", "getauth", "get_auth":
+		return routeAuth
+	case "presign", "get_presigned_url":
+		return routePresign
+	case "download", "get_presigned_download_url":
+		return routeDownload
+	case "post-policy", "postpolicy", "post_policy":
+		return routePostPolicy
+	case "batch":
+		return routeBatch
+	case "healthz", "health":
+		return routeHealth
+	}
+	return routeNone
+}
+
+// allowedHTTP is the Allow header of each route.
+func allowedHTTP(route string) string {
+	switch route {
+	case routeAuth, routeBatch:
+		return "POST, OPTIONS"
+	case routeHealth:
+		return "GET, HEAD, OPTIONS"
+	}
+	return "GET, POST, OPTIONS"
+}
+
+func methodFits(route, method string) bool {
+	switch method {
+	case "POST":
+		return route != routeHealth
+	case "GET":
+		return route != routeAuth && route != routeBatch
+	case "HEAD":
+		return route == routeHealth
+	}
+	return false
+}
+
+// dispatch runs one route on a decoded input: the answer, or a redirect
+// location for /download?redirect=1.
+func (s *Service) dispatch(route string, in *input, id *auth.Identity, le *logEntry, direct bool) ([]byte, string, *apiError) {
+	now := s.now()
+	switch route {
+	case routeBatch:
+		body, err := s.batch(in, id, now, le)
+		return body, "", err
+	case routePostPolicy:
+		body, err := s.postPolicy(in, id, now, le)
+		return body, "", err
+	}
+	body, url, err := s.signOne(route, in, id, now, le)
+	if err != nil {
+		return nil, "", err
+	}
+	if route == routeDownload && !direct && truthy(in.Redirect) {
+		return nil, url, nil
+	}
+	return body, "", nil
+}
+
+func truthy(v scalar) bool {
+	switch strings.ToLower(v.s) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}

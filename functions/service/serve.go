@@ -1,0 +1,170 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cos-signer/cos-signer/functions/auth"
+)
+
+// Serve answers one request. It never panics: a bug becomes a 500
+// InternalError, logged without secrets.
+func (s *Service) Serve(ctx context.Context, r *Request) *Response {
+	resp, _ := s.handle(ctx, r, false)
+	return resp
+}
+
+// handle answers one request, and the refusal when it is one; direct is a
+// direct invocation, where the body must say its action and /download never
+// redirects.
+func (s *Service) handle(ctx context.Context, r *Request, direct bool) (resp *Response, fail *apiError) {
+	start := time.Now()
+	rid := r.RequestID
+	if rid == "" || len(rid) > 128 || !tokenLike(rid, "-_.:") {
+		// A request id goes into a response header and the log: only a
+		// plain one is kept.
+		rid = s.newRequestID()
+	}
+	le := logEntry{requestID: rid, sourceIP: r.SourceIP}
+	defer func() {
+		if v := recover(); v != nil {
+			fail = &apiError{http.StatusInternalServerError, "InternalError", "an internal error occurred"}
+			resp = s.errorResponse(fail, rid)
+			s.log.LogAttrs(ctx, slog.LevelError, "panic", slog.String("requestId", rid), slog.String("panic", truncate(fmt.Sprint(v), 200)))
+		}
+		s.addCORS(r, resp)
+		s.logRequest(ctx, &le, resp.Status, fail, start)
+	}()
+	resp, fail = s.serve(ctx, r, rid, &le, direct)
+	if fail != nil {
+		resp = s.errorResponse(fail, rid)
+		if fail.status == http.StatusMethodNotAllowed {
+			resp.Header["Allow"] = allowedHTTP(le.route)
+		}
+	}
+	return resp, fail
+}
+
+func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntry, direct bool) (*Response, *apiError) {
+	method := strings.ToUpper(r.Method)
+	route := routeOf(r.Path)
+	le.route = route
+	if method == "OPTIONS" {
+		return s.preflight(r), nil
+	}
+	if route == routeHealth {
+		if method != "GET" && method != "HEAD" {
+			return nil, &apiError{http.StatusMethodNotAllowed, "MethodNotAllowed", "use GET for healthz"}
+		}
+		o := newObj(make([]byte, 0, 64))
+		o.str("status", "ok")
+		o.str("version", s.version)
+		return s.jsonResponse(http.StatusOK, o.close(), rid), nil
+	}
+	if int64(len(r.Body)) > s.cfg.MaxBodyBytes {
+		return nil, &apiError{http.StatusRequestEntityTooLarge, "BodyTooLarge", fmt.Sprintf("the body is %d bytes; the limit is %d (SIGN_MAX_BODY_BYTES)", len(r.Body), s.cfg.MaxBodyBytes)}
+	}
+
+	var in input
+	decoded := false
+	decode := func() *apiError {
+		decoded = true
+		if len(r.Query) > 0 {
+			if err := decodeQuery(r.Query, &in); err != nil {
+				return err
+			}
+		}
+		if method != "POST" || len(r.Body) == 0 {
+			return nil
+		}
+		// A body that opens like JSON is JSON, whatever it is labelled: curl -d
+		// labels everything as a form, and a form field cannot start with '{'.
+		if strings.HasPrefix(strings.ToLower(r.Header["content-type"]), "application/x-www-form-urlencoded") && !looksLikeJSON(r.Body) {
+			return decodeForm(r.Body, &in)
+		}
+		return decodeJSON(r.Body, &in)
+	}
+	if route == routeNone {
+		if err := decode(); err != nil {
+			return nil, err
+		}
+		if in.Action == "" && direct {
+			return nil, badRequest("MissingAction", "the event needs a field \"action\": auth, presign, download, post-policy or batch")
+		}
+		if in.Action == "" {
+			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("no route at %s: use /auth, /presign, /download, /post-policy, /batch or /healthz, or send a body field \"action\"", truncate(strconv.Quote(r.Path), 80))}
+		}
+		if route = routeOfAction(in.Action); route == routeNone {
+			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("action %s is not one of auth, presign, download, post-policy, batch", truncate(strconv.Quote(in.Action), 80))}
+		}
+		le.route = route
+		if route == routeHealth {
+			return s.serve(ctx, &Request{Method: "GET", Path: "/healthz"}, rid, le, direct)
+		}
+	}
+	if !methodFits(route, method) {
+		return nil, &apiError{http.StatusMethodNotAllowed, "MethodNotAllowed", fmt.Sprintf("%s does not answer %s: use %s", route, truncate(method, 16), allowedHTTP(route))}
+	}
+	if s.signer == nil {
+		return nil, &apiError{http.StatusServiceUnavailable, "ServiceNotConfigured", s.missing}
+	}
+	id, aerr := s.authenticate(r)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if id != nil {
+		le.subject = id.Subject
+	}
+	if !decoded {
+		if err := decode(); err != nil {
+			return nil, err
+		}
+	}
+	if in.Action != "" && routeOfAction(in.Action) != route {
+		return nil, badRequest("ActionMismatch", fmt.Sprintf("the body's action %s does not match the route %s", truncate(strconv.Quote(in.Action), 40), route))
+	}
+	body, location, err := s.dispatch(route, &in, id, le, direct)
+	if err != nil {
+		return nil, err
+	}
+	if location != "" {
+		return &Response{Status: http.StatusFound, Header: map[string]string{"Location": location, "Cache-Control": "no-store", "X-Request-Id": rid}}, nil
+	}
+	return s.jsonResponse(http.StatusOK, body, rid), nil
+}
+
+func (s *Service) authenticate(r *Request) (*auth.Identity, *apiError) {
+	id, err := s.cfg.Auth.Authenticate(r.Header, r.Authorizer, s.now())
+	if err != nil {
+		var ae *auth.Error
+		if errors.As(err, &ae) {
+			return nil, &apiError{http.StatusUnauthorized, "Unauthorized", ae.Reason}
+		}
+		return nil, &apiError{http.StatusUnauthorized, "Unauthorized", "the caller could not be authenticated"}
+	}
+	return id, nil
+}
+
+func (s *Service) jsonResponse(status int, body []byte, rid string) *Response {
+	return &Response{Status: status, Body: body, Header: map[string]string{
+		"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", "X-Request-Id": rid}}
+}
+
+func looksLikeJSON(b []byte) bool {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		case '{', '[':
+			return true
+		}
+		return false
+	}
+	return false
+}
