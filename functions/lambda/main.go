@@ -10,7 +10,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/cos-signer/cos-signer/functions/internal/jsonlog"
 	"github.com/cos-signer/cos-signer/functions/service"
 )
 
@@ -26,7 +25,7 @@ func newHandler(getenv func(string) string, opts service.Options) (*handler, err
 }
 
 func main() {
-	logger := slog.New(jsonlog.New(os.Stderr))
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	h, err := newHandler(os.Getenv, service.Options{Logger: logger, Version: version})
 	if err != nil {
 		// The message names the variable at fault, never a secret value;

@@ -15,7 +15,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/tencentyun/scf-go-lib/functioncontext"
 
-	"github.com/cos-signer/cos-signer/functions/internal/jsonlog"
 	"github.com/cos-signer/cos-signer/functions/service"
 	"github.com/cos-signer/cos-signer/internal/eventtest"
 )
@@ -25,7 +24,7 @@ var fixedNow = time.Unix(1795374000, 0)
 func newTestHandler(t testing.TB) *handler {
 	t.Helper()
 	h, err := newHandler(eventtest.Getenv(eventtest.Env(t)), service.Options{
-		Now: func() time.Time { return fixedNow }, Logger: slog.New(jsonlog.New(io.Discard)), Version: "test"})
+		Now: func() time.Time { return fixedNow }, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Version: "test"})
 	require.NoError(t, err)
 	return h
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/tencentyun/scf-go-lib/cloudfunction"
 
-	"github.com/cos-signer/cos-signer/functions/internal/jsonlog"
 	"github.com/cos-signer/cos-signer/functions/service"
 )
 
@@ -25,7 +24,7 @@ func newHandler(getenv func(string) string, opts service.Options) (*handler, err
 }
 
 func main() {
-	logger := slog.New(jsonlog.New(os.Stderr))
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	h, err := newHandler(os.Getenv, service.Options{Logger: logger, Version: version})
 	if err != nil {
 		// The message names the variable at fault, never a secret value.

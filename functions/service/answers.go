@@ -13,40 +13,26 @@ import (
 
 // signOne answers /auth, /presign and /download.
 //
-// /auth: {authorization, Authorization, securityToken?, SecurityToken?,
-// XCosSecurityToken?, startTime, expiredTime, serverTime, host, headers} —
-// the capitalised names are the aliases the SDKs' getAuthorization callback
-// reads, so the answer can be handed to it as it is.
-//
-// /presign and /download: {url, method, headers, key, startTime,
-// expiredTime, serverTime}; key is the normalised (or server-chosen) key.
-func (s *Service) signOne(route string, in *input, id *auth.Identity, now time.Time, le *logEntry) ([]byte, string, *apiError) {
+// /auth answers an authAnswer, /presign and /download a presignAnswer.
+func (s *Service) signOne(route string, in *input, id *auth.Identity, now time.Time, le *logEntry) (any, string, *apiError) {
 	var t target
 	if aerr := s.prepare(&t, route, in, id, now, le); aerr != nil {
 		return nil, "", aerr
 	}
 	r := t.request()
-	o := newObj(make([]byte, 0, 512))
 	switch route {
 	case routeAuth:
 		a, err := s.signer.Authorization(r)
 		if err != nil {
 			return nil, "", fromSignerError(err)
 		}
-		o.str("authorization", a.Authorization)
-		o.str("Authorization", a.Authorization)
-		if tok := s.signer.SessionToken(); tok != "" {
-			o.str("securityToken", tok)
-			o.str("SecurityToken", tok)
-			o.str("XCosSecurityToken", tok)
-		}
-		o.int("startTime", a.Window.Start)
-		o.int("expiredTime", a.Window.End)
-		o.int("serverTime", now.Unix())
-		o.str("host", a.Host)
-		o.strMap("headers", a.Headers)
-		o.str("key", t.key)
-		return o.close(), "", nil
+		tok := s.signer.SessionToken()
+		return &authAnswer{
+			Authorization: a.Authorization, AuthorizationSDK: a.Authorization,
+			SecurityToken: tok, SecurityTokenSDK: tok, XCosSecurityToken: tok,
+			StartTime: a.Window.Start, ExpiredTime: a.Window.End, ServerTime: now.Unix(),
+			Host: a.Host, Headers: orEmpty(a.Headers), Key: t.key,
+		}, "", nil
 	default:
 		var p signer.Presigned
 		var err error
@@ -58,27 +44,19 @@ func (s *Service) signOne(route string, in *input, id *auth.Identity, now time.T
 		if err != nil {
 			return nil, "", fromSignerError(err)
 		}
-		o.str("url", p.URL)
-		o.str("method", p.Method)
-		o.strMap("headers", p.Headers)
-		o.str("key", t.key)
-		o.int("startTime", p.Window.Start)
-		o.int("expiredTime", p.Window.End)
-		o.int("serverTime", now.Unix())
-		return o.close(), p.URL, nil
+		return &presignAnswer{
+			URL: p.URL, Method: p.Method, Headers: orEmpty(p.Headers), Key: t.key,
+			StartTime: p.Window.Start, ExpiredTime: p.Window.End, ServerTime: now.Unix(),
+		}, p.URL, nil
 	}
 }
 
 // postPolicy answers /post-policy: the fields of a browser form or a
 // wx.uploadFile POST upload, bound to one key.
-//
-// Answer: {url, key, bucket, region, fields:{key, policy (base64),
-// q-sign-algorithm, q-ak, q-key-time, q-signature, Content-Type?,
-// success_action_status?, x-cos-security-token?}, policy (the signed JSON
-// text), policyBase64, startTime, expiredTime, serverTime}, plus the flat
-// names Tencent's mini-program demos read: cosHost, cosKey, qSignAlgorithm,
-// qAk, qKeyTime, qSignature, securityToken (with temporary credentials).
-func (s *Service) postPolicy(in *input, id *auth.Identity, now time.Time, le *logEntry) ([]byte, *apiError) {
+// The answer is a postPolicyAnswer; fields holds key, policy (base64),
+// q-sign-algorithm, q-ak, q-key-time, q-signature, and Content-Type,
+// success_action_status and x-cos-security-token when they apply.
+func (s *Service) postPolicy(in *input, id *auth.Identity, now time.Time, le *logEntry) (any, *apiError) {
 	var t target
 	if aerr := s.prepare(&t, routePostPolicy, in, id, now, le); aerr != nil {
 		return nil, aerr
@@ -121,41 +99,31 @@ func (s *Service) postPolicy(in *input, id *auth.Identity, now time.Time, le *lo
 	if err != nil {
 		return nil, fromSignerError(err)
 	}
-	o := newObj(make([]byte, 0, 2048))
-	o.str("url", pp.URL)
-	o.str("key", t.key)
-	o.str("bucket", t.bucket)
-	if t.region != "" {
-		o.str("region", t.region)
-	} else if s.cfg.Endpoint.Region != "" {
-		o.str("region", s.cfg.Endpoint.Region)
+	region := t.region
+	if region == "" {
+		region = s.cfg.Endpoint.Region
 	}
-	o.strMap("fields", pp.Fields)
-	o.str("policy", pp.Policy)
-	o.str("policyBase64", pp.Fields["policy"])
-	o.int("startTime", pp.Window.Start)
-	o.int("expiredTime", pp.Window.End)
-	o.int("serverTime", now.Unix())
-	host := strings.TrimSuffix(pp.URL[strings.Index(pp.URL, "://")+3:], "/")
-	o.str("cosHost", host)
-	o.str("cosKey", t.key)
-	o.str("qSignAlgorithm", pp.Fields["q-sign-algorithm"])
-	o.str("qAk", pp.Fields["q-ak"])
-	o.str("qKeyTime", pp.Fields["q-key-time"])
-	o.str("qSignature", pp.Fields["q-signature"])
-	if tok := s.signer.SessionToken(); tok != "" {
-		o.str("securityToken", tok)
-	}
-	return o.close(), nil
+	return &postPolicyAnswer{
+		URL: pp.URL, Key: t.key, Bucket: t.bucket, Region: region,
+		Fields: orEmpty(pp.Fields), Policy: pp.Policy, PolicyBase64: pp.Fields["policy"],
+		StartTime: pp.Window.Start, ExpiredTime: pp.Window.End, ServerTime: now.Unix(),
+		CosHost:        strings.TrimSuffix(pp.URL[strings.Index(pp.URL, "://")+3:], "/"),
+		CosKey:         t.key,
+		QSignAlgorithm: pp.Fields["q-sign-algorithm"],
+		QAk:            pp.Fields["q-ak"],
+		QKeyTime:       pp.Fields["q-key-time"],
+		QSignature:     pp.Fields["q-signature"],
+		SecurityToken:  s.signer.SessionToken(),
+	}, nil
 }
 
-// batch answers /batch: {results:[…], serverTime}. Each entry of requests
+// batch answers /batch with a batchAnswer. Each entry of requests
 // is a request body of its own (action defaults to presign; the batch
 // body's other fields are defaults for every entry, so a multipart upload's
 // part URLs need only {params:{partNumber, uploadId}} each) and gets its own
 // answer or {"error":{code, message, requestId, status}}: one bad entry
 // never fails the others.
-func (s *Service) batch(in *input, id *auth.Identity, now time.Time, le *logEntry) ([]byte, *apiError) {
+func (s *Service) batch(in *input, id *auth.Identity, now time.Time, le *logEntry) (any, *apiError) {
 	if in.Requests == nil {
 		return nil, badRequest("MissingRequests", "requests is required: an array of request objects")
 	}
@@ -168,32 +136,22 @@ func (s *Service) batch(in *input, id *auth.Identity, now time.Time, le *logEntr
 	base := *in
 	base.Action, base.Requests = "", nil
 	le.entries = len(in.Requests)
-	out := make([]byte, 0, 512*len(in.Requests))
-	out = append(out, `{"results":[`...)
+	out := &batchAnswer{Results: make([]any, len(in.Requests)), ServerTime: now.Unix()}
 	for i, raw := range in.Requests {
-		if i > 0 {
-			out = append(out, ',')
-		}
 		body, aerr := s.batchEntry(&base, raw, id, now)
 		if aerr != nil {
 			le.refused++
-			o := newObj(out)
-			o.raw("error", errorObject(aerr, le.requestID, true))
-			out = o.close()
+			out.Results[i] = errorObject(aerr, le.requestID, true)
 			continue
 		}
-		out = append(out, body...)
+		out.Results[i] = body
 	}
-	out = append(out, `],"serverTime":`...)
-	out = strconv.AppendInt(out, now.Unix(), 10)
-	return append(out, '}'), nil
+	return out, nil
 }
 
-func (s *Service) batchEntry(base *input, raw json.RawMessage, id *auth.Identity, now time.Time) ([]byte, *apiError) {
+func (s *Service) batchEntry(base *input, raw json.RawMessage, id *auth.Identity, now time.Time) (any, *apiError) {
 	e := *base
 	e.Headers, e.Params, e.Query = cloneScalars(base.Headers), cloneScalars(base.Params), cloneScalars(base.Query)
-	// raw is one element of a decoded array, never blank, so decodeJSON
-	// fails exactly as json.Unmarshal with jsonError would.
 	if aerr := decodeJSON(raw, &e); aerr != nil {
 		return nil, aerr
 	}

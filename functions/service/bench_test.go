@@ -6,8 +6,6 @@ import (
 	"log/slog"
 	"testing"
 	"time"
-
-	"github.com/cos-signer/cos-signer/functions/internal/jsonlog"
 )
 
 // BenchmarkServePresign is a simple POST /presign through the whole core:
@@ -17,7 +15,7 @@ func BenchmarkServePresign(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	svc, err := New(cfg, Options{Now: func() time.Time { return testNow }, Logger: slog.New(jsonlog.New(io.Discard))})
+	svc, err := New(cfg, Options{Now: func() time.Time { return testNow }, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
 	}

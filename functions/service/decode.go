@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // input is one signing request as callers send it: the seed's argument
@@ -61,13 +62,15 @@ func (v *scalar) UnmarshalJSON(b []byte) error {
 	case b[0] == 'n': // null: no change, as encoding/json does for other types
 		return nil
 	case b[0] == '"':
-		if bytes.IndexByte(b, '\\') < 0 {
-			v.s, v.set = string(b[1:len(b)-1]), true
-			return nil
-		}
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
+		}
+		if !utf8.Valid(b) && bytes.IndexByte(b, '\\') < 0 {
+			// encoding/json turns each invalid byte into U+FFFD; the text as
+			// sent lets the field's own rule refuse it by name (a key that
+			// is not UTF-8 is an InvalidKey).
+			s = string(b[1 : len(b)-1])
 		}
 		v.s, v.set = s, true
 		return nil
@@ -88,17 +91,9 @@ func decodeJSON(body []byte, in *input) *apiError {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
-	if decodeFlat(body, in) {
-		return nil
-	}
-	// encoding/json decodes into a copy on the heap, so that the common
-	// case's input stays on the caller's stack.
-	dec := new(input)
-	*dec = *in
-	if err := json.Unmarshal(body, dec); err != nil {
+	if err := json.Unmarshal(body, in); err != nil {
 		return jsonError(err)
 	}
-	*in = *dec
 	return nil
 }
 

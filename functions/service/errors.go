@@ -1,7 +1,6 @@
 package service
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 
@@ -31,23 +30,18 @@ func fromSignerError(err error) *apiError {
 // InvalidEvent is the 400 an adapter answers for an HTTP event it cannot
 // read into a Request, in the service's error shape.
 func InvalidEvent(message, requestID string) *Response {
-	body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": "InvalidEvent", "message": message, "requestId": requestID}})
+	body := marshal(&errorAnswer{Error: errorDetail{Code: "InvalidEvent", Message: message, RequestID: requestID}})
 	return &Response{Status: http.StatusBadRequest, Header: map[string]string{"Content-Type": "application/json"}, Body: body}
 }
 
 func (s *Service) errorResponse(e *apiError, rid string) *Response {
-	o := newObj(make([]byte, 0, 96+len(e.message)))
-	o.raw("error", errorObject(e, rid, false))
-	return s.jsonResponse(e.status, o.close(), rid)
+	return s.jsonResponse(e.status, errorObject(e, rid, false), rid)
 }
 
-func errorObject(e *apiError, rid string, withStatus bool) []byte {
-	o := newObj(make([]byte, 0, 64+len(e.message)))
-	o.str("code", e.code)
-	o.str("message", e.message)
-	o.str("requestId", rid)
+func errorObject(e *apiError, rid string, withStatus bool) *errorAnswer {
+	d := errorDetail{Code: e.code, Message: e.message, RequestID: rid}
 	if withStatus {
-		o.int("status", int64(e.status))
+		d.Status = e.status
 	}
-	return o.close()
+	return &errorAnswer{Error: d}
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"reflect"
 	"testing"
 	"time"
 )
@@ -86,31 +85,6 @@ func FuzzInvoke(f *testing.F) {
 		}
 		if !json.Valid(out) {
 			t.Fatalf("answer is not JSON: %q", out)
-		}
-	})
-}
-
-// FuzzDecodeFlat: whenever the reflection-free decoder accepts a body,
-// encoding/json accepts it too and decodes exactly the same input.
-func FuzzDecodeFlat(f *testing.F) {
-	for _, s := range fuzzSeeds {
-		f.Add([]byte(s))
-	}
-	f.Add([]byte(` { "key" : "a" , "expired" : -0 , "signHost" : false, "method": null, "bucket":"b" } `))
-	f.Add([]byte(`{"key":"a","key":"b","redirect":1}`))
-	f.Add([]byte(`{"expired":600,"headers":{"Content-Type":"application/pdf","x":null,"n":-1},"key":"a.pdf","method":"PUT"}`))
-	f.Add([]byte(`{"headers":{"a":"1"},"headers":{"b":true},"params":{},"query":null,"query":{"q":"1","q":"2"}}`))
-	f.Add([]byte(`{"headers":null,"headers":{"a":"1"},"params":{"a":{}},"query":[]}`))
-	f.Fuzz(func(t *testing.T, body []byte) {
-		var fast, slow input
-		if !decodeFlat(body, &fast) {
-			return
-		}
-		if err := json.Unmarshal(body, &slow); err != nil {
-			t.Fatalf("decodeFlat accepted %q, encoding/json refused it: %v", body, err)
-		}
-		if !reflect.DeepEqual(fast, slow) {
-			t.Fatalf("%q: decodeFlat %+v, encoding/json %+v", body, fast, slow)
 		}
 	})
 }

@@ -30,7 +30,7 @@ func WithRequestID(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, requestIDKey{}, id)
 }
 
-// jsonText is s as it reads back from a JSON string jsonstr wrote.
+// jsonText is s as it reads back from a JSON string encoding/json wrote.
 func jsonText(s string) string {
 	if utf8.ValidString(s) {
 		return s

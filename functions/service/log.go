@@ -4,8 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"time"
-
-	"github.com/cos-signer/cos-signer/functions/internal/jsonlog"
 )
 
 // logEntry is what the request's one log line says.
@@ -55,17 +53,8 @@ func (s *Service) logRequest(ctx context.Context, le *logEntry, status int, fail
 	if code != "" {
 		attrs = append(attrs, slog.String("code", code))
 	}
-	end := time.Now() // one clock reading for the latency and the record
-	attrs = append(attrs, slog.Int("status", status), slog.Int64("latencyUs", end.Sub(start).Microseconds()))
-	if h, ok := s.log.Handler().(*jsonlog.Handler); ok {
-		_ = h.LogAttrs(ctx, end, level, "request", attrs)
-		return
-	}
-	// A record with no program counter: Logger.LogAttrs would walk the stack
-	// for a source location on every request, and the handler logs none.
-	rec := slog.NewRecord(end, level, "request", 0)
-	rec.AddAttrs(attrs...)
-	_ = s.log.Handler().Handle(ctx, rec)
+	attrs = append(attrs, slog.Int("status", status), slog.Int64("latencyUs", time.Since(start).Microseconds()))
+	s.log.LogAttrs(ctx, level, "request", attrs...)
 }
 
 func truncate(s string, n int) string {

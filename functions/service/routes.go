@@ -86,7 +86,7 @@ func methodFits(route, method string) bool {
 
 // dispatch runs one route on a decoded input: the answer, or a redirect
 // location for /download?redirect=1.
-func (s *Service) dispatch(route string, in *input, id *auth.Identity, le *logEntry, direct bool) ([]byte, string, *apiError) {
+func (s *Service) dispatch(route string, in *input, id *auth.Identity, le *logEntry, direct bool) (any, string, *apiError) {
 	now := s.now()
 	switch route {
 	case routeBatch:

@@ -62,10 +62,7 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 		if method != "GET" && method != "HEAD" {
 			return nil, &apiError{http.StatusMethodNotAllowed, "MethodNotAllowed", "use GET for healthz"}
 		}
-		o := newObj(make([]byte, 0, 64))
-		o.str("status", "ok")
-		o.str("version", s.version)
-		return s.jsonResponse(http.StatusOK, o.close(), rid), nil
+		return s.jsonResponse(http.StatusOK, &healthAnswer{Status: "ok", Version: s.version}, rid), nil
 	}
 	if int64(len(r.Body)) > s.cfg.MaxBodyBytes {
 		return nil, &apiError{http.StatusRequestEntityTooLarge, "BodyTooLarge", fmt.Sprintf("the body is %d bytes; the limit is %d (SIGN_MAX_BODY_BYTES)", len(r.Body), s.cfg.MaxBodyBytes)}
@@ -151,8 +148,8 @@ func (s *Service) authenticate(r *Request) (*auth.Identity, *apiError) {
 	return id, nil
 }
 
-func (s *Service) jsonResponse(status int, body []byte, rid string) *Response {
-	return &Response{Status: status, Body: body, Header: map[string]string{
+func (s *Service) jsonResponse(status int, answer any, rid string) *Response {
+	return &Response{Status: status, Body: marshal(answer), Header: map[string]string{
 		"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", "X-Request-Id": rid}}
 }
 

@@ -12,7 +12,6 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/cos-signer/cos-signer/functions/internal/jsonlog"
 	"github.com/cos-signer/cos-signer/functions/service"
 )
 
@@ -26,7 +25,7 @@ func main() {
 }
 
 func run(demo bool, getenv func(string) string) int {
-	logger := slog.New(jsonlog.New(os.Stderr))
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	var filled []string
 	if demo {
 		getenv, filled = demoEnv(getenv)
