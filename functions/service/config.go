@@ -31,9 +31,9 @@ type Config struct {
 	AllowedRegions []string
 
 	// Policy (SIGN_*).
-	AllowedMethods       []string // upper case
+	AllowedMethods       []string     // upper case
 	KeyPrefixes          policy.Rules // SIGN_KEY_PREFIXES, each with its own methods or none
-	DefaultExpired       int64 // seconds
+	DefaultExpired       int64        // seconds
 	MaxExpired           int64
 	AllowedHeaders       policy.NameList
 	AllowedParams        policy.NameList
