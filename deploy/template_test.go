@@ -154,17 +154,24 @@ func TestTemplateRoutesEveryServiceRoute(t *testing.T) {
 }
 
 // browserHeaders are the request headers a browser client may send that
-// the service reads: the core's declared list (held to the code by
-// service.TestReadsHeaderIsComplete) and the headers ServeHTTP reads with
-// Header.Get, less Origin, which the browser sets itself.
+// the service reads: the core's r.Header["…"], auth's headerValue(header,
+// "…") and ServeHTTP's Header.Get("…"), less Origin, which the browser sets
+// itself.
 func browserHeaders(t *testing.T) []string {
 	t.Helper()
 	set := map[string]bool{}
-	for _, h := range service.ReadHeaders() {
-		set[strings.ToLower(h)] = true
+	var files []string
+	for _, dir := range []string{"service", "auth"} {
+		fs, err := filepath.Glob(filepath.Join(repoRoot(t), "functions", dir, "*.go"))
+		require.NoError(t, err)
+		files = append(files, fs...)
 	}
-	files, err := filepath.Glob(filepath.Join(repoRoot(t), "functions", "service", "*.go"))
-	require.NoError(t, err)
+	literal := func(e ast.Expr) {
+		if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			s, _ := strconv.Unquote(lit.Value)
+			set[strings.ToLower(s)] = true
+		}
+	}
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
@@ -172,18 +179,21 @@ func browserHeaders(t *testing.T) []string {
 		file, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.SkipObjectResolution)
 		require.NoError(t, err)
 		ast.Inspect(file, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok || len(call.Args) != 1 {
-				return true
-			}
-			get, ok := call.Fun.(*ast.SelectorExpr) // ….Header.Get("name")
-			if !ok || get.Sel.Name != "Get" {
-				return true
-			}
-			if hdr, ok := get.X.(*ast.SelectorExpr); ok && hdr.Sel.Name == "Header" {
-				if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-					s, _ := strconv.Unquote(lit.Value)
-					set[strings.ToLower(s)] = true
+			switch n := n.(type) {
+			case *ast.IndexExpr: // r.Header["name"]
+				if sel, ok := n.X.(*ast.SelectorExpr); ok && sel.Sel.Name == "Header" {
+					if id, ok := sel.X.(*ast.Ident); ok && id.Name == "r" {
+						literal(n.Index)
+					}
+				}
+			case *ast.CallExpr:
+				if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "headerValue" && len(n.Args) == 2 { // headerValue(header, "name")
+					literal(n.Args[1])
+				}
+				if get, ok := n.Fun.(*ast.SelectorExpr); ok && get.Sel.Name == "Get" && len(n.Args) == 1 { // ….Header.Get("name")
+					if hdr, ok := get.X.(*ast.SelectorExpr); ok && hdr.Sel.Name == "Header" {
+						literal(n.Args[0])
+					}
 				}
 			}
 			return true
