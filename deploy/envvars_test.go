@@ -17,7 +17,7 @@ import (
 )
 
 // configVar is the shape of a configuration variable's name.
-var configVar = regexp.MustCompile(`^(SIGN|AUTH|COS|CORS)_[A-Z0-9_]+$`)
+var configVar = regexp.MustCompile(`^(SIGN|AUTH|COS|CORS|STS)_[A-Z0-9_]+$`)
 
 // repoRoot is the module root: this package sits one level below it.
 func repoRoot(t testing.TB) string {
@@ -84,7 +84,7 @@ func TestCodeVarsFindsTheKnownVariables(t *testing.T) {
 	vars := codeVars(t)
 	// The scan must see the core's and the auth package's variables; an
 	// empty or partial scan would make the descriptor checks vacuous.
-	for _, v := range []string{"COS_SECRET_ID", "COS_SECRET_KEY", "COS_BUCKET", "COS_REGION", "SIGN_KEY_PREFIXES", "AUTH_MODE", "CORS_ALLOWED_ORIGINS"} {
+	for _, v := range []string{"COS_SECRET_ID", "COS_SECRET_KEY", "COS_BUCKET", "COS_REGION", "SIGN_KEY_PREFIXES", "AUTH_MODE", "CORS_ALLOWED_ORIGINS", "STS_MODE", "STS_ROLE_ARN"} {
 		require.Contains(t, vars, v)
 	}
 }

@@ -12,6 +12,15 @@ type logEntry struct {
 	route, method, bucket, key string
 	subject                    string
 	entries, refused           int
+	sts                        *stsLog // /sts only
+}
+
+// stsLog is what an /sts line adds: never TmpSecretKey or the token.
+type stsLog struct {
+	form, requestID, tmpSecretID string
+	resources                    []string
+	cacheHit                     bool
+	vended                       bool
 }
 
 // logRequest writes the request's one line: never a secret key, session
@@ -49,9 +58,24 @@ func (s *Service) logRequest(ctx context.Context, le *logEntry, status int, fail
 	if le.entries > 0 {
 		attrs = append(attrs, slog.Int("entries", le.entries), slog.Int("refusedEntries", le.refused))
 	}
+	if st := le.sts; st != nil {
+		attrs = append(attrs, slog.String("stsForm", st.form))
+		if len(st.resources) > 0 {
+			attrs = append(attrs, slog.Any("resources", st.resources))
+		}
+		if st.vended {
+			attrs = append(attrs, slog.String("tmpSecretId", st.tmpSecretID), slog.Bool("cacheHit", st.cacheHit))
+		}
+		if st.requestID != "" {
+			attrs = append(attrs, slog.String("stsRequestId", st.requestID))
+		}
+	}
 	attrs = append(attrs, slog.String("decision", decision))
 	if code != "" {
 		attrs = append(attrs, slog.String("code", code))
+	}
+	if fail != nil && fail.stsCode != "" {
+		attrs = append(attrs, slog.String("stsCode", fail.stsCode))
 	}
 	attrs = append(attrs, slog.Int("status", status), slog.Int64("latencyUs", time.Since(start).Microseconds()))
 	s.log.LogAttrs(ctx, level, "request", attrs...)

@@ -283,7 +283,7 @@ func (s *Service) chooseKey(in *input, sub string) (string, *apiError) {
 	}
 	id, err := policy.RandomID()
 	if err != nil {
-		return "", &apiError{http.StatusInternalServerError, "InternalError", "no randomness for a key"}
+		return "", &apiError{status: http.StatusInternalServerError, code: "InternalError", message: "no randomness for a key"}
 	}
 	key := id
 	if folder != "" {
