@@ -30,7 +30,7 @@ func repoRoot(t testing.TB) string {
 }
 
 // codeVars scans the shipped Go source under functions/ (no tests, no
-// test helpers) for string literals that name a SIGN_/AUTH_/COS_/CORS_
+// test helpers) for string literals that name a SIGN_/AUTH_/COS_/CORS_/STS_
 // variable: the variables the service reads.
 func codeVars(t testing.TB) []string {
 	t.Helper()

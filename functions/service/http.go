@@ -14,12 +14,11 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		body = nil
 	}
-	// Only the headers the service reads (ReadsHeader), as other adapters do.
-	h := make(map[string]string, len(readHeaders))
-	for _, name := range readHeaders {
-		if v := r.Header.Values(name); len(v) > 0 {
-			h[name] = strings.Join(v, ", ")
-		}
+	// Names lower-cased, as every door gives them (net/http has already
+	// canonicalized them, so no two coincide).
+	h := make(map[string]string, len(r.Header))
+	for name, vs := range r.Header {
+		h[strings.ToLower(name)] = strings.Join(vs, ", ")
 	}
 	resp := s.Serve(r.Context(), &Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: h, Body: body,
 		RequestID: r.Header.Get("X-Request-Id"), SourceIP: r.RemoteAddr})
