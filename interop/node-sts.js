@@ -8,7 +8,7 @@
 
 const COS = require('cos-nodejs-sdk-v5');
 const { stsAuthorization } = require('./lib/sts-recipe');
-const { call, flow, recipeLog, bigFile, md5, env } = require('./lib/flows');
+const { call, flow, recipeLog, randomFile, sha256, env, run } = require('./lib/node');
 
 const Bucket = env('COS_BUCKET');
 const Region = env('COS_REGION');
@@ -27,7 +27,7 @@ async function main() {
   const text = 'sts hello ' + Date.now();
   await flow('putObject', async () => {
     const d = await call(cos, 'putObject', { Bucket, Region, Key: key, ContentType: type, Body: Buffer.from(text) });
-    return { key, etag: d.ETag, md5: md5(Buffer.from(text)) };
+    return { key, etag: d.ETag, sha256: sha256(Buffer.from(text)) };
   });
   await flow('getObject', async () => {
     const d = await call(cos, 'getObject', { Bucket, Region, Key: key });
@@ -35,10 +35,10 @@ async function main() {
     return {};
   });
   await flow('sliceUploadFile', async () => {
-    const f = bigFile('sts-multipart.bin', 3.5 * 1024 * 1024);
+    const f = randomFile(3.5 * 1024 * 1024);
     const k = prefix + 'sts-multipart.png';
     await call(cos, 'sliceUploadFile', { Bucket, Region, Key: k, FilePath: f.file, ChunkSize: 1024 * 1024, ContentType: type });
-    return { key: k, md5: f.md5, size: f.size };
+    return { key: k, sha256: f.sha256 };
   });
   await flow('otherUsersKey', async () => {
     await call(cos, 'putObject', { Bucket, Region, Key: env('OTHER_KEY'), ContentType: type, Body: Buffer.from('not mine') });
@@ -73,12 +73,9 @@ async function main() {
     await call(one, 'putObject', { Bucket: answer.Bucket, Region: answer.Region, Key: answer.Key, ContentType: type, Body: Buffer.from('chosen') });
     const other = await call(one, 'putObject', { Bucket, Region, Key: prefix + 'not-the-chosen-key.png', ContentType: type, Body: Buffer.from('x') })
       .then(() => 'written', (e) => e.code || (e.error && e.error.Code) || String(e));
-    return { key: answer.Key, md5: md5(Buffer.from('chosen')), otherKey: other };
+    return { key: answer.Key, sha256: sha256(Buffer.from('chosen')), otherKey: other };
   });
   await flow('summary', async () => ({ authCalls }));
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+run(main);
