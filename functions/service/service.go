@@ -38,6 +38,7 @@ type Service struct {
 	methods     map[string]bool // allowed signing methods, upper case
 	buckets     map[string]bool // COS_ALLOWED_BUCKETS, lower case
 	corsAny     bool
+	corsHeaders string // Access-Control-Allow-Headers
 	corsOrigins map[string]bool
 	authMode    string
 	sts         *sts.Vendor // nil when STS_MODE is off
@@ -107,6 +108,11 @@ func New(cfg Config, opts Options) (*Service, error) {
 			s.corsOrigins[strings.ToLower(o)] = true
 		}
 	}
+	headers := cfg.CORSHeaders
+	if headers == nil {
+		headers = strings.Split(DefaultCORSHeaders, ",")
+	}
+	s.corsHeaders = strings.Join(headers, ", ")
 	if cfg.STS.On() && s.signer != nil {
 		// The STS client itself is built on the first /sts request.
 		s.sts = sts.NewVendor(cfg.STS, sts.NewClient(cfg.STS, cfg.Credentials), s.now)

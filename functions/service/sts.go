@@ -115,12 +115,19 @@ func (s *Service) subWidens(sub string) bool {
 }
 
 // methodsAt lists the methods the key policy lets the caller use on a
-// normalised key (a folder by its marker, "dir/"): nil outside every prefix.
+// normalised key (a folder by its marker, "dir/"), per-prefix methods
+// included: nil outside every prefix.
 func (s *Service) methodsAt(key, sub string) []string {
-	if key == "" || s.checkPrefix(key, sub) != nil {
+	if key == "" {
 		return nil
 	}
-	return s.cfg.AllowedMethods
+	var out []string
+	for _, m := range s.cfg.AllowedMethods {
+		if s.cfg.KeyPrefixes.Check(key, sub, m) == policy.KeyAllowed {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func (s *Service) bucketAllowed(b string) bool {
@@ -177,16 +184,19 @@ func (s *Service) stsPrefixGrants(sub string) ([]sts.Grant, *apiError) {
 // methods on that one key; a stated contentType or contentLength, checked
 // against the limits, narrows the conditions to it.
 func (s *Service) stsKeyGrant(in *input, sub string, limits *sts.Limits) (string, sts.Grant, *apiError) {
-	key, aerr := s.chooseKey(in, sub)
+	key, aerr := s.chooseKey(in, sub, routeSTS, "PUT")
 	if aerr != nil {
 		return "", sts.Grant{}, aerr
 	}
 	if ct := in.ContentType.s; in.ContentType.set && ct != "" {
-		if !s.cfg.AllowedContentTypes.Allows(ct) {
+		mt, ok, err := s.cfg.AllowedContentTypes.Check(ct)
+		if err != nil {
+			return "", sts.Grant{}, badRequest("InvalidContentType", err.Error())
+		}
+		if !ok {
 			return "", sts.Grant{}, forbidden("ContentTypeNotAllowed", fmt.Sprintf("content type %s is not allowed (SIGN_ALLOWED_CONTENT_TYPES)", truncate(strconv.Quote(ct), 80)))
 		}
-		mt, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(ct)), ";")
-		*limits = sts.Limits{ContentTypes: []string{strings.TrimSpace(mt), strings.TrimSpace(mt) + ";*"}, DenyContentTypes: []string{"*,*"}, MaxContentLength: limits.MaxContentLength}
+		*limits = sts.Limits{ContentTypes: []string{mt, mt + ";*"}, DenyContentTypes: []string{"*,*"}, MaxContentLength: limits.MaxContentLength}
 	}
 	if cl := strings.TrimSpace(in.ContentLength.s); in.ContentLength.set && cl != "" {
 		n, err := strconv.ParseInt(cl, 10, 64)

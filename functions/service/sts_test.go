@@ -287,7 +287,8 @@ func camAdmits(p *campolicy.Policy, key, method, ct string, cl int64) bool {
 // The content types both sides are held to: lower case, one type,
 // parameters as browsers write them.
 var stsTypes = []string{"", "image/png", "image/jpeg; charset=utf-8", "application/pdf", "application/pdf; charset=utf-8",
-	"text/plain", "application/pdfx", "image", "video/mp4"}
+	"text/plain", "application/pdfx", "image", "video/mp4", "image/svg+xml", "image/svg+xml; charset=utf-8", "text/html",
+	"application/xhtml+xml", "image/png, text/html", "application/pdf, text/html", "text/javascript", "image/x-javascript"}
 
 var stsMethods = []string{"GET", "HEAD", "PUT", "DELETE"}
 
@@ -296,11 +297,19 @@ type equivalence struct {
 	policy *campolicy.Policy
 }
 
-func newEquivalence(t *testing.T, limits bool) *equivalence {
-	over := map[string]string{"SIGN_ALLOWED_METHODS": "GET,HEAD,PUT,DELETE"}
-	if limits {
-		over["SIGN_ALLOWED_CONTENT_TYPES"] = "image/*,application/pdf"
-		over["SIGN_MAX_CONTENT_LENGTH"] = "1000"
+// stsLimits are the upload limits the equivalence runs under: none, a
+// pattern beside an exact type, and a pattern beside an active type named
+// by name (which the pattern alone would not admit).
+var stsLimits = []map[string]string{
+	nil,
+	{"SIGN_ALLOWED_CONTENT_TYPES": "image/*,application/pdf", "SIGN_MAX_CONTENT_LENGTH": "1000"},
+	{"SIGN_ALLOWED_CONTENT_TYPES": "image/*,image/svg+xml,*/*", "SIGN_MAX_CONTENT_LENGTH": "1000"},
+}
+
+func newEquivalence(t *testing.T, limits int) *equivalence {
+	over := map[string]string{"SIGN_ALLOWED_METHODS": "GET,HEAD,PUT,DELETE", "SIGN_KEY_PREFIXES": "users/{sub},public/=GET|HEAD"}
+	for k, v := range stsLimits[limits] {
+		over[k] = v
 	}
 	f, fake := stsFixture(t, over, "alice")
 	require.Equal(t, 200, f.post("/sts", `{}`).status)
@@ -332,7 +341,7 @@ var stsKeys = []string{"users/alice/a.png", "users/alice/", "users/alice/sub/b.p
 // key policy: for every key, method, type and length, what one admits the
 // other admits.
 func TestSTSPolicyMatchesKeyPolicy(t *testing.T) {
-	for _, limits := range []bool{false, true} {
+	for limits := range stsLimits {
 		e := newEquivalence(t, limits)
 		for _, key := range stsKeys {
 			for _, m := range stsMethods {
@@ -348,18 +357,16 @@ func TestSTSPolicyMatchesKeyPolicy(t *testing.T) {
 
 func FuzzSTSPolicyMatchesKeyPolicy(f *testing.F) {
 	for _, k := range stsKeys {
-		f.Add(k, uint8(2), uint8(1), int64(10), true)
+		f.Add(k, uint8(2), uint8(1), int64(10), uint8(1))
 	}
-	f.Add("users/alice/x.pdf", uint8(2), uint8(4), int64(1000), true)
-	f.Add("users/alice/x.pdf", uint8(0), uint8(0), int64(-1), false)
-	var eq [2]*equivalence
-	f.Fuzz(func(t *testing.T, key string, m, ct uint8, cl int64, limits bool) {
-		i := 0
-		if limits {
-			i = 1
-		}
+	f.Add("users/alice/x.pdf", uint8(2), uint8(4), int64(1000), uint8(1))
+	f.Add("users/alice/x.svg", uint8(2), uint8(9), int64(10), uint8(2))
+	f.Add("users/alice/x.pdf", uint8(0), uint8(0), int64(-1), uint8(0))
+	var eq [3]*equivalence
+	f.Fuzz(func(t *testing.T, key string, m, ct uint8, cl int64, limits uint8) {
+		i := int(limits) % len(eq)
 		if eq[i] == nil {
-			eq[i] = newEquivalence(t, limits)
+			eq[i] = newEquivalence(t, i)
 		}
 		if cl < -1 {
 			cl = -1

@@ -21,7 +21,7 @@ var activePatterns = func() []string {
 // types, "type/*", "*") into the policy's content-type conditions: the
 // allowed patterns (an exact type also with parameters), and, when a
 // pattern could admit them, denials of active types not named and of
-// lists ("a, b": browsers take the last).
+// lists ("a, b": browsers take the last) and of what is no media type.
 func TypeLimits(entries []string) Limits {
 	var l Limits
 	wild := false
@@ -29,6 +29,9 @@ func TypeLimits(entries []string) Limits {
 	for _, e := range entries {
 		if strings.Contains(e, "*") {
 			wild = true
+			if e == "*" {
+				e = "*/*" // a media type has a subtype
+			}
 			l.ContentTypes = append(l.ContentTypes, e)
 			continue
 		}
@@ -36,7 +39,7 @@ func TypeLimits(entries []string) Limits {
 		named = append(named, e, e+";*")
 	}
 	if len(entries) > 0 {
-		l.DenyContentTypes = []string{"*,*"}
+		l.DenyContentTypes = []string{"*,*", "*/*/*"}
 	}
 	if wild {
 		l.DenyActive = activePatterns
