@@ -12,7 +12,18 @@ type logEntry struct {
 	route, method, bucket, key string
 	subject                    string
 	entries, refused           int
+	batch                      []batchEntryLog
 	sts                        *stsLog // /sts only
+}
+
+// batchEntryLog is one /batch entry in the batch's log line, so that every
+// signed (or refused) key of a batch is on record.
+type batchEntryLog struct {
+	Route    string `json:"route"`
+	Method   string `json:"method,omitempty"`
+	Key      string `json:"key,omitempty"`
+	Decision string `json:"decision"`
+	Code     string `json:"code,omitempty"`
 }
 
 // stsLog is what an /sts line adds: never TmpSecretKey or the token.
@@ -69,6 +80,9 @@ func (s *Service) logRequest(ctx context.Context, le *logEntry, status int, fail
 		if st.requestID != "" {
 			attrs = append(attrs, slog.String("stsRequestId", st.requestID))
 		}
+	}
+	if le.batch != nil {
+		attrs = append(attrs, slog.Any("batch", le.batch))
 	}
 	attrs = append(attrs, slog.String("decision", decision))
 	if code != "" {
