@@ -157,7 +157,7 @@ func (s *Service) batch(in *input, id *auth.Identity, now time.Time, le *logEntr
 		// platforms can return.
 		if size += len(entry) + 1; size > maxBatchAnswerBytes {
 			le.batch = le.batch[:i+1]
-			return nil, &apiError{status: http.StatusRequestEntityTooLarge, code: "AnswerTooLarge", message: fmt.Sprintf("the answer to this batch would be over %d bytes (at entry %d of %d): send fewer entries, or fewer headers and params", maxBatchAnswerBytes, i+1, len(in.Requests))}
+			return nil, &apiError{http.StatusRequestEntityTooLarge, "AnswerTooLarge", fmt.Sprintf("the answer to this batch would be over %d bytes (at entry %d of %d): send fewer entries, or fewer headers and params", maxBatchAnswerBytes, i+1, len(in.Requests))}
 		}
 		out.Results[i] = entry
 	}

@@ -12,18 +12,10 @@ type apiError struct {
 	status  int
 	code    string
 	message string
-	// stsCode is STS's own error code (/sts answers STSRefused with it);
-	// retryAfter, in seconds, becomes a Retry-After header.
-	stsCode    string
-	retryAfter int
 }
 
-func badRequest(code, msg string) *apiError {
-	return &apiError{status: http.StatusBadRequest, code: code, message: msg}
-}
-func forbidden(code, msg string) *apiError {
-	return &apiError{status: http.StatusForbidden, code: code, message: msg}
-}
+func badRequest(code, msg string) *apiError { return &apiError{http.StatusBadRequest, code, msg} }
+func forbidden(code, msg string) *apiError  { return &apiError{http.StatusForbidden, code, msg} }
 
 // fromSignerError turns the signer's refusals into 400s with its codes
 // (InvalidKey, HostHeader, DuplicateName, InvalidHeader, …).
@@ -32,7 +24,7 @@ func fromSignerError(err error) *apiError {
 	if errors.As(err, &se) {
 		return badRequest(string(se.Code), se.Message)
 	}
-	return &apiError{status: http.StatusInternalServerError, code: "InternalError", message: "signing failed"}
+	return &apiError{http.StatusInternalServerError, "InternalError", "signing failed"}
 }
 
 // InvalidEvent is the 400 an adapter answers for an HTTP event it cannot
@@ -47,7 +39,7 @@ func (s *Service) errorResponse(e *apiError, rid string) *Response {
 }
 
 func errorObject(e *apiError, rid string, withStatus bool) *errorAnswer {
-	d := errorDetail{Code: e.code, Message: e.message, RequestID: rid, STSCode: e.stsCode}
+	d := errorDetail{Code: e.code, Message: e.message, RequestID: rid}
 	if withStatus {
 		d.Status = e.status
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"github.com/cos-signer/cos-signer/functions/sts"
 )
 
 // logEntry is what the request's one log line says.
@@ -32,6 +34,7 @@ type stsLog struct {
 	resources                    []string
 	cacheHit                     bool
 	vended                       bool
+	failure                      *sts.Error // STS's refusal, if any
 }
 
 // logRequest writes the request's one line: never a secret key, session
@@ -88,8 +91,8 @@ func (s *Service) logRequest(ctx context.Context, le *logEntry, status int, fail
 	if code != "" {
 		attrs = append(attrs, slog.String("code", code))
 	}
-	if fail != nil && fail.stsCode != "" {
-		attrs = append(attrs, slog.String("stsCode", fail.stsCode))
+	if le.sts != nil && le.sts.failure != nil && le.sts.failure.STSCode != "" {
+		attrs = append(attrs, slog.String("stsCode", le.sts.failure.STSCode))
 	}
 	attrs = append(attrs, slog.Int("status", status), slog.Int64("latencyUs", time.Since(start).Microseconds()))
 	s.log.LogAttrs(ctx, level, "request", attrs...)

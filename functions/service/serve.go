@@ -34,7 +34,7 @@ func (s *Service) handle(ctx context.Context, r *Request, direct bool) (resp *Re
 	le := logEntry{requestID: rid, sourceIP: r.SourceIP}
 	defer func() {
 		if v := recover(); v != nil {
-			fail = &apiError{status: http.StatusInternalServerError, code: "InternalError", message: "an internal error occurred"}
+			fail = &apiError{http.StatusInternalServerError, "InternalError", "an internal error occurred"}
 			resp = s.errorResponse(fail, rid)
 			s.log.LogAttrs(ctx, slog.LevelError, "panic", slog.String("requestId", rid), slog.String("panic", truncate(fmt.Sprint(v), 200)))
 		}
@@ -47,9 +47,7 @@ func (s *Service) handle(ctx context.Context, r *Request, direct bool) (resp *Re
 		if fail.status == http.StatusMethodNotAllowed {
 			resp.Header["Allow"] = allowedHTTP(le.route)
 		}
-		if fail.retryAfter > 0 {
-			resp.Header["Retry-After"] = strconv.Itoa(fail.retryAfter)
-		}
+		resp = s.withSTSFailure(resp, &le, fail, rid)
 	}
 	return resp, fail
 }
@@ -63,12 +61,12 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 	}
 	if route == routeHealth {
 		if method != "GET" && method != "HEAD" {
-			return nil, &apiError{status: http.StatusMethodNotAllowed, code: "MethodNotAllowed", message: "use GET for healthz"}
+			return nil, &apiError{http.StatusMethodNotAllowed, "MethodNotAllowed", "use GET for healthz"}
 		}
 		return s.jsonResponse(http.StatusOK, &healthAnswer{Status: "ok", Version: s.version}, rid), nil
 	}
 	if int64(len(r.Body)) > s.cfg.MaxBodyBytes {
-		return nil, &apiError{status: http.StatusRequestEntityTooLarge, code: "BodyTooLarge", message: fmt.Sprintf("the body is %d bytes; the limit is %d (SIGN_MAX_BODY_BYTES)", len(r.Body), s.cfg.MaxBodyBytes)}
+		return nil, &apiError{http.StatusRequestEntityTooLarge, "BodyTooLarge", fmt.Sprintf("the body is %d bytes; the limit is %d (SIGN_MAX_BODY_BYTES)", len(r.Body), s.cfg.MaxBodyBytes)}
 	}
 
 	var in input
@@ -98,10 +96,10 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 			return nil, badRequest("MissingAction", "the event needs a field \"action\": auth, presign, download, post-policy, batch or sts")
 		}
 		if in.Action == "" {
-			return nil, &apiError{status: http.StatusNotFound, code: "UnknownRoute", message: fmt.Sprintf("no route at %s: use /auth, /presign, /download, /post-policy, /batch, /sts or /healthz, or send a body field \"action\"", truncate(strconv.Quote(r.Path), 80))}
+			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("no route at %s: use /auth, /presign, /download, /post-policy, /batch, /sts or /healthz, or send a body field \"action\"", truncate(strconv.Quote(r.Path), 80))}
 		}
 		if route = routeOfAction(in.Action); route == routeNone {
-			return nil, &apiError{status: http.StatusNotFound, code: "UnknownRoute", message: fmt.Sprintf("action %s is not one of auth, presign, download, post-policy, batch, sts", truncate(strconv.Quote(in.Action), 80))}
+			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("action %s is not one of auth, presign, download, post-policy, batch, sts", truncate(strconv.Quote(in.Action), 80))}
 		}
 		le.route = route
 		if route == routeHealth {
@@ -109,10 +107,10 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 		}
 	}
 	if !methodFits(route, method) {
-		return nil, &apiError{status: http.StatusMethodNotAllowed, code: "MethodNotAllowed", message: fmt.Sprintf("%s does not answer %s: use %s", route, truncate(method, 16), allowedHTTP(route))}
+		return nil, &apiError{http.StatusMethodNotAllowed, "MethodNotAllowed", fmt.Sprintf("%s does not answer %s: use %s", route, truncate(method, 16), allowedHTTP(route))}
 	}
 	if s.signer == nil {
-		return nil, &apiError{status: http.StatusServiceUnavailable, code: "ServiceNotConfigured", message: s.missing}
+		return nil, &apiError{http.StatusServiceUnavailable, "ServiceNotConfigured", s.missing}
 	}
 	id, aerr := s.authenticate(r)
 	if aerr != nil {
@@ -144,9 +142,9 @@ func (s *Service) authenticate(r *Request) (*auth.Identity, *apiError) {
 	if err != nil {
 		var ae *auth.Error
 		if errors.As(err, &ae) {
-			return nil, &apiError{status: http.StatusUnauthorized, code: "Unauthorized", message: ae.Reason}
+			return nil, &apiError{http.StatusUnauthorized, "Unauthorized", ae.Reason}
 		}
-		return nil, &apiError{status: http.StatusUnauthorized, code: "Unauthorized", message: "the caller could not be authenticated"}
+		return nil, &apiError{http.StatusUnauthorized, "Unauthorized", "the caller could not be authenticated"}
 	}
 	return id, nil
 }

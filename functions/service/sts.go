@@ -86,8 +86,8 @@ func (s *Service) vendSTS(ctx context.Context, in *input, id *auth.Identity, now
 	st.resources = p.Resources()
 	creds, hit, serr := s.sts.Vend(ctx, sub, p, st.form != stsFormKey)
 	if serr != nil {
-		st.requestID = serr.RequestID
-		return nil, &apiError{status: serr.Status, code: serr.Code, message: serr.Message, stsCode: serr.STSCode, retryAfter: serr.RetryAfter}
+		st.requestID, st.failure = serr.RequestID, serr
+		return nil, &apiError{serr.Status, serr.Code, serr.Message}
 	}
 	st.vended, st.cacheHit, st.tmpSecretID, st.requestID = true, hit, creds.TmpSecretID, creds.RequestID
 	a := sts.NewAnswer(creds, now)
@@ -98,6 +98,20 @@ func (s *Service) vendSTS(ctx context.Context, in *input, id *auth.Identity, now
 		a.Bucket, a.Region, a.Key = bucket, cfg.Region, key
 	}
 	return &a, nil
+}
+
+// withSTSFailure completes the answer of a refusal that came from STS:
+// error.stsCode (STS's own code) and, for throttling, Retry-After.
+func (s *Service) withSTSFailure(resp *Response, le *logEntry, fail *apiError, rid string) *Response {
+	if le.sts == nil || le.sts.failure == nil {
+		return resp
+	}
+	f := le.sts.failure
+	r := s.jsonResponse(fail.status, &errorAnswer{Error: errorDetail{Code: fail.code, Message: fail.message, RequestID: rid, STSCode: f.STSCode}}, rid)
+	if f.RetryAfter > 0 {
+		r.Header["Retry-After"] = strconv.Itoa(f.RetryAfter)
+	}
+	return r
 }
 
 // subWidens: an identity holding '*', '$', '{' or '}' would widen a CAM
