@@ -107,11 +107,11 @@ func (s *Service) withSTSFailure(resp *Response, le *logEntry, fail *apiError, r
 		return resp
 	}
 	f := le.sts.failure
-	r := s.jsonResponse(fail.status, &errorAnswer{Error: errorDetail{Code: fail.code, Message: fail.message, RequestID: rid, STSCode: f.STSCode}}, rid)
+	out := s.jsonResponse(fail.status, &errorAnswer{Error: errorDetail{Code: fail.code, Message: fail.message, RequestID: rid, STSCode: f.STSCode}}, rid)
 	if f.RetryAfter > 0 {
-		r.Header["Retry-After"] = strconv.Itoa(f.RetryAfter)
+		out.Header["Retry-After"] = strconv.Itoa(f.RetryAfter)
 	}
-	return r
+	return out
 }
 
 // subWidens: an identity holding '*', '$', '{' or '}' would widen a CAM
