@@ -365,6 +365,7 @@ func Cases(t testing.TB) []Case {
 		Get("/download", map[string][]string{"key": {"public/a.pdf"}}), PostJSON("/post-policy", map[string]any{"key": "public/a.pdf"})} {
 		add("no credentials "+r.Method+" "+r.Path, NoCredentials, r, 503, "ServiceNotConfigured")
 	}
+	cs = append(cs, stsCases(t)...)
 	return append(cs, scopeCases(tok)...)
 }
 
