@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cos-signer/cos-signer/functions/auth/authtest"
+	"github.com/cos-signer/cos-signer/internal/authtest"
 )
 
 // Cases is the hostile table. Tokens are minted with authtest relative to
