@@ -21,6 +21,12 @@ ZIP          = $(GO) run ./cmd/zipdist
 .PHONY: test test-browser bench fuzz lint build build-lambda build-scf build-web package run invoke build-SignerFunction clean
 .DEFAULT_GOAL := test
 
+# One build configuration for everything make test compiles: vet, the tests, and the binaries the
+# tests build the way make build does (internal/runtimeharness: CGO_ENABLED=0, -trimpath). Otherwise
+# an empty build cache compiles the standard library and every module twice.
+test lint: export CGO_ENABLED := 0
+test lint: export GOFLAGS := $(strip $(shell $(GO) env GOFLAGS) -trimpath)
+
 ## test: every test, plus each fuzz target's seed corpus (go test runs those); lint has vetted already
 test: lint interop/node_modules
 	@echo "== go test $(PKGS) (a line per package as it finishes)"
