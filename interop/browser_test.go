@@ -22,6 +22,10 @@ func TestBrowser(t *testing.T) {
 			c.vars = withCORS
 			env, vars := start(t, c)
 			res := page.Run(t, env, vars)
+			if cfg.limits {
+				limitChecks(t, "browser", cfg, env, res)
+				return
+			}
 			objectChecks(t, "browser", cfg, env, res)
 		})
 	}

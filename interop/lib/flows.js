@@ -109,5 +109,33 @@
     }
   }
 
-  return { out, env, call, flow, objectFlows, recipeLog, xmlCode };
+  // The flows under upload limits (SIGN_ALLOWED_CONTENT_TYPES,
+  // SIGN_MAX_CONTENT_LENGTH): an allowed type, a refused one, and a
+  // multipart upload, each stating its type as a caller would.
+  async function limitFlows(a) {
+    const Bucket = env('COS_BUCKET');
+    const Region = env('COS_REGION');
+    const prefix = env('KEY_PREFIX', 'interop/');
+    await flow('limitsPutObject', async () => {
+      const text = 'limited ' + Date.now();
+      const Key = prefix + 'limited.txt';
+      const d = await call(a.cos, 'putObject', Object.assign({ Bucket, Region, Key, ContentType: 'text/plain' }, await a.textParams(text)));
+      return { key: Key, etag: d.ETag, text };
+    });
+    await flow('limitsPutWrongType', async () => {
+      await call(a.cos, 'putObject', Object.assign({ Bucket, Region, Key: prefix + 'limited.png', ContentType: 'image/png' }, await a.textParams('not a png')));
+      return {};
+    });
+    await flow('limitsUploadFile', async () => {
+      const f = await a.bigFile('limited.bin', 3.5 * 1024 * 1024);
+      const Key = prefix + 'limited.bin';
+      await call(a.cos, 'uploadFile', Object.assign({ Bucket, Region, Key, ContentType: 'application/octet-stream', ChunkSize: 1024 * 1024, SliceSize: 1024 * 1024 }, f.params));
+      return { key: Key, sha256: f.sha256 };
+    });
+  }
+
+  // run picks the flows of the configuration (LIMITS=1: limitFlows).
+  const objectOrLimitFlows = (a) => (env('LIMITS') ? limitFlows(a) : objectFlows(a));
+
+  return { out, env, call, flow, objectFlows, limitFlows, objectOrLimitFlows, recipeLog, xmlCode };
 });
