@@ -125,7 +125,7 @@ func printTable() {
 	// Columns in a fixed order: SDK, then configuration.
 	var cols []string
 	for _, sdk := range []string{"node", "wx", "browser"} {
-		for _, c := range configs {
+		for _, c := range append(slices.Clone(configs), config{name: "noETag"}) {
 			if slices.Contains(table.cols, sdk+" "+c.name) {
 				cols = append(cols, sdk+" "+c.name)
 			}
@@ -159,6 +159,7 @@ type expectation struct {
 	code    string // for a refusal: the service's code the recipe must log
 	message string // and what its message must say
 	cos     string // for a refusal by COS itself: its error code
+	sdk     string // for a failure the SDK itself reports: what it says
 }
 
 // check compares one flow's result with what it must do, records it in
@@ -177,6 +178,10 @@ func check(t *testing.T, sdk string, cfg config, results map[string]interoptest.
 			problem = fmt.Errorf("failed: %s (code %q, recipe logged %q)", r.Error, r.Code, r.Logged)
 		case !want.ok && r.OK:
 			problem = fmt.Errorf("succeeded, but must be refused with %s", want.code)
+		case want.sdk != "":
+			if r.OK || !strings.Contains(r.Error, want.sdk) {
+				problem = fmt.Errorf("ok=%v (%s), but the SDK must fail saying %q", r.OK, r.Error, want.sdk)
+			}
 		case want.cos != "" && r.Code != want.cos:
 			problem = fmt.Errorf("failed with %q (%s), but COS must refuse it with %s", r.Code, r.Error, want.cos)
 		case want.cos == "" && !want.ok && !strings.Contains(strings.Join(r.Logged, "\n"), want.code):
@@ -199,6 +204,8 @@ func check(t *testing.T, sdk string, cfg config, results map[string]interoptest.
 			record(flow, col, "pass")
 		case want.cos != "":
 			record(flow, col, "refused by COS ("+want.cos+")")
+		case want.sdk != "":
+			record(flow, col, "SDK fails: "+want.sdk)
 		default:
 			record(flow, col, "refused ("+want.code+")")
 		}

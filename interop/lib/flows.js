@@ -35,14 +35,27 @@
       const data = await fn();
       res = { flow: name, ok: true, logged, data };
     } catch (err) {
-      const e = err || {};
-      const inner = e.error || e.err || {};
-      const code = e.code || inner.Code || inner.code || '';
-      const message = e.message || inner.Message || inner.message || e.errMsg || JSON.stringify(e);
-      res = { flow: name, ok: false, error: String(message), code: String(code), logged };
+      res = { flow: name, ok: false, error: describe(err), code: codeOf(err), logged };
     }
     out.progress(`  ${res.ok ? 'ok' : 'FAILED: ' + res.error} (${Date.now() - started} ms)`);
     await out.emit(res);
+  }
+
+  // The SDKs fail with an Error, {error: string | {Code, Message}}, or
+  // {err: …} nested a level or two: the first message and code found.
+  function describe(e, depth = 0) {
+    if (typeof e === 'string') return e;
+    if (!e || depth > 3) return String(e);
+    if (e.message) return String(e.message);
+    if (e.Message) return String(e.Message);
+    if (e.errMsg) return String(e.errMsg);
+    if (e.error || e.err) return describe(e.error || e.err, depth + 1);
+    return JSON.stringify(e);
+  }
+
+  function codeOf(e, depth = 0) {
+    if (!e || typeof e !== 'object' || depth > 3) return '';
+    return String(e.code || e.Code || codeOf(e.error || e.err, depth + 1) || '');
   }
 
   function xmlCode(text) {
