@@ -70,11 +70,14 @@ func (s *Service) postPolicy(in *input, id *auth.Identity, now time.Time, le *lo
 	case t.contentType != "":
 		pr.ContentType = t.contentType
 	case types.Set():
-		exact, prefix, ok := types.Single()
+		// The policy binds exactly what the check admits: one type. A
+		// starts-with condition for image/* would admit "image/png,
+		// text/html" and image/svg+xml, which the check refuses.
+		mt, ok := types.Single()
 		if !ok {
-			return nil, badRequest("MissingContentType", "contentType is required: uploads are limited to SIGN_ALLOWED_CONTENT_TYPES")
+			return nil, badRequest("MissingContentType", "contentType is required: uploads are limited to SIGN_ALLOWED_CONTENT_TYPES, and a POST policy binds the one type given")
 		}
-		pr.ContentType, pr.ContentTypePrefix = exact, prefix
+		pr.ContentType = mt
 	}
 	switch {
 	case s.cfg.MaxContentLength > 0:
