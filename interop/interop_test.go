@@ -62,32 +62,6 @@ func jwtVars(more map[string]string) map[string]string {
 	return v
 }
 
-// A wait is a flow that fails on main until a named fix lands: while its
-// failure reads as marker says, it is skipped (never passed). Remove the
-// entry when the fix is on main.
-type wait struct {
-	sdks, flows, configs []string // empty: any
-	marker               string   // the failure must contain this
-	fix, short           string
-}
-
-var waits = []wait{
-	{flows: []string{"uploadFile", "sliceUploadFile"}, marker: "the bucket itself",
-		fix: "policy's issue 9 item 1 (scoped ListMultipartUploads)", short: "policy 9.1"},
-	{flows: []string{"retryAfter503"}, marker: "x-cos-sdk-retry",
-		fix: "policy's issue 9 item 4 (x-cos-sdk-retry signable by default)", short: "policy 9.4"},
-}
-
-func waitsFor(sdk, flow, cfg string, problem error) (w wait, ok bool) {
-	in := func(list []string, s string) bool { return len(list) == 0 || slices.Contains(list, s) }
-	for _, w := range waits {
-		if in(w.sdks, sdk) && in(w.flows, flow) && in(w.configs, cfg) && strings.Contains(problem.Error(), w.marker) {
-			return w, true
-		}
-	}
-	return wait{}, false
-}
-
 // table collects flow × configuration × result for the summary.
 var table = struct {
 	sync.Mutex
@@ -162,8 +136,8 @@ type expectation struct {
 	sdk     string // for a failure the SDK itself reports: what it says
 }
 
-// check compares one flow's result with what it must do, records it in
-// the table, and skips it when it waits for a named fix.
+// check compares one flow's result with what it must do and records it in
+// the table.
 func check(t *testing.T, sdk string, cfg config, results map[string]interoptest.Result, flow string, want expectation, extra func(interoptest.Result) error) {
 	t.Run(flow, func(t *testing.T) {
 		col := sdk + " " + cfg.name
@@ -192,10 +166,6 @@ func check(t *testing.T, sdk string, cfg config, results map[string]interoptest.
 			problem = extra(r)
 		}
 		if problem != nil {
-			if w, ok := waitsFor(sdk, flow, cfg.name, problem); ok {
-				record(flow, col, "skip: waits for "+w.short)
-				t.Skipf("waits for %s: %v", w.fix, problem)
-			}
 			record(flow, col, "FAIL")
 			t.Fatal(problem)
 		}
