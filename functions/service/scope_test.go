@@ -1,6 +1,7 @@
 package service
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -258,4 +259,41 @@ func TestCORSAllowedHeaders(t *testing.T) {
 	assert.Equal(t, "Authorization, Content-Type, X-Auth-Token, X-Request-Id, X-Requested-With", pre(def))
 	set := newFixture(t, map[string]string{"CORS_ALLOWED_ORIGINS": "https://app.example.com", "CORS_ALLOWED_HEADERS": "Authorization, X-Auth-Token,X-Trace-Id"})
 	assert.Equal(t, "Authorization, X-Auth-Token, X-Trace-Id", pre(set))
+}
+
+func TestBatchLogsEveryEntry(t *testing.T) {
+	f := withIdentity(t, prodLike, "alice")
+	a := f.post("/batch", `{"requests":[{"key":"users/alice/a.jpg","method":"PUT"},{"key":"users/bob/b.jpg","method":"PUT"},`+
+		`{"action":"download","key":"public/c.pdf"},{"action":"post-policy","key":"public/d.pdf"}]}`)
+	require.Equal(t, 200, a.status, "%s", a.body)
+	var line struct {
+		Batch []map[string]string `json:"batch"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(lines(f.log.String())[0]), &line))
+	assert.Equal(t, []map[string]string{
+		{"route": "presign", "method": "PUT", "key": "users/alice/a.jpg", "decision": "allowed"},
+		{"route": "presign", "method": "PUT", "key": "users/bob/b.jpg", "decision": "refused", "code": "KeyNotAllowed"},
+		{"route": "download", "method": "GET", "key": "public/c.pdf", "decision": "allowed"},
+		{"route": "post-policy", "method": "POST", "key": "public/d.pdf", "decision": "refused", "code": "MethodNotAllowed"},
+	}, line.Batch)
+	assert.NotContains(t, f.log.String(), "q-signature", "no signature in the log")
+}
+
+func TestBatchAnswerIsBounded(t *testing.T) {
+	f := withIdentity(t, nil, "alice")
+	headers := make([]string, maxHeaders)
+	for i := range headers {
+		headers[i] = fmt.Sprintf(`"x-cos-meta-%d":%q`, i, strings.Repeat("v", 900))
+	}
+	entries := strings.TrimSuffix(strings.Repeat(`{"key":"a.jpg"},`, 100), ",")
+	body := `{"headers":{` + strings.Join(headers, ",") + `},"requests":[` + entries + `]}`
+	require.Less(t, len(body), DefaultMaxBodyBytes, "a body under the limit")
+	a := f.post("/batch", body)
+	assert.Equal(t, 413, a.status)
+	assert.Equal(t, "AnswerTooLarge", a.code())
+	assert.Contains(t, a.message(), "1048576")
+
+	small := f.post("/batch", `{"headers":{`+strings.Join(headers[:4], ",")+`},"requests":[`+entries+`]}`)
+	assert.Equal(t, 200, small.status)
+	assert.Less(t, len(small.body), maxBatchAnswerBytes)
 }
