@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cos-signer/cos-signer/functions/auth/authtest"
+	"github.com/cos-signer/cos-signer/internal/authtest"
 )
 
 // Profiles for the key-policy cases (issues 9 and 12).
