@@ -339,9 +339,10 @@ func TestInputErrors(t *testing.T) {
 		{"too large", "", `{"key":"` + strings.Repeat("a", 100) + `"}`, 413, "BodyTooLarge", "100"},
 		{"unknown route", "/list", `{}`, 404, "UnknownRoute", ""},
 	})
-	// Unknown fields are accepted.
+	// Unknown fields are refused (strict_test.go has the rest).
 	a := f.post("/presign", `{"key":"k","clientVersion":"9","nested":{"x":[1]}}`)
-	assert.Equal(t, 200, a.status)
+	assert.Equal(t, 400, a.status)
+	assert.Equal(t, "UnknownField", a.code())
 
 	r := f.serve(&Request{Method: "PUT", Path: "/presign"})
 	assert.Equal(t, 405, r.status)
@@ -359,7 +360,7 @@ func TestInputErrors(t *testing.T) {
 		assert.Equal(t, "DuplicateName", d.code(), "%v", q)
 	}
 	same := f.get("/download", url.Values{"key": {"a.txt", "a.txt"}, "utm": {"x", "y"}})
-	assert.Equal(t, 200, same.status, "repeats of one value and unknown names are harmless")
+	assert.Equal(t, 200, same.status, "repeats of one value and unknown names in a query are harmless")
 
 	form := f.serve(&Request{Method: "POST", Path: "/presign", Body: []byte("key=a%20b.txt&expired=60"), Header: map[string]string{"content-type": "application/x-www-form-urlencoded"}})
 	verifyPresigned(t, form, "", signer.Request{Method: "GET", Key: "a b.txt"})

@@ -73,7 +73,7 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 	decode := func() *apiError {
 		decoded = true
 		if len(r.Query) > 0 {
-			if err := decodeQuery(r.Query, &in); err != nil {
+			if err := decodeQuery(r.Query, &in, false); err != nil {
 				return err
 			}
 		}
