@@ -19,8 +19,13 @@ ZIP          = $(GO) run ./cmd/zipdist
 .DEFAULT_GOAL := test
 
 ## test: every test, plus each fuzz target's seed corpus (go test runs those); lint has vetted already
-test: lint
+test: lint interop/node_modules
 	$(GO) test -count=1 -vet=off $(PKGS)
+
+## interop/node_modules: the official COS client SDKs the interop tests drive, as interop/package-lock.json pins them
+interop/node_modules: interop/package-lock.json
+	cd interop && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
 
 ## bench: the benchmarks, with the cos-go-sdk-v5 anchors in the same run
 bench:

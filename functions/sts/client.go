@@ -1,0 +1,154 @@
+package sts
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
+	stsapi "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/sts/v20180813"
+
+	"github.com/cos-signer/cos-signer/signer"
+)
+
+// Credentials are what STS vended. TmpSecretKey and Token are secrets:
+// never logged.
+type Credentials struct {
+	TmpSecretID  string
+	TmpSecretKey string
+	Token        string
+	ExpiredTime  int64  // Unix seconds
+	Expiration   string // STS's own ISO 8601 form
+	RequestID    string // STS's request id
+}
+
+// Call is one request to STS.
+type Call struct {
+	Policy   string // compact JSON
+	Subject  string // the caller, which names an AssumeRole session
+	Duration int64  // seconds
+}
+
+// Issuer asks STS for credentials.
+type Issuer interface {
+	Issue(ctx context.Context, c Call) (Credentials, error)
+}
+
+// FederationName is GetFederationToken's Name (letters only).
+const FederationName = "cossigner"
+
+// client calls Tencent STS through tencentcloud-sdk-go (TC3 signing, the
+// session token as X-TC-Token, context, typed errors). The SDK client is
+// built on the first call, so a cold start that serves no /sts pays nothing.
+type client struct {
+	cfg   Config
+	keys  signer.Credentials
+	once  sync.Once
+	sdk   *stsapi.Client
+	build error
+}
+
+// NewClient is the Issuer that calls STS with the service's own keys.
+func NewClient(cfg Config, keys signer.Credentials) Issuer { return &client{cfg: cfg, keys: keys} }
+
+func (c *client) init() {
+	hp := profile.NewHttpProfile()
+	hp.Endpoint = c.cfg.Host
+	hp.Scheme = strings.ToUpper(c.cfg.Scheme)
+	hp.ReqTimeout = 10
+	cp := profile.NewClientProfile()
+	cp.HttpProfile = hp
+	// The region breaker would move calls to a backup endpoint on failures;
+	// calls go only where STS_ENDPOINT says.
+	cp.DisableRegionBreaker = true
+	var cred common.CredentialIface = common.NewCredential(c.keys.SecretID, c.keys.SecretKey)
+	if c.keys.SessionToken != "" {
+		cred = common.NewTokenCredential(c.keys.SecretID, c.keys.SecretKey, c.keys.SessionToken)
+	}
+	c.sdk, c.build = stsapi.NewClient(cred, c.cfg.Region, cp)
+}
+
+var errNoCredentials = errors.New("sts: the answer holds no credentials")
+
+func (c *client) Issue(ctx context.Context, call Call) (Credentials, error) {
+	c.once.Do(c.init)
+	if c.build != nil {
+		return Credentials{}, c.build
+	}
+	// STS URL-decodes the Policy parameter.
+	policy := escapePolicy(call.Policy)
+	dur := uint64(call.Duration)
+	var creds *stsapi.Credentials
+	var expired *int64
+	var expiration, rid *string
+	switch c.cfg.Mode {
+	case ModeFederation:
+		req := stsapi.NewGetFederationTokenRequest()
+		req.Name = common.StringPtr(FederationName)
+		req.Policy = &policy
+		req.DurationSeconds = &dur
+		resp, err := c.sdk.GetFederationTokenWithContext(ctx, req)
+		if err != nil {
+			return Credentials{}, err
+		}
+		if r := resp.Response; r != nil {
+			creds, expiration, rid = r.Credentials, r.Expiration, r.RequestId
+			if r.ExpiredTime != nil {
+				e := int64(*r.ExpiredTime)
+				expired = &e
+			}
+		}
+	default:
+		req := stsapi.NewAssumeRoleRequest()
+		req.RoleArn = common.StringPtr(c.cfg.RoleARN)
+		req.RoleSessionName = common.StringPtr(SessionName(call.Subject))
+		req.Policy = &policy
+		req.DurationSeconds = &dur
+		resp, err := c.sdk.AssumeRoleWithContext(ctx, req)
+		if err != nil {
+			return Credentials{}, err
+		}
+		if r := resp.Response; r != nil {
+			creds, expired, expiration, rid = r.Credentials, r.ExpiredTime, r.Expiration, r.RequestId
+		}
+	}
+	if creds == nil || creds.TmpSecretId == nil || creds.TmpSecretKey == nil || creds.Token == nil || expired == nil {
+		return Credentials{}, errNoCredentials
+	}
+	out := Credentials{TmpSecretID: *creds.TmpSecretId, TmpSecretKey: *creds.TmpSecretKey, Token: *creds.Token, ExpiredTime: *expired}
+	if expiration != nil {
+		out.Expiration = *expiration
+	}
+	if rid != nil {
+		out.RequestID = *rid
+	}
+	return out, nil
+}
+
+// escapePolicy percent-encodes the policy as Tencent's SDKs do (space as
+// %20, '+' as %2B), so that STS's URL-decoding gives the text back.
+func escapePolicy(p string) string {
+	return strings.ReplaceAll(url.QueryEscape(p), "+", "%20")
+}
+
+var sessionNameRE = regexp.MustCompile(`^[\w+=,.@-]{2,128}$`)
+
+// SessionName is an AssumeRole RoleSessionName for the caller (2–128 of
+// [\w+=,.@-]): the subject when it fits, else "h-" and its SHA-256, so that
+// CAM's audit log still tells callers apart.
+func SessionName(subject string) string {
+	if subject == "" {
+		return "anonymous"
+	}
+	if sessionNameRE.MatchString(subject) {
+		return subject
+	}
+	sum := sha256.Sum256([]byte(subject))
+	return "h-" + hex.EncodeToString(sum[:])
+}

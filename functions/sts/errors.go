@@ -1,0 +1,54 @@
+package sts
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
+)
+
+var errNoAction = errors.New("no action can be granted: the methods allowed here vend none")
+
+// Error is an STS failure as the caller sees it: a status, a code, a
+// message written here (never the SDK's text, which can embed STS's
+// answer), STS's own code and request id when it gave them, and the
+// seconds to wait for a throttled call.
+type Error struct {
+	Status     int
+	Code       string
+	Message    string
+	STSCode    string
+	RequestID  string
+	RetryAfter int
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// MapError turns an Issuer's error into the answer: an STS business error
+// is 502 STSRefused with its code; throttling 503 STSThrottled with
+// Retry-After; a network failure, a timeout or an unreadable answer 502
+// STSUnavailable.
+func MapError(err error) *Error {
+	var se *tcerr.TencentCloudSDKError
+	if errors.As(err, &se) {
+		switch {
+		case strings.HasPrefix(se.Code, "RequestLimitExceeded"):
+			return &Error{Status: http.StatusServiceUnavailable, Code: "STSThrottled", Message: "STS is throttling credential requests: retry after the delay in Retry-After",
+				STSCode: se.Code, RequestID: se.RequestId, RetryAfter: 1}
+		case strings.HasPrefix(se.Code, "ClientError."):
+			return unavailable()
+		}
+		return &Error{Status: http.StatusBadGateway, Code: "STSRefused", Message: "STS refused to vend credentials (see stsCode; check STS_MODE, STS_ROLE_ARN, STS_DURATION and the service's CAM permissions)",
+			STSCode: se.Code, RequestID: se.RequestId}
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || errors.Is(err, errNoCredentials) {
+		return unavailable()
+	}
+	return unavailable()
+}
+
+func unavailable() *Error {
+	return &Error{Status: http.StatusBadGateway, Code: "STSUnavailable", Message: "STS could not be reached or gave no usable answer"}
+}

@@ -1,0 +1,103 @@
+package sts
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cos-signer/cos-signer/functions/service/policy"
+)
+
+// aliceRules: alice's prefix users/alice (PUT, GET) and public (GET).
+func aliceRules(writes bool) Rules {
+	own, _ := policy.ParsePrefix("users/{sub}")
+	pub, _ := policy.ParsePrefix("public")
+	return Rules{Region: testRegion, Writes: writes,
+		BucketAllowed: func(b string) bool { return b == testBucket },
+		MethodsAt: func(key string) []string {
+			switch {
+			case own.Admits(key, "alice"):
+				return []string{"PUT", "GET"}
+			case pub.Admits(key, "alice"):
+				return []string{"GET"}
+			}
+			return nil
+		}}
+}
+
+func item(action, prefix string) ScopeItem {
+	return ScopeItem{Action: "name/cos:" + action, Bucket: testBucket, Region: testRegion, Prefix: prefix}
+}
+
+func TestCheckScopeAdmits(t *testing.T) {
+	bucket, grants, err := CheckScope([]ScopeItem{
+		item("PutObject", "users/alice/a.png"),
+		item("InitiateMultipartUpload", "users/alice/a.png"),
+		item("GetObject", "users/alice/*"),
+		item("GetObject", "public/"),
+		{Action: ActGetObject, Bucket: testBucket, Region: "cosgz", Prefix: "/public/x"},
+	}, aliceRules(true))
+	require.NoError(t, err)
+	assert.Equal(t, testBucket, bucket)
+	assert.Equal(t, []Grant{
+		{Path: "users/alice/a.png", Actions: []string{ActPutObject, ActInitiateMultipartUpload}},
+		{Path: "users/alice/", Actions: []string{ActGetObject}},
+		{Path: "public/", Actions: []string{ActGetObject}},
+		{Path: "public/x", Actions: []string{ActGetObject}},
+	}, grants)
+	p, err := BuildPolicy(testTarget, grants, Limits{}, true)
+	require.NoError(t, err)
+	assert.NotContains(t, p.JSON(), ActUploadPart, "a scope grant carries only the actions named")
+}
+
+func TestCheckScopeRefusesNamingTheItem(t *testing.T) {
+	many := make([]ScopeItem, MaxScopeItems+1)
+	for i := range many {
+		many[i] = item("GetObject", "public/x")
+	}
+	cases := []struct {
+		items []ScopeItem
+		index int
+		says  string
+	}{
+		{nil, 0, "empty"},
+		{many, MaxScopeItems, "most is 20"},
+		{[]ScopeItem{item("GetObject", "public/"), item("GetBucket", "public/")}, 1, "not one this service vends"},
+		{[]ScopeItem{item("GetObjectUrl", "public/")}, 0, "not one this service vends"},
+		{[]ScopeItem{{Action: ActGetObject, Bucket: "other-1250000000", Region: testRegion, Prefix: "public/"}}, 0, "not an allowed bucket"},
+		{[]ScopeItem{{Action: ActGetObject, Bucket: testBucket, Region: "ap-shanghai", Prefix: "public/"}}, 0, "not the configured region"},
+		{[]ScopeItem{item("PutObject", "users/bob/a.png")}, 0, "outside"},
+		{[]ScopeItem{item("PutObject", "users/alice2/a.png")}, 0, "outside"},
+		{[]ScopeItem{item("PutObject", "users/alice")}, 0, "outside"},
+		{[]ScopeItem{item("PutObject", "users/alice*")}, 0, "only as"},
+		{[]ScopeItem{item("PutObject", "users/alice/../bob/x")}, 0, "not a usable key"},
+		{[]ScopeItem{item("PutObject", "users/alice/%2e%2e/bob/x")}, 0, "not a usable key"},
+		{[]ScopeItem{item("PutObject", "users/alice/a*b")}, 0, "widen"},
+		{[]ScopeItem{item("PutObject", "users/alice/${x}")}, 0, "widen"},
+		{[]ScopeItem{item("PutObject", "")}, 0, "whole bucket"},
+		{[]ScopeItem{item("PutObject", "*")}, 0, "only as"},
+		{[]ScopeItem{item("PutObject", "public/a.png")}, 0, "not allowed at prefix"},
+		{[]ScopeItem{item("PostObject", "users/alice/a.png")}, 0, "not allowed at prefix"},
+	}
+	for _, c := range cases {
+		_, _, err := CheckScope(c.items, aliceRules(true))
+		var se *ScopeError
+		require.ErrorAs(t, err, &se, "%+v", c.items)
+		assert.Equal(t, c.index, se.Item, "%+v", c.items)
+		assert.Contains(t, err.Error(), c.says)
+		assert.True(t, strings.HasPrefix(err.Error(), "Scope["), err.Error())
+	}
+	_, _, err := CheckScope([]ScopeItem{item("GetObject", "users/alice/x"), item("PutObject", "users/alice/x")}, aliceRules(false))
+	var se *ScopeError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, 1, se.Item, "no write action for a caller without writes")
+}
+
+func TestSubUsable(t *testing.T) {
+	assert.True(t, SubUsable("alice"))
+	for _, s := range []string{"*", "a*", "$x", "{sub}", "a}", "", "a/b", ".."} {
+		assert.False(t, SubUsable(s), s)
+	}
+}

@@ -1,0 +1,188 @@
+package sts
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cos-signer/cos-signer/internal/fakests"
+	"github.com/cos-signer/cos-signer/signer"
+)
+
+func TestVendBothModesThroughTheSDK(t *testing.T) {
+	for _, m := range []struct {
+		mode   string
+		keys   signer.Credentials
+		action string
+	}{
+		{ModeFederation, permanentKeys, "GetFederationToken"},
+		{ModeAssumeRole, roleKeys, "AssumeRole"},
+	} {
+		t.Run(m.mode, func(t *testing.T) {
+			f := newFixture(t, m.mode, m.keys)
+			p := alicePolicy(t)
+			c, hit := vend(t, f, "alice", p)
+			assert.False(t, hit)
+			v := f.fake.Vended()
+			require.Len(t, v, 1)
+			assert.Equal(t, m.action, v[0].Action)
+			assert.Equal(t, p.JSON(), v[0].PolicyText, "STS decodes exactly the policy built")
+			assert.Equal(t, int64(1800), v[0].Duration)
+			assert.Equal(t, v[0].TmpSecretID, c.TmpSecretID)
+			assert.Equal(t, v[0].TmpSecretKey, c.TmpSecretKey)
+			assert.Equal(t, v[0].Token, c.Token)
+			assert.Equal(t, v[0].ExpiredTime, c.ExpiredTime)
+			assert.Equal(t, v[0].RequestID, c.RequestID)
+			assert.Equal(t, time.Unix(c.ExpiredTime, 0).UTC().Format("2006-01-02T15:04:05Z"), c.Expiration)
+			if m.mode == ModeAssumeRole {
+				assert.Equal(t, "alice", v[0].SessionName)
+			} else {
+				assert.Equal(t, FederationName, v[0].SessionName)
+			}
+		})
+	}
+}
+
+func TestVendAWrongKeyIsRefusedBySTS(t *testing.T) {
+	f := newFixture(t, ModeFederation, signer.Credentials{SecretID: "AKIDservice", SecretKey: "not-the-secret"})
+	_, _, err := f.vendor.Vend(context.Background(), "alice", alicePolicy(t), true)
+	require.NotNil(t, err)
+	assert.Equal(t, "STSRefused", err.Code)
+	assert.Equal(t, http.StatusBadGateway, err.Status)
+	assert.Equal(t, "AuthFailure.SignatureFailure", err.STSCode)
+	assert.Empty(t, f.fake.Vended())
+
+	// A token the account does not know, in assume-role mode.
+	g := newFixture(t, ModeAssumeRole, roleKeys)
+	g.vendor.issuer = NewClient(g.vendor.cfg, signer.Credentials{SecretID: "AKIDservice", SecretKey: "service-secret", SessionToken: "stale"})
+	_, _, err = g.vendor.Vend(context.Background(), "alice", alicePolicy(t), true)
+	require.NotNil(t, err)
+	assert.Equal(t, "AuthFailure.TokenFailure", err.STSCode)
+}
+
+func TestSessionName(t *testing.T) {
+	assert.Equal(t, "alice@example.com", SessionName("alice@example.com"))
+	assert.Equal(t, "anonymous", SessionName(""))
+	for _, s := range []string{"a", "用户", "a b", strings.Repeat("x", 129)} {
+		n := SessionName(s)
+		assert.True(t, strings.HasPrefix(n, "h-") && len(n) == 66, n)
+	}
+}
+
+func TestCacheReusesWhileHalfTheLifetimeRemains(t *testing.T) {
+	f := newFixture(t, ModeFederation, permanentKeys)
+	p := alicePolicy(t)
+	first, _ := vend(t, f, "alice", p)
+	for i := 0; i < 99; i++ {
+		c, hit := vend(t, f, "alice", p)
+		require.True(t, hit)
+		require.Equal(t, first, c)
+	}
+	assert.Equal(t, 1, f.fake.Calls(), "STS calls per 100 requests of one caller and policy")
+
+	_, hit := vend(t, f, "bob", p)
+	assert.False(t, hit, "another caller, another call")
+	other, err := BuildPolicy(testTarget, []Grant{{Path: "users/alice/", Methods: []string{"GET"}}}, Limits{}, true)
+	require.NoError(t, err)
+	_, hit = vend(t, f, "alice", other)
+	assert.False(t, hit, "another policy, another call")
+	assert.Equal(t, 3, f.fake.Calls())
+
+	f.clock.Add(900 * time.Second) // exactly half of 1800 s remains
+	_, hit = vend(t, f, "alice", p)
+	assert.True(t, hit)
+	f.clock.Add(time.Second)
+	c, hit := vend(t, f, "alice", p)
+	assert.False(t, hit, "less than half remains: refreshed")
+	assert.NotEqual(t, first.TmpSecretID, c.TmpSecretID)
+	assert.Equal(t, 4, f.fake.Calls())
+
+	_, hit, verr := f.vendor.Vend(context.Background(), "alice", p, false)
+	require.Nil(t, verr)
+	assert.False(t, hit, "not cacheable: always a call")
+	assert.Equal(t, 5, f.fake.Calls())
+}
+
+func TestConcurrentMissesMakeOneCall(t *testing.T) {
+	f := newFixture(t, ModeAssumeRole, roleKeys)
+	p := alicePolicy(t)
+	release := f.fake.Hold()
+	var wg sync.WaitGroup
+	got := make([]Credentials, 20)
+	hits := make([]bool, 20)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, hit, err := f.vendor.Vend(context.Background(), "alice", p, true)
+			assert.Nil(t, err)
+			got[i], hits[i] = c, hit
+		}()
+	}
+	require.Eventually(t, func() bool { return f.fake.Calls() == 1 }, 5*time.Second, time.Millisecond)
+	time.Sleep(20 * time.Millisecond) // let the others reach the wait
+	release()
+	wg.Wait()
+	assert.Equal(t, 1, f.fake.Calls())
+	misses := 0
+	for i := range got {
+		assert.Equal(t, got[0], got[i])
+		if !hits[i] {
+			misses++
+		}
+	}
+	assert.Equal(t, 1, misses, "one request made the call")
+}
+
+func TestErrorMapping(t *testing.T) {
+	cases := []struct {
+		fail    fakests.Failure
+		status  int
+		code    string
+		stsCode string
+		retry   int
+	}{
+		{fakests.Failure{Code: "InvalidParameter.GrantOtherResource"}, 502, "STSRefused", "InvalidParameter.GrantOtherResource", 0},
+		{fakests.Failure{Code: "InvalidParameter.OverTimeError"}, 502, "STSRefused", "InvalidParameter.OverTimeError", 0},
+		{fakests.Failure{Code: "RequestLimitExceeded"}, 503, "STSThrottled", "RequestLimitExceeded", 1},
+		{fakests.Failure{Status: 502}, 502, "STSUnavailable", "", 0},
+		{fakests.Failure{Drop: true}, 502, "STSUnavailable", "", 0},
+		{fakests.Failure{Delay: 2 * time.Second}, 502, "STSUnavailable", "", 0},
+	}
+	for _, c := range cases {
+		f := newFixture(t, ModeFederation, permanentKeys)
+		f.vendor.timeout = 300 * time.Millisecond
+		f.fake.Fail(c.fail)
+		_, _, err := f.vendor.Vend(context.Background(), "alice", alicePolicy(t), true)
+		require.NotNil(t, err, "%+v", c.fail)
+		assert.Equal(t, c.status, err.Status, "%+v", c.fail)
+		assert.Equal(t, c.code, err.Code, "%+v", c.fail)
+		assert.Equal(t, c.stsCode, err.STSCode, "%+v", c.fail)
+		assert.Equal(t, c.retry, err.RetryAfter)
+		b, _ := json.Marshal(err)
+		for _, leak := range []string{"injected", "leak", "TmpSecretKey", "service-secret", "Fail to", "TencentCloudSDKError"} {
+			assert.NotContains(t, string(b)+err.Error(), leak, "%+v", c.fail)
+		}
+		// A failure is not cached: the next request calls again and succeeds.
+		_, hit := vend(t, f, "alice", alicePolicy(t))
+		assert.False(t, hit)
+	}
+}
+
+func TestAnswerShape(t *testing.T) {
+	now := time.Unix(1700000000, 0)
+	a := NewAnswer(Credentials{TmpSecretID: "AKIDtmp", TmpSecretKey: "k", Token: "tok", ExpiredTime: 1700001800, Expiration: "2023-11-14T22:43:20Z", RequestID: "r"}, now)
+	a.ScopeLimit = true
+	b, err := json.Marshal(a)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"TmpSecretId":"AKIDtmp","TmpSecretKey":"k","SecurityToken":"tok","StartTime":1700000000,"ExpiredTime":1700001800,
+		"ScopeLimit":true,"credentials":{"tmpSecretId":"AKIDtmp","tmpSecretKey":"k","sessionToken":"tok"},
+		"startTime":1700000000,"expiredTime":1700001800,"expiration":"2023-11-14T22:43:20Z","serverTime":1700000000}`, string(b))
+}

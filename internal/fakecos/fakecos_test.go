@@ -1,0 +1,170 @@
+package fakecos
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	cos "github.com/tencentyun/cos-go-sdk-v5"
+)
+
+const host = "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com"
+
+// client is cos-go-sdk-v5 reaching fake through its proxy door.
+func client(t *testing.T, fake *Server, c Credentials) *cos.Client {
+	t.Helper()
+	proxy, _ := url.Parse(fake.URL)
+	u, _ := url.Parse("http://" + host)
+	cl := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: &cos.AuthorizationTransport{
+		SecretID: c.SecretID, SecretKey: c.SecretKey, SessionToken: c.Token,
+		Transport: &http.Transport{Proxy: http.ProxyURL(proxy)},
+	}})
+	cl.Conf.RetryOpt.Count = 1
+	return cl
+}
+
+var (
+	permanent = Credentials{SecretID: "AKIDfakecospermanent", SecretKey: "permanent-secret"}
+	temporary = Credentials{SecretID: "AKIDfakecostemporary", SecretKey: "temporary-secret", Token: "temporary-token"}
+)
+
+// TestObjectFlows: the official Go SDK's own requests pass, objects are
+// kept, and a multipart upload assembles its parts.
+func TestObjectFlows(t *testing.T) {
+	fake := New(permanent, temporary)
+	defer fake.Close()
+	ctx := context.Background()
+	for _, c := range []Credentials{permanent, temporary} {
+		cl := client(t, fake, c)
+		if _, err := cl.Object.Put(ctx, "a/b.txt", strings.NewReader("hello"), &cos.ObjectPutOptions{
+			ObjectPutHeaderOptions: &cos.ObjectPutHeaderOptions{ContentType: "text/plain"}}); err != nil {
+			t.Fatalf("%s: put: %v", c.SecretID, err)
+		}
+		resp, err := cl.Object.Get(ctx, "a/b.txt", nil)
+		if err != nil {
+			t.Fatalf("get: %v", err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(body) != "hello" || resp.Header.Get("Content-Type") != "text/plain" {
+			t.Fatalf("get = %q %q", body, resp.Header.Get("Content-Type"))
+		}
+		if _, err := cl.Object.Head(ctx, "a/b.txt", nil); err != nil {
+			t.Fatalf("head: %v", err)
+		}
+		if _, err := cl.Object.Delete(ctx, "a/b.txt"); err != nil {
+			t.Fatalf("delete: %v", err)
+		}
+		if _, err := cl.Object.Head(ctx, "a/b.txt", nil); !cos.IsNotFoundError(err) {
+			t.Fatalf("head after delete: %v", err)
+		}
+	}
+
+	cl := client(t, fake, temporary)
+	init, _, err := cl.Object.InitiateMultipartUpload(ctx, "big.bin", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := [][]byte{bytes.Repeat([]byte("a"), minPartSize), bytes.Repeat([]byte("b"), minPartSize), []byte("c")}
+	opt := &cos.CompleteMultipartUploadOptions{}
+	for i, p := range parts {
+		resp, err := cl.Object.UploadPart(ctx, "big.bin", init.UploadID, i+1, bytes.NewReader(p), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.Parts = append(opt.Parts, cos.Object{PartNumber: i + 1, ETag: resp.Header.Get("ETag")})
+	}
+	ups, _, err := cl.Bucket.ListMultipartUploads(ctx, &cos.ListMultipartUploadsOptions{Prefix: "big"})
+	if err != nil || len(ups.Uploads) != 1 || ups.Uploads[0].UploadID != init.UploadID {
+		t.Fatalf("list uploads = %+v, %v", ups, err)
+	}
+	ps, _, err := cl.Object.ListParts(ctx, "big.bin", init.UploadID, nil)
+	if err != nil || len(ps.Parts) != 3 {
+		t.Fatalf("list parts = %+v, %v", ps, err)
+	}
+	if _, _, err := cl.Object.CompleteMultipartUpload(ctx, "big.bin", init.UploadID, opt); err != nil {
+		t.Fatal(err)
+	}
+	if o := fake.Object(host, "big.bin"); o == nil || !bytes.Equal(o.Data, bytes.Join(parts, nil)) {
+		t.Fatal("completed object is not its parts joined")
+	}
+}
+
+// TestRefusals: what COS refuses, the fake refuses, naming why.
+func TestRefusals(t *testing.T) {
+	fake := New(permanent, temporary)
+	defer fake.Close()
+	fake.PutObject(host, "k.txt", []byte("x"), "text/plain")
+	ctx := context.Background()
+	// HEAD answers have no body: the code is read from the fake's log.
+	get := func(c Credentials) error {
+		if _, err := client(t, fake, c).Object.Head(ctx, "k.txt", nil); err == nil {
+			return nil
+		}
+		log := fake.Log()
+		e := log[len(log)-1]
+		return &cos.ErrorResponse{Code: e.Code, Message: e.Message}
+	}
+	if err := get(Credentials{SecretID: permanent.SecretID, SecretKey: "wrong"}); !isCode(err, "SignatureDoesNotMatch") {
+		t.Errorf("wrong key: %v", err)
+	}
+	if err := get(Credentials{SecretID: "AKIDunknown", SecretKey: "x"}); !isCode(err, "InvalidAccessKeyId") {
+		t.Errorf("unknown id: %v", err)
+	}
+	if err := get(Credentials{SecretID: temporary.SecretID, SecretKey: temporary.SecretKey}); !isCode(err, "InvalidAccessKeyId") {
+		t.Errorf("temporary key without its token: %v", err)
+	}
+
+	// A presigned URL: a signed header that is not sent, an expired window.
+	cl := client(t, fake, permanent)
+	signed, err := cl.Object.GetPresignedURL(ctx, http.MethodGet, "k.txt", permanent.SecretID, permanent.SecretKey, time.Minute,
+		&cos.PresignedURLOptions{Header: &http.Header{"X-Cos-Meta-A": {"1"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := rawGet(t, fake, signed.String()); st != http.StatusForbidden {
+		t.Errorf("signed header not sent: %d", st)
+	}
+	signed, _ = cl.Object.GetPresignedURL(ctx, http.MethodGet, "k.txt", permanent.SecretID, permanent.SecretKey, time.Minute, nil)
+	if st := rawGet(t, fake, signed.String()); st != http.StatusOK {
+		t.Errorf("presigned GET: %d", st)
+	}
+	fake.Now = func() time.Time { return time.Now().Add(2 * time.Minute) }
+	if st := rawGet(t, fake, signed.String()); st != http.StatusForbidden {
+		t.Errorf("expired: %d", st)
+	}
+	fake.Now = time.Now
+
+	fake.FailOnce("GET", "k.txt")
+	if st := rawGet(t, fake, signed.String()); st != http.StatusServiceUnavailable {
+		t.Errorf("FailOnce: %d", st)
+	}
+	if st := rawGet(t, fake, signed.String()); st != http.StatusOK {
+		t.Errorf("after FailOnce: %d", st)
+	}
+	log := fake.Log()
+	if e := log[len(log)-2]; e.Code != "ServiceUnavailable" || e.Key != "k.txt" {
+		t.Errorf("log entry = %+v", e)
+	}
+}
+
+func isCode(err error, code string) bool {
+	e, ok := err.(*cos.ErrorResponse)
+	return ok && e.Code == code
+}
+
+func rawGet(t *testing.T, fake *Server, u string) int {
+	t.Helper()
+	proxy, _ := url.Parse(fake.URL)
+	resp, err := (&http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxy)}}).Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}

@@ -1,0 +1,291 @@
+// Package interop drives the official COS client SDKs (cos-nodejs-sdk-v5,
+// cos-wx-sdk-v5 under a wx shim) through the real signing service, with
+// README's getAuthorization recipes, against a fake COS that checks every
+// signature with cos-go-sdk-v5. It prints a table of flow × configuration
+// × result.
+package interop
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cos-signer/cos-signer/functions/auth/authtest"
+	"github.com/cos-signer/cos-signer/internal/fakecos"
+	"github.com/cos-signer/cos-signer/internal/interoptest"
+)
+
+// config is one deployment the flows run under.
+type config struct {
+	name   string
+	vars   map[string]string // the service's environment
+	user   string            // the JWT subject, when AUTH_MODE=jwt
+	prefix string            // where the caller may write
+	other  string            // another user's key, refused
+}
+
+// "default" is `make run`'s local setup: every SIGN_* default, anonymous
+// callers allowed to write (SIGN_ALLOW_ANONYMOUS_WRITES=true). "jwt" is a
+// production-like one: callers prove who they are with a JWT, write and
+// delete only under their own folder.
+var configs = []config{
+	{name: "default", vars: map[string]string{"SIGN_ALLOW_ANONYMOUS_WRITES": "true"}, prefix: "interop/"},
+	{name: "default+token", vars: map[string]string{"SIGN_ALLOW_ANONYMOUS_WRITES": "true", "COS_SESSION_TOKEN": interoptest.SessionToken}, prefix: "interop/"},
+	{name: "jwt", vars: jwtVars(nil), user: "alice", prefix: "users/alice/", other: "users/bob/not-mine.txt"},
+	{name: "jwt+token", vars: jwtVars(map[string]string{"COS_SESSION_TOKEN": interoptest.SessionToken}), user: "alice", prefix: "users/alice/", other: "users/bob/not-mine.txt"},
+}
+
+// jwtVars is a production-like policy: callers prove who they are with a
+// JWT and write only under their own folder.
+func jwtVars(more map[string]string) map[string]string {
+	v := authtest.HS256Env(authtest.Secret)
+	v["SIGN_KEY_PREFIXES"] = "users/{sub}/"
+	v["SIGN_ALLOWED_METHODS"] = "GET,HEAD,PUT,POST,DELETE"
+	for k, x := range more {
+		v[k] = x
+	}
+	return v
+}
+
+// A wait is a flow that fails on main until a named fix lands: while its
+// failure reads as marker says, it is skipped (never passed). Remove the
+// entry when the fix is on main.
+type wait struct {
+	sdks, flows, configs []string // empty: any
+	marker               string   // the failure must contain this
+	fix, short           string
+}
+
+var waits = []wait{
+	{flows: []string{"uploadFile", "sliceUploadFile"}, marker: "the bucket itself",
+		fix: "policy's issue 9 item 1 (scoped ListMultipartUploads)", short: "policy 9.1"},
+	{flows: []string{"retryAfter503"}, marker: "x-cos-sdk-retry",
+		fix: "policy's issue 9 item 4 (x-cos-sdk-retry signable by default)", short: "policy 9.4"},
+}
+
+func waitsFor(sdk, flow, cfg string, problem error) (w wait, ok bool) {
+	in := func(list []string, s string) bool { return len(list) == 0 || slices.Contains(list, s) }
+	for _, w := range waits {
+		if in(w.sdks, sdk) && in(w.flows, flow) && in(w.configs, cfg) && strings.Contains(problem.Error(), w.marker) {
+			return w, true
+		}
+	}
+	return wait{}, false
+}
+
+// table collects flow × configuration × result for the summary.
+var table = struct {
+	sync.Mutex
+	rows map[string]map[string]string // flow → config → result
+	cols []string
+}{rows: map[string]map[string]string{}}
+
+func record(flow, cfg, result string) {
+	table.Lock()
+	defer table.Unlock()
+	if table.rows[flow] == nil {
+		table.rows[flow] = map[string]string{}
+	}
+	table.rows[flow][cfg] = result
+	for _, c := range table.cols {
+		if c == cfg {
+			return
+		}
+	}
+	table.cols = append(table.cols, cfg)
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	printTable()
+	os.Exit(code)
+}
+
+func printTable() {
+	table.Lock()
+	defer table.Unlock()
+	if len(table.rows) == 0 {
+		return
+	}
+	flows := make([]string, 0, len(table.rows))
+	for f := range table.rows {
+		flows = append(flows, f)
+	}
+	sort.Strings(flows)
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n| flow | %s |\n|---|%s\n", strings.Join(table.cols, " | "), strings.Repeat("---|", len(table.cols)))
+	for _, f := range flows {
+		fmt.Fprintf(&b, "| %s |", f)
+		for _, c := range table.cols {
+			r := table.rows[f][c]
+			if r == "" {
+				r = "—"
+			}
+			fmt.Fprintf(&b, " %s |", r)
+		}
+		b.WriteString("\n")
+	}
+	fmt.Print(b.String())
+}
+
+// expectation is what a flow must do under a configuration.
+type expectation struct {
+	ok   bool
+	code string // for a refusal: the service's code the recipe must log
+}
+
+// check compares one flow's result with what it must do, records it in
+// the table, and skips it when it waits for a named fix.
+func check(t *testing.T, sdk string, cfg config, results map[string]interoptest.Result, flow string, want expectation, extra func(interoptest.Result) error) {
+	t.Run(flow, func(t *testing.T) {
+		col := sdk + " " + cfg.name
+		r, ran := results[flow]
+		if !ran {
+			record(flow, col, "not run")
+			t.Fatalf("the script did not report %s", flow)
+		}
+		var problem error
+		switch {
+		case want.ok && !r.OK:
+			problem = fmt.Errorf("failed: %s (code %q, recipe logged %q)", r.Error, r.Code, r.Logged)
+		case !want.ok && r.OK:
+			problem = fmt.Errorf("succeeded, but must be refused with %s", want.code)
+		case !want.ok && !strings.Contains(strings.Join(r.Logged, "\n"), want.code):
+			problem = fmt.Errorf("refused, but the recipe logged %q, not the service's %s", r.Logged, want.code)
+		case extra != nil:
+			problem = extra(r)
+		}
+		if problem != nil {
+			if w, ok := waitsFor(sdk, flow, cfg.name, problem); ok {
+				record(flow, col, "skip: waits for "+w.short)
+				t.Skipf("waits for %s: %v", w.fix, problem)
+			}
+			record(flow, col, "FAIL")
+			t.Fatal(problem)
+		}
+		if want.ok {
+			record(flow, col, "pass")
+		} else {
+			record(flow, col, "refused ("+want.code+")")
+		}
+	})
+}
+
+// objectChecks are the flows of lib/flows.js, checked against what the
+// fake COS saw and kept.
+func objectChecks(t *testing.T, sdk string, cfg config, env *interoptest.Env, res map[string]interoptest.Result) {
+	ok := expectation{ok: true}
+	stored := func(r interoptest.Result) error {
+		key, _ := r.Data["key"].(string)
+		o := env.COS.Object(interoptest.Host, key)
+		if o == nil {
+			return fmt.Errorf("the fake COS has no %s", key)
+		}
+		sum := md5.Sum(o.Data)
+		if hex.EncodeToString(sum[:]) != r.Data["md5"] {
+			return fmt.Errorf("%s holds %d bytes that are not what the SDK sent", key, len(o.Data))
+		}
+		return nil
+	}
+	multipart := func(r interoptest.Result) error {
+		if err := stored(r); err != nil {
+			return err
+		}
+		key, _ := r.Data["key"].(string)
+		parts := 0
+		for _, e := range env.COS.Log() {
+			if e.Key == key && e.Method == "PUT" && strings.Contains(e.Query, "partNumber=") && e.Status == 200 {
+				parts++
+			}
+		}
+		if parts < 3 {
+			return fmt.Errorf("%s went up in %d parts, want at least 3", key, parts)
+		}
+		return nil
+	}
+	check(t, sdk, cfg, res, "putObject", ok, func(r interoptest.Result) error {
+		// deleteObject removes it later: the ETag the fake COS computed
+		// from what it received says it got the SDK's bytes.
+		if r.Data["etag"] != `"`+r.Data["md5"].(string)+`"` {
+			return fmt.Errorf("ETag %v is not the MD5 of what the SDK sent (%v)", r.Data["etag"], r.Data["md5"])
+		}
+		return nil
+	})
+	check(t, sdk, cfg, res, "headObject", ok, nil)
+	check(t, sdk, cfg, res, "getObject", ok, nil)
+	check(t, sdk, cfg, res, "uploadFile", ok, multipart)
+	check(t, sdk, cfg, res, "sliceUploadFile", ok, multipart)
+	check(t, sdk, cfg, res, "getObjectUrl", ok, func(interoptest.Result) error {
+		// The plain GET: the signature in the query, and a session token
+		// as a query parameter (no header can come with a plain link).
+		for _, e := range env.COS.Log() {
+			if e.Key == cfg.prefix+"hello.txt" && e.Method == "GET" && strings.Contains(e.Query, "q-signature=") {
+				if token := cfg.vars["COS_SESSION_TOKEN"] != ""; token && e.TokenIn != "query" {
+					return fmt.Errorf("the signed URL carries the session token in %q, not the query", e.TokenIn)
+				}
+				return nil
+			}
+		}
+		return fmt.Errorf("the fake COS saw no GET by signed URL")
+	})
+	deleted := ok
+	if !strings.Contains(cfg.vars["SIGN_ALLOWED_METHODS"], "DELETE") {
+		// DELETE is not in the default SIGN_ALLOWED_METHODS.
+		deleted = expectation{code: "MethodNotAllowed"}
+	}
+	check(t, sdk, cfg, res, "deleteObject", deleted, func(interoptest.Result) error {
+		if gone := env.COS.Object(interoptest.Host, cfg.prefix+"hello.txt") == nil; gone != deleted.ok {
+			return fmt.Errorf("the object is gone: %v", gone)
+		}
+		return nil
+	})
+	check(t, sdk, cfg, res, "retryAfter503", ok, func(interoptest.Result) error {
+		var seen []fakecos.Entry
+		for _, e := range env.COS.Log() {
+			if e.Key == cfg.prefix+"retry.txt" {
+				seen = append(seen, e)
+			}
+		}
+		if len(seen) != 2 || seen[0].Status != 503 || !seen[1].Retry || seen[1].Status != 200 {
+			return fmt.Errorf("want a 503, then a retry (x-cos-sdk-retry) answered 200; the fake COS saw %+v", seen)
+		}
+		return nil
+	})
+	if cfg.other != "" {
+		check(t, sdk, cfg, res, "otherUsersKey", expectation{code: "KeyNotAllowed"}, func(interoptest.Result) error {
+			if env.COS.Object(interoptest.Host, cfg.other) != nil {
+				return fmt.Errorf("another user's key was written")
+			}
+			return nil
+		})
+	}
+}
+
+// start runs the service and fake COS for cfg, arms the 503 of
+// retryAfter503, and returns the script's variables.
+func start(t *testing.T, cfg config) (*interoptest.Env, map[string]string) {
+	env := interoptest.Start(t, cfg.vars)
+	env.COS.FailOnce("PUT", cfg.prefix+"retry.txt")
+	vars := map[string]string{"KEY_PREFIX": cfg.prefix, "OTHER_KEY": cfg.other}
+	if cfg.user != "" {
+		vars["USER_TOKEN"] = authtest.Token(t, authtest.Secret, cfg.user, time.Hour)
+	}
+	return env, vars
+}
+
+func TestNodeSDK(t *testing.T) {
+	for _, cfg := range configs {
+		t.Run(cfg.name, func(t *testing.T) {
+			env, vars := start(t, cfg)
+			res := env.Node(t, "node-sdk.js", vars)
+			objectChecks(t, "node", cfg, env, res)
+		})
+	}
+}

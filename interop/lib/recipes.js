@@ -1,0 +1,52 @@
+// The getAuthorization recipes of README.md, as a client developer copies
+// them: post the SDK's options to /auth as they are; on success hand the
+// answer to the callback; on a refusal log the service's own code and
+// message, then fail the SDK's request (its callback has no error channel:
+// an empty object makes the SDK fail it).
+'use strict';
+
+// Browsers and node (fetch).
+function fetchAuthorization(signerUrl, userToken, log = console.error) {
+  return function getAuthorization(options, callback) {
+    fetch(signerUrl + '/auth', {
+      method: 'POST',
+      headers: Object.assign({ 'Content-Type': 'application/json' }, userToken ? { 'X-Auth-Token': userToken } : {}),
+      body: JSON.stringify(options),
+    })
+      .then((r) => r.json().then((data) => {
+        if (!r.ok) {
+          const e = data.error || {};
+          throw new Error(`cos-signer ${r.status} ${e.code}: ${e.message}`);
+        }
+        callback(data); // {Authorization, SecurityToken?, …}
+      }))
+      .catch((err) => {
+        log(err.message);
+        callback({}); // the SDK fails this request
+      });
+  };
+}
+
+// Mini-programs (wx.request).
+function wxAuthorization(signerUrl, userToken, log = console.error) {
+  return function getAuthorization(options, callback) {
+    wx.request({
+      url: signerUrl + '/auth',
+      method: 'POST',
+      header: Object.assign({ 'Content-Type': 'application/json' }, userToken ? { 'X-Auth-Token': userToken } : {}),
+      data: options,
+      success(res) {
+        if (res.statusCode === 200) return callback(res.data);
+        const e = (res.data && res.data.error) || {};
+        log(`cos-signer ${res.statusCode} ${e.code}: ${e.message}`);
+        callback({}); // the SDK fails this request
+      },
+      fail(err) {
+        log(`cos-signer unreachable: ${err.errMsg}`);
+        callback({});
+      },
+    });
+  };
+}
+
+module.exports = { fetchAuthorization, wxAuthorization };

@@ -1,0 +1,41 @@
+// cos-nodejs-sdk-v5 through cos-signer's /auth (README's fetch recipe),
+// against the fake COS reached as the SDK's Proxy: every flow of flows.js.
+'use strict';
+
+const http = require('http');
+const COS = require('cos-nodejs-sdk-v5');
+const { fetchAuthorization } = require('./lib/recipes');
+const { objectFlows, recipeLog, env } = require('./lib/flows');
+
+const proxy = new URL(env('COS_PROXY'));
+
+const cos = new COS({
+  getAuthorization: fetchAuthorization(env('SIGNER_URL'), env('USER_TOKEN'), recipeLog),
+  Protocol: 'http:', // the fake COS speaks plain HTTP, as a proxy
+  Proxy: env('COS_PROXY'),
+});
+
+// A plain GET of a URL, as any HTTP client would send it, through the proxy.
+function plainGet(url) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req = http.get({ host: proxy.hostname, port: proxy.port, path: url, headers: { Host: u.host } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+  });
+}
+
+objectFlows({
+  name: 'cos-nodejs-sdk-v5',
+  cos,
+  bodyParams: (text) => ({ Body: Buffer.from(text) }),
+  fileParams: (file) => ({ FilePath: file }),
+  bodyText: (d) => d.Body.toString(),
+  plainGet,
+}).catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
