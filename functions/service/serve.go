@@ -62,7 +62,13 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 		if method != "GET" && method != "HEAD" {
 			return nil, &apiError{http.StatusMethodNotAllowed, "MethodNotAllowed", "use GET for healthz"}
 		}
+		if missing := s.unready(); len(missing) > 0 {
+			return nil, &apiError{http.StatusServiceUnavailable, "ServiceNotConfigured", "cannot sign: " + strings.Join(missing, "; ")}
+		}
 		return s.jsonResponse(http.StatusOK, &healthAnswer{Status: "ok", Version: s.version}, rid), nil
+	}
+	if r.bodyErr != nil {
+		return nil, badRequest("IncompleteBody", "the request body could not be read whole: "+truncate(r.bodyErr.Error(), 120))
 	}
 	if int64(len(r.Body)) > s.cfg.MaxBodyBytes {
 		return nil, &apiError{http.StatusRequestEntityTooLarge, "BodyTooLarge", fmt.Sprintf("the body is %d bytes; the limit is %d (SIGN_MAX_BODY_BYTES)", len(r.Body), s.cfg.MaxBodyBytes)}
@@ -82,7 +88,11 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 		}
 		// A body that opens like JSON is JSON, whatever it is labelled: curl -d
 		// labels everything as a form, and a form field cannot start with '{'.
-		if strings.HasPrefix(strings.ToLower(r.Header["content-type"]), "application/x-www-form-urlencoded") && !looksLikeJSON(r.Body) {
+		ctype := strings.ToLower(r.Header["content-type"])
+		if strings.HasPrefix(ctype, "multipart/") {
+			return &apiError{http.StatusUnsupportedMediaType, "UnsupportedMediaType", "a multipart body is not read: send application/json or application/x-www-form-urlencoded"}
+		}
+		if strings.HasPrefix(ctype, "application/x-www-form-urlencoded") && !looksLikeJSON(r.Body) {
 			return decodeForm(r.Body, &in)
 		}
 		return decodeJSON(r.Body, &in)

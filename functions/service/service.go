@@ -129,3 +129,19 @@ func (s *Service) newRequestID() string {
 	out = strconv.AppendUint(out, s.ridSeq.Add(1), 10)
 	return string(out)
 }
+
+// unready names what the service lacks to sign anything (variable names
+// only, never a value): /healthz answers 503 with it.
+func (s *Service) unready() []string {
+	var missing []string
+	if s.signer == nil {
+		missing = append(missing, "no credentials (set "+strings.Join(s.cfg.MissingCredentials, " and ")+")")
+	}
+	if s.cfg.Bucket == "" && len(s.cfg.AllowedBuckets) == 0 {
+		missing = append(missing, "no bucket (set COS_BUCKET, or COS_ALLOWED_BUCKETS for callers to choose from)")
+	}
+	if ep := s.cfg.Endpoint; ep.Region == "" && ep.Endpoint == "" && ep.Domain == "" {
+		missing = append(missing, "no region (set COS_REGION, or COS_ENDPOINT / COS_DOMAIN)")
+	}
+	return missing
+}
