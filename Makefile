@@ -7,7 +7,10 @@ RUNS      ?= 10
 
 # Deployment builds: static, stripped linux binaries.
 DIST        ?= dist
-LAMBDA_ARCH ?= arm64
+# The Lambda architecture is template.yaml's Globals Architectures (the one place; sam build
+# does not pass it to make, aws/aws-sam-cli#3349): arm64 or x86_64, built as GOARCH arm64 or amd64.
+TEMPLATE_ARCH := $(shell sed -n 's/^ *Architectures: *\[ *\([a-z0-9_]*\) *\].*/\1/p' $(dir $(lastword $(MAKEFILE_LIST)))template.yaml 2>/dev/null)
+LAMBDA_ARCH   ?= $(if $(filter x86_64,$(TEMPLATE_ARCH)),amd64,$(TEMPLATE_ARCH))
 # Evaluated once, so every binary of one build carries the same version.
 ifeq ($(origin VERSION),undefined)
 VERSION     := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -20,6 +23,7 @@ ZIP          = $(GO) run ./cmd/zipdist
 
 ## test: every test, plus each fuzz target's seed corpus (go test runs those); lint has vetted already
 test: lint interop/node_modules
+	@echo "== go test $(PKGS) (a line per package as it finishes)"
 	$(GO) test -count=1 -vet=off $(PKGS)
 
 ## interop/node_modules: the official COS client SDKs the interop tests drive, as interop/package-lock.json pins them
@@ -57,13 +61,18 @@ fuzz:
 	  done; \
 	done
 
-## lint: gofmt and go vet
+## lint: gofmt and go vet. Vet compiles every package and its dependencies first, silently
+## for minutes on an empty build cache: its -v list of compiled packages is counted instead.
 lint:
+	@echo "== gofmt"
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
-	$(GO) vet $(PKGS)
+	@echo "== go vet $(PKGS) (compiles every package first)"
+	@{ $(GO) vet -v $(PKGS) 2>&1; echo "go vet exit $$?"; } | awk \
+	  '/^go vet exit [0-9]+$$/ { if (n % 50) printf "   %d packages compiled\n", n; exit $$4 } \
+	   /^[A-Za-z0-9_.\/-]+$$/ { if (++n % 50 == 0) printf "   %d packages compiled...\n", n; next } { print }'
 
-## build: dist/lambda/bootstrap (LAMBDA_ARCH, default arm64), dist/scf/main (amd64), dist/web/{server,scf_bootstrap} (amd64)
+## build: dist/lambda/bootstrap (LAMBDA_ARCH, default template.yaml's), dist/scf/main (amd64), dist/web/{server,scf_bootstrap} (amd64)
 build: build-lambda build-scf build-web
 
 build-lambda:
@@ -83,18 +92,25 @@ package: build
 	$(ZIP) -o $(DIST)/scf.zip $(DIST)/scf/main
 	$(ZIP) -o $(DIST)/web.zip $(DIST)/web/scf_bootstrap $(DIST)/web/server
 
-## run: the local HTTP server on :9000 (demo credentials unless COS_* are set)
+## run: the local HTTP server on 127.0.0.1:9000 (PORT, LISTEN_HOST; demo credentials unless COS_*
+## are set). Built, then exec'd: the server is make's own child, so stopping make (Ctrl-C, kill)
+## stops it (`go run` would leave it running on SIGTERM).
 run:
-	$(GO) run ./functions/web -demo
+	@mkdir -p $(DIST)/run
+	$(GO) build -ldflags='-X main.version=$(VERSION)' -o $(DIST)/run/server ./functions/web
+	exec $(DIST)/run/server -demo
 
 ## invoke: one sample event through its platform's real binary: make invoke EVENT=events/scf/url-presign.json [PLATFORM=scf|lambda|web]
 invoke:
 	@test -n "$(EVENT)" || { echo "usage: make invoke EVENT=events/<platform>/<name>.json [PLATFORM=scf|lambda|web]"; exit 2; }
 	$(GO) run ./cmd/invoke -platform '$(PLATFORM)' '$(EVENT)'
 
-## build-SignerFunction: what `sam build` runs (template.yaml, BuildMethod: makefile)
+## build-SignerFunction: what `sam build` runs (template.yaml, BuildMethod: makefile), for the
+## template's architecture whatever LAMBDA_ARCH says
 build-SignerFunction:
-	GOARCH=$(LAMBDA_ARCH) $(GOBUILD) -tags lambda.norpc -o $(ARTIFACTS_DIR)/bootstrap ./functions/lambda
+	@test -n "$(TEMPLATE_ARCH)" || { echo "template.yaml: no Architectures: [arm64] or [x86_64] line" >&2; exit 2; }
+	@test -n "$(ARTIFACTS_DIR)" || { echo "build-SignerFunction is run by sam build, which sets ARTIFACTS_DIR; for a local build use make build-lambda" >&2; exit 2; }
+	GOARCH=$(if $(filter x86_64,$(TEMPLATE_ARCH)),amd64,$(TEMPLATE_ARCH)) $(GOBUILD) -tags lambda.norpc -o $(ARTIFACTS_DIR)/bootstrap ./functions/lambda
 
 clean:
 	rm -rf $(DIST)

@@ -7,7 +7,6 @@ package cossigner
 import (
 	_ "github.com/aws/aws-lambda-go/events"
 	_ "github.com/aws/aws-lambda-go/lambda"
-	_ "github.com/awslabs/goformation/v7"
 	_ "github.com/golang-jwt/jwt/v5"
 	_ "github.com/tencentyun/scf-go-lib/cloudfunction"
 	_ "github.com/tencentyun/scf-go-lib/cloudfunction/messages"

@@ -17,7 +17,7 @@ import (
 )
 
 // configVar is the shape of a configuration variable's name.
-var configVar = regexp.MustCompile(`^(SIGN|AUTH|COS|CORS)_[A-Z0-9_]+$`)
+var configVar = regexp.MustCompile(`^(SIGN|AUTH|COS|CORS|STS)_[A-Z0-9_]+$`)
 
 // repoRoot is the module root: this package sits one level below it.
 func repoRoot(t testing.TB) string {
@@ -30,7 +30,7 @@ func repoRoot(t testing.TB) string {
 }
 
 // codeVars scans the shipped Go source under functions/ (no tests, no
-// test helpers) for string literals that name a SIGN_/AUTH_/COS_/CORS_
+// test helpers) for string literals that name a SIGN_/AUTH_/COS_/CORS_/STS_
 // variable: the variables the service reads.
 func codeVars(t testing.TB) []string {
 	t.Helper()

@@ -28,6 +28,7 @@ type scfComponent struct {
 		Description string               `yaml:"description"`
 		MemorySize  int                  `yaml:"memorySize"`
 		Timeout     int                  `yaml:"timeout"`
+		Role        string               `yaml:"role"`
 		Environment struct {
 			Variables map[string]string `yaml:"variables"`
 		} `yaml:"environment"`
@@ -89,17 +90,29 @@ func TestServerlessHasAPublicFunctionURL(t *testing.T) {
 	assert.Equal(t, "NONE", p.AuthType, "callers authenticate to the service (AUTH_MODE), not to SCF")
 }
 
-func TestServerlessEnvironmentIsExactlyWhatTheCodeReads(t *testing.T) {
-	vars := openServerless(t).Inputs.Environment.Variables
-	assert.Equal(t, codeVars(t), sortedKeys(vars), "serverless.yml's environment.variables against the SIGN_/AUTH_/COS_/CORS_ names in functions/")
+func TestServerlessEnvironmentIsWhatADeployerSets(t *testing.T) {
+	in := openServerless(t).Inputs
+	vars := in.Environment.Variables
+	code := codeVars(t)
 	for name, value := range vars {
-		// Values come from the deploying shell, never from the file.
+		assert.Contains(t, code, name, "serverless.yml sets a variable the code does not read")
+		// Values come from .env or the deploying shell, never from the file.
 		assert.Equal(t, "${env:"+name+"}", value, "%s", name)
 	}
+	for _, name := range []string{"COS_BUCKET", "COS_REGION", "AUTH_MODE", "SIGN_KEY_PREFIXES", "CORS_ALLOWED_ORIGINS"} {
+		assert.Contains(t, vars, name, "a deployer sets %s", name)
+	}
+	// No key in the function's configuration: SCF hands it the role's
+	// temporary keys (TENCENTCLOUD_*), which the code falls back to.
+	for _, name := range []string{"COS_SECRET_ID", "COS_SECRET_KEY", "COS_SESSION_TOKEN"} {
+		assert.NotContains(t, vars, name)
+	}
+	assert.Equal(t, "${env:SCF_ROLE}", in.Role, "the function runs with a CAM role")
+	assert.Contains(t, readFile(t, "functions/service/config.go"), `"TENCENTCLOUD_SECRETID"`, "the code reads the role's keys")
 }
 
 // TestSCFEnvExampleListsEveryVariable keeps deploy/scf.env.example (the
-// .env the scf CLI reads) complete: a variable missing there may reach the
+// .env the scf CLI reads) complete: a variable missing there reaches the
 // function as a literal ${env:NAME}.
 func TestSCFEnvExampleListsEveryVariable(t *testing.T) {
 	var names []string
@@ -115,5 +128,9 @@ func TestSCFEnvExampleListsEveryVariable(t *testing.T) {
 			assert.Empty(t, value, "%s: the example holds no secret", name)
 		}
 	}
-	assert.ElementsMatch(t, codeVars(t), names)
+	var used []string
+	for _, m := range regexp.MustCompile(`\$\{env:(\w+)\}`).FindAllStringSubmatch(readFile(t, "serverless.yml"), -1) {
+		used = append(used, m[1])
+	}
+	assert.ElementsMatch(t, used, names)
 }

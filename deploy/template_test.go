@@ -3,26 +3,27 @@ package deploy
 import (
 	"context"
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"log/slog"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/awslabs/goformation/v7"
-	"github.com/awslabs/goformation/v7/cloudformation"
-	"github.com/awslabs/goformation/v7/cloudformation/global"
-	"github.com/awslabs/goformation/v7/cloudformation/serverless"
-	"github.com/awslabs/goformation/v7/intrinsics"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cos-signer/cos-signer/functions/service"
 )
 
-// serviceRoutes are DESIGN.md's routes: each must have its own HttpApi route.
+// serviceRoutes are the service's routes: each must have its own HttpApi route.
 var serviceRoutes = []string{
 	"POST /auth",
 	"GET /presign", "POST /presign",
@@ -32,242 +33,327 @@ var serviceRoutes = []string{
 	"GET /healthz",
 }
 
-// secretVars must come from NoEcho parameters.
+// secretVars never come from a stack parameter: a parameter's value is
+// kept in the stack's history and shown to anyone who can describe it.
 var secretVars = []string{"COS_SECRET_ID", "COS_SECRET_KEY", "COS_SESSION_TOKEN", "AUTH_JWT_SECRET"}
 
-// openTemplate parses template.yaml with every Ref kept as "ref:<name>", so
-// the test sees what each value is wired to; a Number parameter resolves to
-// its default (goformation types those properties as int).
-func openTemplate(t *testing.T) *cloudformation.Template {
-	t.Helper()
-	tpl, err := goformation.OpenWithOptions(filepath.Join(repoRoot(t), "template.yaml"), &intrinsics.ProcessorOptions{
-		IntrinsicHandlerOverrides: map[string]intrinsics.IntrinsicHandler{
-			"Ref": func(_ string, input any, template any) any {
-				name, _ := input.(string)
-				if p := parameter(template, name); p["Type"] == "Number" {
-					return p["Default"]
-				}
-				return "ref:" + name
-			},
-		},
-	})
-	require.NoError(t, err, "goformation rejects template.yaml")
-	return tpl
-}
+// goarchOf is the GOARCH for a Lambda architecture.
+var goarchOf = map[string]string{"arm64": "arm64", "x86_64": "amd64"}
 
-// parameter is a raw template's parameter, or nil.
-func parameter(template any, name string) map[string]any {
-	tpl, _ := template.(map[string]any)
-	params, _ := tpl["Parameters"].(map[string]any)
-	p, _ := params[name].(map[string]any)
-	return p
-}
-
-func signerFunction(t *testing.T, tpl *cloudformation.Template) *serverless.Function {
+func signerFunction(t *testing.T, tpl map[string]any) map[string]any {
 	t.Helper()
-	fns := tpl.GetAllServerlessFunctionResources()
-	require.Len(t, fns, 1, "one function serves every route")
-	fn, ok := fns["SignerFunction"]
-	require.True(t, ok, "the function is SignerFunction (Makefile: build-SignerFunction)")
+	resources, _ := at(tpl, "Resources").(map[string]any)
+	var fns []string
+	for name, r := range resources {
+		if at(r, "Type") == "AWS::Serverless::Function" {
+			fns = append(fns, name)
+		}
+	}
+	require.Equal(t, []string{"SignerFunction"}, fns, "one function, SignerFunction (Makefile: build-SignerFunction), serves every route")
+	fn, _ := resources["SignerFunction"].(map[string]any)
 	return fn
 }
 
-func TestTemplateFunctionRunsTheBootstrapOnAL2023Arm64(t *testing.T) {
-	tpl := openTemplate(t)
-	assert.Equal(t, "AWS::Serverless-2016-10-31", firstTransform(t, tpl))
+// templateArch is Globals.Function.Architectures' one value.
+func templateArch(t *testing.T, tpl map[string]any) string {
+	t.Helper()
+	arch, _ := at(tpl, "Globals", "Function", "Architectures").([]any)
+	require.Len(t, arch, 1, "Globals.Function.Architectures")
+	a, _ := arch[0].(string)
+	require.Contains(t, goarchOf, a, "a literal arm64 or x86_64 (the Makefile reads it)")
+	return a
+}
 
-	// goformation does not merge Globals: read them and the function both.
-	g, ok := tpl.Globals["Function"].(*global.Function)
-	require.True(t, ok, "Globals.Function is missing")
+func TestTemplateFunctionRunsTheBootstrapOnAL2023(t *testing.T) {
+	tpl := loadCFN(t, "template.yaml")
+	assert.Equal(t, "AWS::Serverless-2016-10-31", tpl["Transform"])
+	g := at(tpl, "Globals", "Function")
+	assert.Equal(t, "provided.al2023", at(g, "Runtime"))
+	assert.Equal(t, "bootstrap", at(g, "Handler"))
+	templateArch(t, tpl)
+	timeout, _ := at(g, "Timeout").(int)
+	memory, _ := at(g, "MemorySize").(int)
+	assert.True(t, timeout > 0 && timeout <= 30, "Timeout %v", at(g, "Timeout"))
+	assert.GreaterOrEqual(t, memory, 128)
+
 	fn := signerFunction(t, tpl)
-	runtime, handler, arch := fn.Runtime, fn.Handler, fn.Architectures
-	if runtime == nil {
-		runtime = g.Runtime
+	for _, p := range []string{"Runtime", "Handler", "Architectures"} {
+		assert.Nil(t, at(fn, "Properties", p), "%s is set once, in Globals", p)
 	}
-	if handler == nil {
-		handler = g.Handler
-	}
-	if arch == nil && g.Architectures != nil {
-		arch = *g.Architectures
-	}
-	require.NotNil(t, runtime)
-	require.NotNil(t, handler)
-	assert.Equal(t, "provided.al2023", *runtime)
-	assert.Equal(t, "bootstrap", *handler)
-	assert.Equal(t, []string{"arm64"}, arch)
-	require.NotNil(t, g.Timeout)
-	require.NotNil(t, g.MemorySize)
-	assert.LessOrEqual(t, *g.Timeout, 30)
-	assert.GreaterOrEqual(t, *g.MemorySize, 128)
+	assert.Equal(t, "makefile", at(fn, "Metadata", "BuildMethod"), "sam build runs make build-SignerFunction")
+	assert.Equal(t, ".", at(fn, "Properties", "CodeUri"), "the Makefile and go.mod sit at the root")
+}
 
-	// SAM runs `make build-SignerFunction`, which must write a norpc
-	// bootstrap for the template's architecture into ARTIFACTS_DIR.
-	assert.Equal(t, "makefile", fn.AWSCloudFormationMetadata["BuildMethod"])
-	recipe := makeTarget(t, "build-SignerFunction")
-	assert.Contains(t, recipe, "-o $(ARTIFACTS_DIR)/bootstrap")
-	assert.Contains(t, recipe, "-tags lambda.norpc")
-	assert.Contains(t, recipe, "GOARCH=$(LAMBDA_ARCH)")
-	assert.Regexp(t, `(?m)^LAMBDA_ARCH\s*\?=\s*arm64$`, readFile(t, "Makefile"), "the Makefile's default arch is the template's")
-	assert.Contains(t, makeTarget(t, "GOBUILD"), "CGO_ENABLED=0 GOOS=linux")
+// TestBuildSignerFunctionFollowsTheTemplate runs make as sam build does,
+// in a copy of the Makefile and the template: the binary it builds has the
+// template's architecture, whichever it is (sam build does not tell make).
+func TestBuildSignerFunctionFollowsTheTemplate(t *testing.T) {
+	tpl := readFile(t, "template.yaml")
+	for _, arch := range []string{"arm64", "x86_64"} {
+		dir := t.TempDir()
+		edited := regexp.MustCompile(`(?m)^(\s*Architectures:\s*)\[\w+\]`).ReplaceAllString(tpl, "${1}["+arch+"]")
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(edited), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "Makefile"), []byte(readFile(t, "Makefile")), 0o644))
+		out := runMake(t, dir, nil, "-n", "build-SignerFunction", "ARTIFACTS_DIR="+dir+"/artifacts")
+		assert.Contains(t, out, "GOARCH="+goarchOf[arch]+" ", arch)
+		assert.Contains(t, out, "-tags lambda.norpc", arch)
+		assert.Contains(t, out, "CGO_ENABLED=0 GOOS=linux", arch)
+		assert.Contains(t, out, "-o "+dir+"/artifacts/bootstrap ./functions/lambda", arch)
+	}
+}
+
+// TestBuildSignerFunctionRefusesWithoutArtifactsDir: run by hand, the
+// target would otherwise write /bootstrap. GO=false keeps a recipe that
+// does not refuse from building anything.
+func TestBuildSignerFunctionRefusesWithoutArtifactsDir(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"Makefile", "template.yaml"} {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f), []byte(readFile(t, f)), 0o644))
+	}
+	cmd := exec.Command("make", "build-SignerFunction", "GO=false")
+	cmd.Dir = dir
+	cmd.Env = withoutEnv(os.Environ(), "ARTIFACTS_DIR", "MAKEFLAGS")
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err, "%s", out)
+	assert.Contains(t, string(out), "ARTIFACTS_DIR", "the refusal names what is missing")
+	assert.NotContains(t, string(out), "-o /bootstrap")
 }
 
 func TestTemplateRoutesEveryServiceRoute(t *testing.T) {
-	tpl := openTemplate(t)
+	tpl := loadCFN(t, "template.yaml")
 	fn := signerFunction(t, tpl)
-	apis := tpl.GetAllServerlessHttpApiResources()
-	require.Contains(t, apis, "SignerApi")
+	assert.Equal(t, "AWS::Serverless::HttpApi", at(tpl, "Resources", "SignerApi", "Type"))
+	events, _ := at(fn, "Properties", "Events").(map[string]any)
 
 	var routes []string
-	for name, ev := range fn.Events {
-		require.Equal(t, "HttpApi", ev.Type, "event %s", name)
-		require.NotNil(t, ev.Properties.HttpApiEvent, "event %s", name)
-		p := ev.Properties.HttpApiEvent
-		require.NotNil(t, p.Method, "event %s", name)
-		require.NotNil(t, p.Path, "event %s", name)
-		assert.Equal(t, "ref:SignerApi", anyString(p.ApiId), "event %s belongs to SignerApi", name)
-		routes = append(routes, strings.ToUpper(*p.Method)+" "+*p.Path)
+	for name, ev := range events {
+		require.Equal(t, "HttpApi", at(ev, "Type"), "event %s", name)
+		assert.Equal(t, map[string]any{"Ref": "SignerApi"}, at(ev, "Properties", "ApiId"), "event %s belongs to SignerApi", name)
+		method, _ := at(ev, "Properties", "Method").(string)
+		p, _ := at(ev, "Properties", "Path").(string)
+		require.NotEmpty(t, method, "event %s", name)
+		require.NotEmpty(t, p, "event %s", name)
+		routes = append(routes, strings.ToUpper(method)+" "+p)
 	}
 	for _, r := range serviceRoutes {
 		assert.Contains(t, routes, r)
 	}
 	assert.Contains(t, routes, "ANY /{proxy+}", "a catch-all lets the service answer 404/405 itself")
-	assert.Len(t, routes, len(serviceRoutes)+1, "no route beyond the service's: %v", routes)
 
 	// Each explicit route reaches a live route of the real service (not
 	// its 404 or 405).
 	svc := newService(t)
 	for _, r := range routes {
-		method, path, _ := strings.Cut(r, " ")
+		method, p, _ := strings.Cut(r, " ")
 		if method == "ANY" {
 			continue
 		}
-		resp := svc.Serve(context.Background(), &service.Request{Method: method, Path: path, Header: map[string]string{}, Body: []byte("{}")})
+		resp := svc.Serve(context.Background(), &service.Request{Method: method, Path: p, Header: map[string]string{}, Body: []byte("{}")})
 		assert.NotContains(t, []int{http.StatusNotFound, http.StatusMethodNotAllowed}, resp.Status, "%s: %s", r, resp.Body)
 	}
 }
 
-func TestTemplateApiHasThrottlingCorsAndAnURL(t *testing.T) {
-	tpl := openTemplate(t)
-	api := tpl.GetAllServerlessHttpApiResources()["SignerApi"]
-	require.NotNil(t, api)
-	require.NotNil(t, api.DefaultRouteSettings)
-	// Both limits come from Number parameters with finite defaults.
-	for p, v := range map[string]*float64{"ThrottlingBurstLimit": ptrFloat(api.DefaultRouteSettings.ThrottlingBurstLimit), "ThrottlingRateLimit": api.DefaultRouteSettings.ThrottlingRateLimit} {
-		require.Contains(t, tpl.Parameters, p)
-		assert.Equal(t, "Number", tpl.Parameters[p].Type)
-		require.NotNil(t, v, "%s is wired into DefaultRouteSettings", p)
-		assert.Positive(t, *v, p)
-		assert.Equal(t, tpl.Parameters[p].Default, *v, p)
+// browserHeaders are the request headers a browser client may send that
+// the service reads: the core's r.Header["…"], auth's headerValue(header,
+// "…") and ServeHTTP's Header.Get("…"), less Origin, which the browser sets
+// itself.
+func browserHeaders(t *testing.T) []string {
+	t.Helper()
+	set := map[string]bool{}
+	var files []string
+	for _, dir := range []string{"service", "auth"} {
+		fs, err := filepath.Glob(filepath.Join(repoRoot(t), "functions", dir, "*.go"))
+		require.NoError(t, err)
+		files = append(files, fs...)
 	}
-
-	// With origins set, the API answers preflights for exactly those.
-	cors := parseWith(t, map[string]any{"CorsAllowedOrigins": "https://a.example.com,https://b.example.com"})
-	cc := cors.GetAllServerlessHttpApiResources()["SignerApi"].CorsConfiguration
-	require.NotNil(t, cc, "CorsConfiguration with origins set")
-	require.NotNil(t, cc.CorsConfigurationObject)
-	assert.Equal(t, []string{"https://a.example.com", "https://b.example.com"}, cc.CorsConfigurationObject.AllowOrigins)
-	assert.Subset(t, cc.CorsConfigurationObject.AllowMethods, []string{"GET", "POST"})
-	assert.Contains(t, cc.CorsConfigurationObject.AllowHeaders, "authorization")
-	assert.Contains(t, cc.CorsConfigurationObject.AllowHeaders, "content-type")
-	// Without origins, no CORS at all (not "*").
-	none := parseWith(t, map[string]any{"CorsAllowedOrigins": ""})
-	assert.Nil(t, none.GetAllServerlessHttpApiResources()["SignerApi"].CorsConfiguration)
-
-	out, ok := tpl.Outputs["ApiUrl"]
-	require.True(t, ok, "Outputs.ApiUrl")
-	assert.Contains(t, anyString(out.Value), "execute-api")
+	literal := func(e ast.Expr) {
+		if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			s, _ := strconv.Unquote(lit.Value)
+			set[strings.ToLower(s)] = true
+		}
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.SkipObjectResolution)
+		require.NoError(t, err)
+		ast.Inspect(file, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.IndexExpr: // r.Header["name"]
+				if sel, ok := n.X.(*ast.SelectorExpr); ok && sel.Sel.Name == "Header" {
+					if id, ok := sel.X.(*ast.Ident); ok && id.Name == "r" {
+						literal(n.Index)
+					}
+				}
+			case *ast.CallExpr:
+				if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "headerValue" && len(n.Args) == 2 { // headerValue(header, "name")
+					literal(n.Args[1])
+				}
+				if get, ok := n.Fun.(*ast.SelectorExpr); ok && get.Sel.Name == "Get" && len(n.Args) == 1 { // ….Header.Get("name")
+					if hdr, ok := get.X.(*ast.SelectorExpr); ok && hdr.Sel.Name == "Header" {
+						literal(n.Args[0])
+					}
+				}
+			}
+			return true
+		})
+	}
+	delete(set, "origin")
+	require.Contains(t, set, "authorization", "the scan found the headers the service reads")
+	return slices.Sorted(func(yield func(string) bool) {
+		for k := range set {
+			if !yield(k) {
+				return
+			}
+		}
+	})
 }
 
-func TestTemplateEnvironmentIsExactlyWhatTheCodeReads(t *testing.T) {
-	tpl := openTemplate(t)
-	fn := signerFunction(t, tpl)
-	require.NotNil(t, fn.Environment)
-	vars := fn.Environment.Variables
-	assert.Equal(t, codeVars(t), sortedKeys(vars), "template.yaml's Environment.Variables against the SIGN_/AUTH_/COS_/CORS_ names in functions/")
+func TestTemplateApiHasThrottlingAndCorsForTheHeadersTheServiceReads(t *testing.T) {
+	tpl := loadCFN(t, "template.yaml")
+	api := at(tpl, "Resources", "SignerApi", "Properties")
+	for _, limit := range []string{"ThrottlingBurstLimit", "ThrottlingRateLimit"} {
+		v, _ := at(api, "DefaultRouteSettings", limit).(int)
+		assert.Positive(t, v, limit)
+	}
 
-	for name, value := range vars {
-		// Each variable is wired to its own parameter, named after it.
-		want := "ref:" + paramName(name)
-		if !assert.Equal(t, want, value, "%s", name) {
+	// With origins set, the API answers preflights for exactly those, and
+	// for the headers the service reads.
+	with, err := cfnEval{tpl: tpl, params: map[string]string{"CorsAllowedOrigins": "https://a.example.com,https://b.example.com"}}.eval(api)
+	require.NoError(t, err)
+	cors := at(with, "CorsConfiguration")
+	require.NotNil(t, cors, "CorsConfiguration with origins set")
+	assert.Equal(t, []any{"https://a.example.com", "https://b.example.com"}, at(cors, "AllowOrigins"))
+	assert.Subset(t, at(cors, "AllowMethods"), []any{"GET", "POST"})
+	var allow []string
+	for _, h := range at(cors, "AllowHeaders").([]any) {
+		allow = append(allow, strings.ToLower(h.(string)))
+	}
+	slices.Sort(allow)
+	assert.Equal(t, browserHeaders(t), allow, "AllowHeaders against the headers the service reads")
+	assert.Contains(t, at(cors, "ExposeHeaders"), "x-request-id", "the service's own CORS answers expose it too")
+
+	// Without origins, no CORS at all (not "*").
+	without, err := cfnEval{tpl: tpl}.eval(api)
+	require.NoError(t, err)
+	assert.Nil(t, at(without, "CorsConfiguration"))
+
+	assert.Contains(t, at(tpl, "Outputs", "ApiUrl", "Value", "Fn::Sub"), "execute-api")
+}
+
+// secretRef matches a Secrets Manager dynamic reference.
+var secretRef = regexp.MustCompile(`^\{\{resolve:secretsmanager:[^{}]+\}\}$`)
+
+func TestTemplateEnvironmentComesFromParametersAndTheSecretStore(t *testing.T) {
+	tpl := loadCFN(t, "template.yaml")
+	fn := signerFunction(t, tpl)
+	vars, _ := at(fn, "Properties", "Environment", "Variables").(map[string]any)
+	require.NotEmpty(t, vars)
+	code := codeVars(t)
+	for name := range vars {
+		assert.Contains(t, code, name, "template.yaml sets a variable the code does not read")
+	}
+	for _, name := range []string{"COS_SECRET_ID", "COS_SECRET_KEY", "COS_BUCKET", "COS_REGION", "AUTH_MODE", "SIGN_KEY_PREFIXES", "CORS_ALLOWED_ORIGINS"} {
+		assert.Contains(t, vars, name, "a deployer sets %s", name)
+	}
+
+	params, _ := at(tpl, "Parameters").(map[string]any)
+	assert.LessOrEqual(t, len(params), 12, "only what a deployer usually sets (sam deploy --guided asks each)")
+	for name, p := range params {
+		assert.NotEqual(t, true, at(p, "NoEcho"), "%s: secrets come from Secrets Manager, not from parameters", name)
+		assert.NotEmpty(t, at(p, "Description"), name)
+	}
+	// Every parameter is used.
+	used := map[string]bool{}
+	refs(at(tpl, "Resources"), used)
+	refs(at(tpl, "Conditions"), used)
+	for name := range params {
+		assert.True(t, used[name], "parameter %s is not used", name)
+	}
+	// Without a bucket or region a deploy is useless: no default.
+	for _, p := range []string{"CosBucket", "CosRegion"} {
+		assert.NotContains(t, params[p], "Default", "%s is required", p)
+	}
+
+	// A variable wired to a parameter names it in the parameter's
+	// description; a secret is a dynamic reference, resolved at deploy.
+	// With the parameters' defaults, AUTH_JWT_SECRET is left out (an empty
+	// one beside AUTH_MODE=none is refused by the code).
+	env, err := cfnEval{tpl: tpl, params: map[string]string{"CosBucket": "examplebucket-1250000000", "CosRegion": "ap-guangzhou"}}.eval(vars)
+	require.NoError(t, err)
+	for name, raw := range vars {
+		if slices.Contains(secretVars, name) {
 			continue
 		}
-		p, ok := tpl.Parameters[paramName(name)]
-		if !assert.True(t, ok, "parameter %s for %s", paramName(name), name) {
-			continue
+		if ref, ok := at(raw, "Ref").(string); ok {
+			assert.Contains(t, at(params[ref], "Description"), name, "parameter %s's description names %s", ref, name)
 		}
-		assert.Equal(t, "String", p.Type, "%s", name)
-		assert.Contains(t, anyString(p.Description), name, "the parameter's description names the variable")
 	}
 	for _, name := range secretVars {
-		p := tpl.Parameters[paramName(name)]
-		assert.True(t, p.NoEcho != nil && *p.NoEcho, "%s must be NoEcho", name)
-	}
-	// Without a bucket, region or credentials a deploy is useless: no default.
-	for _, name := range []string{"COS_SECRET_ID", "COS_SECRET_KEY", "COS_BUCKET", "COS_REGION"} {
-		assert.Nil(t, tpl.Parameters[paramName(name)].Default, "%s is required", name)
-	}
-}
-
-// paramName is the CloudFormation parameter for a variable:
-// SIGN_MAX_EXPIRED → SignMaxExpired.
-func paramName(v string) string {
-	var b strings.Builder
-	for _, part := range strings.Split(strings.ToLower(v), "_") {
-		if part == "" {
+		v, set := env.(map[string]any)[name]
+		if !set {
 			continue
 		}
-		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		assert.Regexp(t, secretRef, v, "%s comes from Secrets Manager", name)
 	}
-	return b.String()
-}
-
-func TestParamName(t *testing.T) {
-	assert.Equal(t, "SignMaxExpired", paramName("SIGN_MAX_EXPIRED"))
-	assert.Equal(t, "CosSecretId", paramName("COS_SECRET_ID"))
-	assert.Equal(t, "AuthJwks", paramName("AUTH_JWKS"))
-}
-
-func parseWith(t *testing.T, params map[string]any) *cloudformation.Template {
-	t.Helper()
-	tpl, err := goformation.OpenWithOptions(filepath.Join(repoRoot(t), "template.yaml"), &intrinsics.ProcessorOptions{
-		ParameterOverrides: params,
-		EvaluateConditions: true,
-	})
+	assert.NotContains(t, env, "AUTH_JWT_SECRET")
+	withJWT, err := cfnEval{tpl: tpl, params: map[string]string{"CosBucket": "b-1", "CosRegion": "ap-guangzhou", "AuthMode": "jwt", "AuthJwtSecretName": "cos-signer/jwt"}}.eval(vars)
 	require.NoError(t, err)
-	return tpl
-}
+	assert.Equal(t, "{{resolve:secretsmanager:cos-signer/jwt:SecretString}}", at(withJWT, "AUTH_JWT_SECRET"))
 
-func firstTransform(t *testing.T, tpl *cloudformation.Template) string {
-	t.Helper()
-	require.NotNil(t, tpl.Transform)
-	b, err := json.Marshal(tpl.Transform)
-	require.NoError(t, err)
-	var one string
-	if json.Unmarshal(b, &one) == nil {
-		return one
-	}
-	var many []string
-	require.NoError(t, json.Unmarshal(b, &many))
-	require.NotEmpty(t, many)
-	return many[0]
-}
-
-func anyString(v any) string {
-	switch s := v.(type) {
-	case string:
-		return s
-	case *string:
-		if s != nil {
-			return *s
+	// What the defaults deploy is a configuration the code accepts and can
+	// sign with (the secrets stand in for what Secrets Manager returns).
+	resolved := map[string]string{}
+	for k, v := range env.(map[string]any) {
+		s, ok := v.(string)
+		require.True(t, ok, "%s is not resolved to a string: %v", k, v)
+		if secretRef.MatchString(s) {
+			s = "resolvedSecretStandIn" + k
 		}
-		return ""
+		resolved[k] = s
 	}
-	b, _ := json.Marshal(v)
-	var str string
-	if json.Unmarshal(b, &str) == nil {
-		return str
+	cfg, err := service.LoadConfig(func(k string) string { return resolved[k] })
+	require.NoError(t, err)
+	assert.Empty(t, cfg.MissingCredentials)
+	assert.Equal(t, "examplebucket-1250000000", cfg.Bucket)
+}
+
+// TestDescriptorsReferOnlyToFilesThatExist: a comment pointing to a file
+// the repository does not have sends the deployer nowhere.
+func TestDescriptorsReferOnlyToFilesThatExist(t *testing.T) {
+	ref := regexp.MustCompile(`[\w./-]*\w\.(?:md|ya?ml|json|example|go|sh)\b|\b(?:docs|deploy|functions|cmd|events|dist)/[\w./-]*\w`)
+	for _, f := range descriptors {
+		for _, m := range ref.FindAllString(readFile(t, f), -1) {
+			if strings.HasPrefix(m, "dist/") || strings.HasPrefix(m, "./dist/") {
+				continue // written by make
+			}
+			_, err := os.Stat(filepath.Join(repoRoot(t), strings.TrimPrefix(m, "./")))
+			assert.NoError(t, err, "%s refers to %s", f, m)
+		}
 	}
-	return string(b)
+}
+
+// descriptors are the deployment files a deployer reads.
+var descriptors = []string{"template.yaml", "serverless.yml", "deploy/scf.env.example"}
+
+// TestEveryVariableIsDocumentedWhereTheDescriptorsSay: the descriptors set
+// only what a deployer usually sets and point to where the rest are
+// described; that reference names every variable the code reads.
+func TestEveryVariableIsDocumentedWhereTheDescriptorsSay(t *testing.T) {
+	md := regexp.MustCompile(`[\w./-]*\w\.md\b`)
+	for _, f := range []string{"template.yaml", "serverless.yml"} {
+		var docs string
+		for _, m := range md.FindAllString(readFile(t, f), -1) {
+			if b, err := os.ReadFile(filepath.Join(repoRoot(t), m)); err == nil {
+				docs += string(b)
+			}
+		}
+		require.NotEmpty(t, docs, "%s names the configuration reference", f)
+		for _, v := range codeVars(t) {
+			assert.Regexp(t, `\b`+v+`\b`, docs, "%s's configuration reference does not describe %s", f, v)
+		}
+	}
 }
 
 func readFile(t testing.TB, rel string) string {
@@ -289,6 +375,29 @@ func makeTarget(t testing.TB, name string) string {
 	return m[1]
 }
 
+// runMake runs make in dir and returns its output; it must succeed.
+func runMake(t *testing.T, dir string, env []string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("make", args...)
+	cmd.Dir = dir
+	cmd.Env = append(withoutEnv(os.Environ(), "MAKEFLAGS", "ARTIFACTS_DIR", "LAMBDA_ARCH"), env...)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "make %v: %s", args, out)
+	return string(out)
+}
+
+// withoutEnv drops the named variables from an environment.
+func withoutEnv(env []string, names ...string) []string {
+	var out []string
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(names, name) {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
 // newService builds the real service with the sample events' environment.
 func newService(t *testing.T) *service.Service {
 	t.Helper()
@@ -299,12 +408,4 @@ func newService(t *testing.T) *service.Service {
 	svc, err := service.New(cfg, service.Options{Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	return svc
-}
-
-func ptrFloat(i *int) *float64 {
-	if i == nil {
-		return nil
-	}
-	f := float64(*i)
-	return &f
 }

@@ -178,11 +178,10 @@ func check(t *testing.T, sdk string, cfg config, results map[string]interoptest.
 	})
 }
 
-// objectChecks are the flows of lib/flows.js, checked against what the
-// fake COS saw and kept.
-func objectChecks(t *testing.T, sdk string, cfg config, env *interoptest.Env, res map[string]interoptest.Result) {
-	ok := expectation{ok: true}
-	stored := func(r interoptest.Result) error {
+// storedCheck checks that the fake COS holds, under the key the flow
+// reports, the bytes whose MD5 it reports.
+func storedCheck(env *interoptest.Env) func(interoptest.Result) error {
+	return func(r interoptest.Result) error {
 		key, _ := r.Data["key"].(string)
 		o := env.COS.Object(interoptest.Host, key)
 		if o == nil {
@@ -194,6 +193,13 @@ func objectChecks(t *testing.T, sdk string, cfg config, env *interoptest.Env, re
 		}
 		return nil
 	}
+}
+
+// objectChecks are the flows of lib/flows.js, checked against what the
+// fake COS saw and kept.
+func objectChecks(t *testing.T, sdk string, cfg config, env *interoptest.Env, res map[string]interoptest.Result) {
+	ok := expectation{ok: true}
+	stored := storedCheck(env)
 	multipart := func(r interoptest.Result) error {
 		if err := stored(r); err != nil {
 			return err
@@ -281,11 +287,34 @@ func start(t *testing.T, cfg config) (*interoptest.Env, map[string]string) {
 }
 
 func TestNodeSDK(t *testing.T) {
+	t.Parallel()
 	for _, cfg := range configs {
 		t.Run(cfg.name, func(t *testing.T) {
+			t.Parallel()
 			env, vars := start(t, cfg)
 			res := env.Node(t, "node-sdk.js", vars)
 			objectChecks(t, "node", cfg, env, res)
+		})
+	}
+}
+
+func TestWxSDK(t *testing.T) {
+	t.Parallel()
+	for _, cfg := range configs {
+		t.Run(cfg.name, func(t *testing.T) {
+			t.Parallel()
+			env, vars := start(t, cfg)
+			res := env.Node(t, "wx-sdk.js", vars)
+			objectChecks(t, "wx", cfg, env, res)
+			stored := storedCheck(env)
+			check(t, "wx", cfg, res, "uploadFileSmall", expectation{ok: true}, stored)
+			check(t, "wx", cfg, res, "uploadFileDefaultPostObject", expectation{code: "KeyNotAllowed"}, nil)
+			check(t, "wx", cfg, res, "postPolicyUpload", expectation{ok: true}, func(r interoptest.Result) error {
+				if key, _ := r.Data["key"].(string); !strings.HasPrefix(key, cfg.prefix) && cfg.user != "" {
+					return fmt.Errorf("the service chose %s, outside %s", key, cfg.prefix)
+				}
+				return stored(r)
+			})
 		})
 	}
 }

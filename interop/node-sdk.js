@@ -35,7 +35,10 @@ objectFlows({
   fileParams: (file) => ({ FilePath: file }),
   bodyText: (d) => d.Body.toString(),
   plainGet,
-}).catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+}).then(
+  () => process.exit(0), // keep-alive sockets would hold the process open
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  }
+);

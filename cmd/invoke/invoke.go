@@ -28,6 +28,10 @@ var platforms = map[string]struct {
 	"web":    {"./functions/web", "server", nil},
 }
 
+// errInvocationFailed: the function answered on its error path (a direct
+// invocation with bad input, a panic); the command then exits non-zero.
+var errInvocationFailed = errors.New("the invocation failed")
+
 // callerPrefixes are the caller's variables passed on top of env.json.
 var callerPrefixes = []string{"COS_", "SIGN_", "AUTH_", "CORS_", "TENCENTCLOUD_"}
 
@@ -190,7 +194,10 @@ func (inv *invocation) run(ctx context.Context, stdout, stderr io.Writer) error 
 	if fe, ok := runtimeharness.AsFunctionError(invErr); ok {
 		fmt.Fprintf(stderr, "----- invocation failed (%s error path) -----\n", inv.platform)
 		out, _ := json.Marshal(fe)
-		return printJSON(stdout, out)
+		if err := printJSON(stdout, out); err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: %s", errInvocationFailed, fe.Message)
 	}
 	if invErr != nil {
 		return invErr

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,4 +89,38 @@ func TestInvokeRefusesWhatItCannotRun(t *testing.T) {
 	require.NoError(t, os.WriteFile(ok, []byte("{}"), 0o644))
 	assert.ErrorContains(t, run(context.Background(), config{event: ok, platform: "gcp"}, &out, &out), `platform "gcp"`)
 	assert.ErrorContains(t, run(context.Background(), config{event: ok}, &out, &out), "PLATFORM=")
+}
+
+// TestInvokeFailsWhenTheInvocationFails: a direct invocation with bad input
+// fails on the platform's error path; invoke prints the error and returns
+// an error, so `make invoke` exits non-zero (checked through make itself).
+func TestInvokeFailsWhenTheInvocationFails(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	require.NoError(t, err)
+	event := filepath.Join(root, "events", "scf", "direct-error-missing-key.json")
+	var stdout, stderr bytes.Buffer
+	cfg := config{event: event, timeout: 20 * time.Second, binDir: t.TempDir(), callerEnv: []string{}}
+	err = run(context.Background(), cfg, &stdout, &stderr)
+	require.ErrorIs(t, err, errInvocationFailed, stderr.String())
+	assert.Contains(t, err.Error(), "MissingKey")
+	assert.Contains(t, stdout.String(), "MissingKey", "the error is printed, not only the exit status")
+	assert.Contains(t, stderr.String(), "----- invocation failed (scf error path) -----")
+
+	if testing.Short() {
+		return
+	}
+	// Through make, with the invoke cache in a temporary directory (and the
+	// build cache where it is, so nothing is compiled twice).
+	goenv, err := exec.Command("go", "env", "GOCACHE", "GOMODCACHE").Output()
+	require.NoError(t, err)
+	caches := strings.Fields(string(goenv))
+	require.Len(t, caches, 2)
+	cmd := exec.Command("make", "-s", "invoke", "EVENT=events/scf/direct-error-missing-key.json")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir(), "GOCACHE="+caches[0], "GOMODCACHE="+caches[1], "MAKEFLAGS=")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "make invoke must fail: %s", out)
+	assert.NotZero(t, exit.ExitCode())
+	assert.Contains(t, string(out), "invoke: the invocation failed: ")
 }

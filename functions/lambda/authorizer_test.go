@@ -25,7 +25,7 @@ func TestGatewayAuthorizerReachesTheService(t *testing.T) {
 	h, err := newHandler(eventtest.Getenv(env), service.Options{Now: func() time.Time { return fixedNow },
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	require.NoError(t, err)
-	lh := lambda.NewHandler(h)
+	lh := lambda.NewHandler(h.handle)
 
 	const body = `"body":"{\"method\":\"PUT\",\"key\":\"users/user-42/a.txt\"}"`
 	for name, tc := range map[string]struct {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -49,7 +51,7 @@ func readEventTB(t testing.TB, name string) []byte {
 // TestSampleEvents runs every events/lambda event through lambda.NewHandler
 // with the handler as main gives it to lambda.Start.
 func TestSampleEvents(t *testing.T) {
-	lh := lambda.NewHandler(newTestHandler(t))
+	lh := lambda.NewHandler(newTestHandler(t).handle)
 	seen := map[string]bool{}
 	for _, c := range eventtest.Load(t, "lambda") {
 		t.Run(c.Name, func(t *testing.T) {
@@ -66,7 +68,7 @@ func TestSampleEvents(t *testing.T) {
 			a, err := c.Answer(out)
 			require.NoError(t, err, "response: %s", out)
 			eventtest.CheckAnswer(t, c.Expect, a)
-			k := kindOf(c.Event)
+			k := triggerOf(c.Event)
 			if a.Status >= 400 {
 				// The gateway's request id, else Lambda's (ALB has none).
 				var ev struct {
@@ -95,16 +97,16 @@ func TestSampleEvents(t *testing.T) {
 		})
 	}
 	for _, want := range []string{"v1 rest-v1", "v2 http-v2", "url function-url", "alb alb", "alb-mv alb", "direct direct"} {
-		assert.True(t, seen[want], "no sample event for %q, or its kind was told wrong", want)
+		assert.True(t, seen[want], "no sample event for %q, or its trigger was told wrong", want)
 	}
 }
 
-func TestKindOf(t *testing.T) {
-	for file, want := range map[string]kind{
-		"v1-auth.json": kindRESTv1, "v2-auth.json": kindHTTPv2, "url-auth.json": kindFunctionURL,
-		"alb-auth.json": kindALB, "alb-mv-auth.json": kindALB, "direct-auth.json": kindDirect,
+func TestTriggerOf(t *testing.T) {
+	for file, want := range map[string]trigger{
+		"v1-auth.json": restAPI, "v2-auth.json": httpAPI, "url-auth.json": functionURL,
+		"alb-auth.json": alb, "alb-mv-auth.json": alb, "direct-auth.json": direct,
 	} {
-		assert.Equal(t, want, kindOf(readEvent(t, file)), file)
+		assert.Equal(t, want, triggerOf(readEvent(t, file)), file)
 	}
 	// aws-lambda-go's own samples.
 	mod := filepath.Join(os.Getenv("GOMODCACHE"), "github.com/aws/aws-lambda-go@v1.55.1/events/testdata")
@@ -112,27 +114,38 @@ func TestKindOf(t *testing.T) {
 		home, _ := os.UserHomeDir()
 		mod = filepath.Join(home, "go/pkg/mod/github.com/aws/aws-lambda-go@v1.55.1/events/testdata")
 	}
-	for file, want := range map[string]kind{
-		"apigw-request.json": kindRESTv1, "apigw-v2-request-jwt-authorizer.json": kindHTTPv2,
-		"lambda-urls-request.json": kindFunctionURL, "alb-lambda-target-request-headers-only.json": kindALB,
+	for file, want := range map[string]trigger{
+		"apigw-request.json": restAPI, "apigw-v2-request-jwt-authorizer.json": httpAPI,
+		"lambda-urls-request.json": functionURL, "alb-lambda-target-request-headers-only.json": alb,
 	} {
 		b, err := os.ReadFile(filepath.Join(mod, file))
 		if err != nil {
 			t.Logf("skipping %s: %v", file, err)
 			continue
 		}
-		assert.Equal(t, want, kindOf(b), file)
+		assert.Equal(t, want, triggerOf(b), file)
 	}
-	assert.Equal(t, kindDirect, kindOf([]byte(`[1,2]`)))
-	assert.Equal(t, kindDirect, kindOf([]byte(`{"action":"presign","key":"a"}`)))
-	assert.Equal(t, kindHTTPv2, kindOf([]byte(`{"version":"2.0","routeKey":"GET /x","requestContext":{"domainName":"a.lambda-url.x.on.aws"}}`)),
+	assert.Equal(t, direct, triggerOf([]byte(`[1,2]`)))
+	assert.Equal(t, direct, triggerOf([]byte(`{"action":"presign","key":"a"}`)))
+	assert.Equal(t, httpAPI, triggerOf([]byte(`{"version":"2.0","routeKey":"GET /x","requestContext":{"domainName":"a.lambda-url.x.on.aws"}}`)),
 		"a named route is an HTTP API even on a custom domain that looks like a URL")
+	assert.Equal(t, direct, triggerOf([]byte(`{"requestContext":"x","resource":1}`)), "requestContext not an object: no HTTP trigger sends that")
+	assert.Equal(t, alb, triggerOf([]byte(`{"requestContext":{"elb":{}},"requestContext":{"domainName":"a"}}`)), "a repeated requestContext merges, as encoding/json merges it")
+	assert.Equal(t, restAPI, triggerOf([]byte(`{"requestContext":{"elb":null},"httpMethod":"GET"}`)))
+}
+
+// mapEvent decodes raw as the trigger's type and maps it to a request.
+func mapEvent[E any](t *testing.T, raw []byte, toRequest func(context.Context, *E) (*service.Request, error)) *service.Request {
+	t.Helper()
+	var ev E
+	require.NoError(t, json.Unmarshal(raw, &ev))
+	r, err := toRequest(lambdaContext("ctx-id"), &ev)
+	require.NoError(t, err)
+	return r
 }
 
 func TestRequestMapping(t *testing.T) {
-	ctx := lambdaContext("ctx-id")
-	r, err := fromRESTv1(ctx, readEvent(t, "v1-download-multi-query.json"))
-	require.NoError(t, err)
+	r := mapEvent(t, readEvent(t, "v1-download-multi-query.json"), restAPIRequest)
 	assert.Equal(t, []string{"mp", "share"}, r.Query["utm_source"], "multiValueQueryStringParameters win")
 	assert.Equal(t, "GET", r.Method)
 	assert.Equal(t, "/download", r.Path)
@@ -141,8 +154,7 @@ func TestRequestMapping(t *testing.T) {
 	assert.Equal(t, "acme", r.Authorizer["tenant"], "the REST authorizer context is passed on")
 	assert.Contains(t, r.Header, "user-agent", "names are lower-cased")
 
-	r, err = fromHTTPv2(ctx, readEvent(t, "v2-download-multi-query.json"))
-	require.NoError(t, err)
+	r = mapEvent(t, readEvent(t, "v2-download-multi-query.json"), httpAPIRequest)
 	assert.Equal(t, []string{"mp", "share"}, r.Query["utm_source"], "rawQueryString keeps repeated names apart")
 	assert.Equal(t, []string{"public/docs/guide v2.pdf"}, r.Query["key"])
 	assert.Equal(t, "session=not-a-real-session", r.Header["cookie"])
@@ -150,32 +162,31 @@ func TestRequestMapping(t *testing.T) {
 		"claims": map[string]string{"sub": "user-42", "iss": "https://auth.example.com/", "aud": "cos-signer", "exp": "1795377600", "iat": "1795374000"},
 		"scopes": []string{"cos:sign"}}}, r.Authorizer, "the JWT authorizer's claims and scopes as aws-lambda-go gives them")
 
-	r, err = fromHTTPv2(ctx, []byte(`{"version":"2.0","rawPath":"/auth","requestContext":{"http":{"method":"POST"},"authorizer":{"lambda":{"userId":"u-1"}}}}`))
-	require.NoError(t, err)
+	r = mapEvent(t, []byte(`{"version":"2.0","rawPath":"/auth","requestContext":{"http":{"method":"POST"},"authorizer":{"lambda":{"userId":"u-1"}}}}`), httpAPIRequest)
 	assert.Equal(t, map[string]any{"lambda": map[string]any{"userId": "u-1"}}, r.Authorizer)
 	assert.Equal(t, "ctx-id", r.RequestID, "no requestContext.requestId: the Lambda request id")
 
-	r, err = fromFunctionURL(ctx, readEvent(t, "url-auth-base64.json"))
-	require.NoError(t, err)
+	r = mapEvent(t, readEvent(t, "url-auth-base64.json"), functionURLRequest)
 	assert.JSONEq(t, `{"method":"GET","key":"public/photos/cat.jpg"}`, string(r.Body), "the base64 body is decoded")
 	assert.Nil(t, r.Authorizer)
+	r = mapEvent(t, []byte(`{"rawPath":"/auth","requestContext":{"authorizer":{"iam":{"userArn":"arn:u"}}},"headers":{"X-A":"1","x-a":"2"}}`), functionURLRequest)
+	assert.Equal(t, "arn:u", r.Authorizer["iam"].(map[string]any)["userArn"])
+	assert.Equal(t, map[string]string{"x-a": "2"}, r.Header, "of names alike once lower-cased, the byte-wise greatest wins")
 
-	r, multi, err := fromALB(ctx, readEvent(t, "alb-mv-download-multi-query.json"))
-	require.NoError(t, err)
-	assert.True(t, multi)
+	r = mapEvent(t, readEvent(t, "alb-mv-download-multi-query.json"), albRequest)
 	assert.Equal(t, []string{"public/docs/guide v2.pdf"}, r.Query["key"], "ALB query values are percent-decoded")
 	assert.Equal(t, []string{"mp", "share"}, r.Query["utm_source"])
 	assert.Equal(t, "ctx-id", r.RequestID)
 	assert.Equal(t, "203.0.113.24", r.SourceIP)
 
-	r, multi, err = fromALB(ctx, readEvent(t, "alb-download-multi-query.json"))
-	require.NoError(t, err)
-	assert.False(t, multi)
+	r = mapEvent(t, readEvent(t, "alb-download-multi-query.json"), albRequest)
 	assert.Equal(t, []string{"public/docs/guide v2.pdf"}, r.Query["key"])
+	r = mapEvent(t, []byte(`{"queryStringParameters":{"a+b":"1","a%20b":"2"}}`), albRequest)
+	assert.Equal(t, []string{"2", "1"}, r.Query["a b"], "names that unescape alike keep the raw names' sorted order")
 }
 
 func TestALBAnswersInTheEventsHeaderMode(t *testing.T) {
-	lh := lambda.NewHandler(newTestHandler(t))
+	lh := lambda.NewHandler(newTestHandler(t).handle)
 	for file, multi := range map[string]bool{"alb-mv-healthz.json": true, "alb-healthz.json": false} {
 		out, err := lh.Invoke(lambdaContext("x"), readEvent(t, file))
 		require.NoError(t, err)
@@ -191,7 +202,7 @@ func TestALBAnswersInTheEventsHeaderMode(t *testing.T) {
 }
 
 func TestBadEvents(t *testing.T) {
-	lh := lambda.NewHandler(newTestHandler(t))
+	lh := lambda.NewHandler(newTestHandler(t).handle)
 	for name, ev := range map[string]string{
 		"v1 bad base64":   `{"resource":"/{proxy+}","httpMethod":"POST","path":"/auth","isBase64Encoded":true,"body":"%%%"}`,
 		"v2 headers list": `{"version":"2.0","rawPath":"/healthz","headers":["a"],"requestContext":{"http":{"method":"GET"}}}`,
@@ -224,41 +235,89 @@ func TestInvokeFailureIsPassedThroughByAwsLambdaGo(t *testing.T) {
 	assert.Equal(t, other, invokeFailure(other))
 }
 
-func FuzzLambdaEvent(f *testing.F) {
+// FuzzEventRequest: whatever the bytes, each trigger's mapping, on what
+// encoding/json decodes of them, gives a request that says what the event
+// says (method, path, body with base64 undone, every header under its
+// lower-cased name) or, only for a body that is not base64, a readable
+// error; the whole door answers it with the trigger's response type.
+func FuzzEventRequest(f *testing.F) {
 	for _, c := range eventtest.Load(f, "lambda") {
 		f.Add(c.Event)
 	}
-	lh := lambda.NewHandler(newTestHandler(f))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		out, err := lh.Invoke(lambdaContext("fuzz"), b)
-		if err != nil || kindOf(b) == kindDirect {
+	for _, s := range []string{`{"headers":{"a":"1","a":"2"},"Headers":{"b":"3"}}`, `{"PATH":"/auth"}`, `{"headers":{"A":"1","a":"2"}}`,
+		`{"multiValueHeaders":{"a":["1",null],"b":null,"c":[]}}`, `{"cookies":["a=1",null]}`, `{"isBase64Encoded":true,"body":"%%%"}`,
+		`{"requestContext":{"authorizer":{"jwt":{"claims":{"sub":"a"},"scopes":null}}}}`, `{"requestContext":{"authorizer":{"x":[1,{"y":null}]}}}`,
+		`{"requestContext":{"elb":{}},"queryStringParameters":{"a+b":"1","a%20b":"2","%zz":"%"}}`, "{\"body\":\"\xff\"}",
+		`{"version":"2.0","rawQueryString":"a=1&a=2;b","queryStringParameters":{"a":"1,2"}}`} {
+		f.Add([]byte(s))
+	}
+	lh := lambda.NewHandler(newTestHandler(f).handle)
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		checkMapping(t, raw, restAPIRequest, func(e *events.APIGatewayProxyRequest) eventParts {
+			return eventParts{e.HTTPMethod, e.Path, e.Body, e.IsBase64Encoded, e.Headers, e.MultiValueHeaders}
+		})
+		checkMapping(t, raw, httpAPIRequest, func(e *events.APIGatewayV2HTTPRequest) eventParts {
+			return eventParts{e.RequestContext.HTTP.Method, orElse(e.RawPath, e.RequestContext.HTTP.Path), e.Body, e.IsBase64Encoded, e.Headers, nil}
+		})
+		checkMapping(t, raw, functionURLRequest, func(e *events.LambdaFunctionURLRequest) eventParts {
+			return eventParts{e.RequestContext.HTTP.Method, orElse(e.RawPath, e.RequestContext.HTTP.Path), e.Body, e.IsBase64Encoded, e.Headers, nil}
+		})
+		checkMapping(t, raw, albRequest, func(e *events.ALBTargetGroupRequest) eventParts {
+			return eventParts{e.HTTPMethod, e.Path, e.Body, e.IsBase64Encoded, e.Headers, e.MultiValueHeaders}
+		})
+		out, err := lh.Invoke(lambdaContext("fuzz"), raw)
+		if err != nil || triggerOf(raw) == direct {
 			return
 		}
-		a, err := eventtest.LambdaResponse(out)
+		read := eventtest.LambdaResponse
+		if triggerOf(raw) == alb {
+			read = eventtest.ALBResponse
+		}
+		a, err := read(out)
 		require.NoError(t, err, "%s", out)
 		assert.True(t, a.Status >= 200 && a.Status < 600, "status %d", a.Status)
 	})
 }
 
-// FuzzKindOf holds the one-pass kindOf to the encoding/json reference on
-// every valid JSON input (the runtime hands the handler nothing else).
-func FuzzKindOf(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(eventtest.Dir(f, "lambda"), "*.json"))
-	for _, file := range files {
-		if b, err := os.ReadFile(file); err == nil {
-			f.Add(b)
+// eventParts is what every trigger's event says the same way.
+type eventParts struct {
+	method, path, body string
+	b64                bool
+	single             map[string]string
+	multi              map[string][]string
+}
+
+func checkMapping[E any](t *testing.T, raw []byte, toRequest func(context.Context, *E) (*service.Request, error), parts func(*E) eventParts) {
+	t.Helper()
+	var ev E
+	if json.Unmarshal(raw, &ev) != nil {
+		return
+	}
+	p := parts(&ev)
+	r, err := toRequest(lambdaContext("fuzz"), &ev)
+	if err != nil {
+		require.True(t, p.b64, "only a base64 body can fail the mapping: %v", err)
+		require.Equal(t, "the event's body is marked isBase64Encoded but is not base64", err.Error())
+		return
+	}
+	assert.Equal(t, p.method, r.Method)
+	assert.Equal(t, p.path, r.Path)
+	want := []byte(p.body)
+	if p.b64 {
+		want, _ = base64.StdEncoding.DecodeString(p.body)
+	}
+	assert.Equal(t, string(want), string(r.Body))
+	assert.NotEmpty(t, r.RequestID, "the event's request id or Lambda's")
+	for k := range r.Header {
+		assert.Equal(t, strings.ToLower(k), k, "header names are lower-case")
+	}
+	if len(p.multi) > 0 {
+		for k := range p.multi {
+			assert.Contains(t, r.Header, strings.ToLower(k))
+		}
+	} else {
+		for k := range p.single {
+			assert.Contains(t, r.Header, strings.ToLower(k))
 		}
 	}
-	for _, s := range []string{`{"requestContext":{"elb":{}},"requestContext":{"domainName":"a.lambda-url.b"},"routeKey":null}`,
-		`{"VERSION":1,"requestcontext":{"DomainName":"x.lambda-url.y"}}`, `{"requestContext":null,"httpMethod":null}`,
-		`{"requestContext":{"elb":{}},"requestContext":{"elb":null}}`, `{"requestContext":"x","resource":1}`,
-		`{"rout\u0065Key":"$default","requestContext":{"domainName":"a.lambda-url.b"}}`, `null`, `[]`, `{}`} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		got := kindOf(b)
-		if json.Valid(b) {
-			assert.Equal(t, kindOfReference(b), got, "%q", b)
-		}
-	})
 }

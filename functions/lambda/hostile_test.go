@@ -118,11 +118,11 @@ func lambdaBuilder(p hostiletest.Platform) hostiletest.Builder {
 	return func(t testing.TB, getenv func(string) string, opts service.Options) hostiletest.Server {
 		h, err := newHandler(getenv, opts)
 		require.NoError(t, err)
-		lh := lambda.NewHandler(h)
+		lh := lambda.NewHandler(h.handle)
 		return func(t testing.TB, r hostiletest.Request) hostiletest.Response {
 			ev := lambdaEventOf(p, r)
-			require.Equal(t, map[hostiletest.Platform]kind{lambdaRESTv1: kindRESTv1, lambdaHTTPv2: kindHTTPv2, lambdaURL: kindFunctionURL, lambdaALB: kindALB}[p],
-				kindOf(ev), "the event is told as its trigger")
+			require.Equal(t, map[hostiletest.Platform]trigger{lambdaRESTv1: restAPI, lambdaHTTPv2: httpAPI, lambdaURL: functionURL, lambdaALB: alb}[p],
+				triggerOf(ev), "the event is told as its trigger")
 			out, err := lh.Invoke(lambdaContext("hostile-ctx"), ev)
 			require.NoError(t, err, "an HTTP event never fails the invocation")
 			read := eventtest.LambdaResponse
@@ -148,9 +148,9 @@ var lambdaDirect = hostiletest.Platform{Name: "lambda-direct"}
 func lambdaDirectBuilder(t testing.TB, getenv func(string) string, opts service.Options) hostiletest.DirectServer {
 	h, err := newHandler(getenv, opts)
 	require.NoError(t, err)
-	lh := lambda.NewHandler(h)
+	lh := lambda.NewHandler(h.handle)
 	return func(t testing.TB, event []byte) hostiletest.DirectResult {
-		require.Equal(t, kindDirect, kindOf(event))
+		require.Equal(t, direct, triggerOf(event))
 		out, err := lh.Invoke(lambdaContext("hostile-direct"), event)
 		if err != nil {
 			ive, ok := err.(messages.InvokeResponse_Error)

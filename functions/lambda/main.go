@@ -33,6 +33,5 @@ func main() {
 		logger.Error("configuration error", "error", err.Error())
 		os.Exit(1)
 	}
-	// h implements lambda.Handler: the event bytes reach it as they came.
-	lambda.Start(h)
+	lambda.Start(h.handle)
 }

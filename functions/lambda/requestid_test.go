@@ -21,7 +21,7 @@ func TestDirectInvocationLogsLambdaRequestID(t *testing.T) {
 	h, err := newHandler(eventtest.Getenv(eventtest.Env(t)), service.Options{
 		Now: func() time.Time { return fixedNow }, Logger: slog.New(slog.NewJSONHandler(&logs, nil)), Version: "test"})
 	require.NoError(t, err)
-	_, err = lambda.NewHandler(h).Invoke(lambdaContext("7d1c-direct-req"), []byte(`{"action":"presign","key":"../secret"}`))
+	_, err = lambda.NewHandler(h.handle).Invoke(lambdaContext("7d1c-direct-req"), []byte(`{"action":"presign","key":"../secret"}`))
 	require.Error(t, err)
 	assert.Contains(t, logs.String(), `"requestId":"7d1c-direct-req"`)
 }

@@ -45,7 +45,7 @@ func TestCallerTokenReachesTheService(t *testing.T) {
 		"no token":     {event(map[string]string{}, "users/u1/a.txt"), 401},
 		"forged token": {event(map[string]string{"Authorization": "Bearer " + authtest.Token(t, authtest.Secret, "u1", time.Hour, authtest.MintedAt(fixedNow), authtest.SignedWith("another-secret-0123456789abcdef-xyz"))}, "users/u1/a.txt"), 401},
 	} {
-		out, err := h.Invoke(scfContext("ctx"), tc.event)
+		out, err := h.invoke(scfContext("ctx"), tc.event)
 		require.NoError(t, err, name)
 		a, err := eventtest.SCFResponse(out)
 		require.NoError(t, err, name)

@@ -64,14 +64,14 @@ func scfEventOf(p hostiletest.Platform, r hostiletest.Request) []byte {
 	return b
 }
 
-// scfBuilder builds the handler the scf main gives cloudfunction.StartHandler
-// and runs each case's event bytes through its Invoke, as scf-go-lib does.
+// scfBuilder builds the handler the scf main gives cloudfunction.Start
+// and runs each case's event bytes through it, as scf-go-lib does.
 func scfBuilder(p hostiletest.Platform) hostiletest.Builder {
 	return func(t testing.TB, getenv func(string) string, opts service.Options) hostiletest.Server {
 		h, err := newHandler(getenv, opts)
 		require.NoError(t, err)
 		return func(t testing.TB, r hostiletest.Request) hostiletest.Response {
-			out, err := h.Invoke(scfContext("hostile-ctx"), scfEventOf(p, r))
+			out, err := h.invoke(scfContext("hostile-ctx"), scfEventOf(p, r))
 			require.NoError(t, err, "an HTTP event never fails the invocation")
 			a, err := eventtest.SCFResponse(out)
 			require.NoError(t, err, "response: %s", out)
@@ -95,7 +95,7 @@ func scfDirectBuilder(t testing.TB, getenv func(string) string, opts service.Opt
 	h, err := newHandler(getenv, opts)
 	require.NoError(t, err)
 	return func(t testing.TB, event []byte) hostiletest.DirectResult {
-		out, err := h.Invoke(scfContext("hostile-direct"), event)
+		out, err := h.invoke(scfContext("hostile-direct"), event)
 		if err != nil {
 			code, msg, ok := strings.Cut(err.Error(), ": ")
 			require.True(t, ok, "a failure reads \"Code: message\", got %q", err.Error())

@@ -31,6 +31,5 @@ func main() {
 		logger.Error("configuration error", "error", err.Error())
 		os.Exit(1)
 	}
-	// h implements cloudfunction.Handler: the event bytes reach it as they came.
-	cloudfunction.StartHandler(h)
+	cloudfunction.Start(h.handle)
 }

@@ -17,8 +17,7 @@ type Request struct {
 	// Query holds the decoded query parameters; a name may repeat.
 	Query map[string][]string
 	// Header holds the request headers, names lower-cased by the adapter;
-	// repeated headers are joined with ", ". An adapter may hold only the
-	// ones ReadsHeader names: the service looks at no other.
+	// repeated headers are joined with ", ".
 	Header map[string]string
 	// Body is the request body with any base64 transport encoding undone.
 	Body []byte
@@ -56,21 +55,3 @@ type InvokeError struct {
 }
 
 func (e *InvokeError) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
-
-// ReadsHeader says whether the service ever looks at the request header
-// with this lower-case name (TestReadsHeaderIsComplete holds the list to
-// the code). Adapters that build Request.Header from raw events keep only
-// these, instead of a map of every header a gateway forwards.
-func ReadsHeader(name string) bool {
-	for _, h := range readHeaders {
-		if name == h {
-			return true
-		}
-	}
-	return false
-}
-
-// ReadHeaders lists the names ReadsHeader accepts (a fresh slice).
-func ReadHeaders() []string { return append([]string(nil), readHeaders[:]...) }
-
-var readHeaders = [...]string{"authorization", "content-type", "origin", "x-auth-token"}

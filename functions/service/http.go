@@ -13,12 +13,11 @@ import (
 // timeout) is a 400 IncompleteBody, never served as the part that came.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, bodyErr := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxBodyBytes+1))
-	// Only the headers the service reads (ReadsHeader), as other adapters do.
-	h := make(map[string]string, len(readHeaders))
-	for _, name := range readHeaders {
-		if v := r.Header.Values(name); len(v) > 0 {
-			h[name] = strings.Join(v, ", ")
-		}
+	// Names lower-cased, as every door gives them (net/http has already
+	// canonicalized them, so no two coincide).
+	h := make(map[string]string, len(r.Header))
+	for name, vs := range r.Header {
+		h[strings.ToLower(name)] = strings.Join(vs, ", ")
 	}
 	// RemoteAddr is host:port; the log wants the address alone.
 	ip := r.RemoteAddr

@@ -8,8 +8,10 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/cos-signer/cos-signer/functions/service"
@@ -19,7 +21,7 @@ import (
 var version = "dev"
 
 func main() {
-	demo := flag.Bool("demo", false, "without COS credentials, use fake demo credentials and a permissive local policy")
+	demo := flag.Bool("demo", false, "local development (make run): without COS credentials, use fake demo credentials and a permissive local policy; listen on 127.0.0.1 unless LISTEN_HOST says otherwise")
 	flag.Parse()
 	os.Exit(run(*demo, os.Getenv))
 }
@@ -30,7 +32,11 @@ func run(demo bool, getenv func(string) string) int {
 	if demo {
 		getenv, filled = demoEnv(getenv)
 	}
-	h, err := newHandler(getenv, service.Options{Logger: logger, Version: version})
+	cfg, err := service.LoadConfig(getenv)
+	var svc *service.Service
+	if err == nil {
+		svc, err = service.New(cfg, service.Options{Logger: logger, Version: version})
+	}
 	if err != nil {
 		// The message names the variable at fault, never a secret value.
 		logger.Error("configuration error", "error", err.Error())
@@ -40,15 +46,28 @@ func run(demo bool, getenv func(string) string) int {
 	if port == "" {
 		port = "9000"
 	}
+	host := listenHost(demo, getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	// All interfaces: SCF web functions refuse a loopback-only listener.
-	err = serve(ctx, ":"+port, h, os.Stderr, func(base string) {
-		banner(os.Stderr, base, filled, hasCredentials(getenv) && len(filled) == 0)
+	err = serve(ctx, net.JoinHostPort(host, port), svc, os.Stderr, func(base string) {
+		banner(os.Stderr, listening{base: base, all: host == "" || net.ParseIP(host).IsUnspecified()}, filled, cfg)
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "cos-signer:", err)
 		return 1
 	}
 	return 0
+}
+
+// listenHost is LISTEN_HOST; unset, local development (-demo) listens on
+// loopback only, and SCF web functions (scf_bootstrap) on every interface,
+// as SCF requires.
+func listenHost(demo bool, getenv func(string) string) string {
+	if h := strings.TrimSpace(getenv("LISTEN_HOST")); h != "" {
+		return h
+	}
+	if demo {
+		return "127.0.0.1"
+	}
+	return ""
 }

@@ -49,4 +49,36 @@ function wxAuthorization(signerUrl, userToken, log = console.error) {
   };
 }
 
-module.exports = { fetchAuthorization, wxAuthorization };
+// Mini-programs: wx.uploadFile with /post-policy, the safe upload. The
+// policy binds one key (chosen by the service), the type and the size.
+// wx.uploadFile calls success for any HTTP status: check it.
+function wxPostPolicyUpload(signerUrl, userToken, filePath, done, log = console.error) {
+  wx.request({
+    url: signerUrl + '/post-policy',
+    method: 'POST',
+    header: Object.assign({ 'Content-Type': 'application/json' }, userToken ? { 'X-Auth-Token': userToken } : {}),
+    data: { ext: 'txt', contentType: 'text/plain', successActionStatus: 200 },
+    success(res) {
+      if (res.statusCode !== 200) {
+        const e = (res.data && res.data.error) || {};
+        log(`cos-signer ${res.statusCode} ${e.code}: ${e.message}`);
+        return done(new Error(`cos-signer ${res.statusCode} ${e.code}`));
+      }
+      const policy = res.data;
+      wx.uploadFile({
+        url: policy.url, // https://<bucket>.cos.<region>.myqcloud.com/
+        filePath,
+        name: 'file',
+        formData: policy.fields, // key, policy, q-*, Content-Type, success_action_status, x-cos-security-token?
+        success(up) {
+          if (up.statusCode !== 200) return done(new Error(`COS answered ${up.statusCode}: ${up.data}`));
+          done(null, policy.key); // stored as policy.key
+        },
+        fail: (err) => done(new Error(err.errMsg)),
+      });
+    },
+    fail: (err) => done(new Error(err.errMsg)),
+  });
+}
+
+module.exports = { fetchAuthorization, wxAuthorization, wxPostPolicyUpload };
