@@ -31,7 +31,7 @@ func (s *Service) handle(ctx context.Context, r *Request, direct bool) (resp *Re
 		// plain one is kept.
 		rid = s.newRequestID()
 	}
-	le := logEntry{requestID: rid, sourceIP: r.SourceIP}
+	le := logEntry{requestID: rid, sourceIP: r.SourceIP, path: r.Path}
 	defer func() {
 		if v := recover(); v != nil {
 			fail = &apiError{http.StatusInternalServerError, "InternalError", "an internal error occurred"}
