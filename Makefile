@@ -3,7 +3,7 @@ GO        ?= go
 PKGS      := ./...
 FUZZTIME  ?= 60s
 BENCHTIME ?= 1s
-RUNS      ?= 10
+COUNT     ?= 6
 
 # Deployment builds: static, stripped linux binaries.
 DIST        ?= dist
@@ -18,7 +18,7 @@ endif
 GOBUILD      = CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -ldflags='-s -w -X main.version=$(VERSION)'
 ZIP          = $(GO) run ./cmd/zipdist
 
-.PHONY: test bench bench-handlers fuzz lint build build-lambda build-scf build-web package run invoke build-SignerFunction clean
+.PHONY: test bench fuzz lint build build-lambda build-scf build-web package run invoke build-SignerFunction clean
 .DEFAULT_GOAL := test
 
 ## test: every test, plus each fuzz target's seed corpus (go test runs those); lint has vetted already
@@ -31,18 +31,16 @@ interop/node_modules: interop/package-lock.json
 	cd interop && npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
 
-## bench: the benchmarks, with the cos-go-sdk-v5 anchors in the same run
+## bench: the signer beside cos-go-sdk-v5 (impl=cos-go-sdk-v5, impl=signer) and the e2e cold start
+## and warm invoke beside their hello-world floors (p50/floor, p99/floor), each pair in the same
+## run, COUNT times; benchstat (a tool in go.mod) gives medians and confidence intervals (for e2e
+## only the latency metrics: its B/op and sec/op are the harness's). Raw: $(DIST)/bench-*.txt
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
-
-## bench-handlers: each platform's in-process handler against its hello-world floor, RUNS times;
-## ratios of runs seconds apart (raw output in $(DIST)/bench-handlers.txt, for benchstat)
-bench-handlers:
-	@mkdir -p $(DIST); for i in $$(seq $(RUNS)); do \
-	  echo "run $$i of $(RUNS)" >&2; \
-	  $(GO) test -run '^$$' -bench '^BenchmarkHandler$$' -benchmem -count 1 ./functions/scf; \
-	  $(GO) test -tags lambda.norpc -run '^$$' -bench '^BenchmarkHandler$$' -benchmem -count 1 ./functions/lambda; \
-	done > $(DIST)/bench-handlers.txt; $(GO) run ./cmd/benchratio < $(DIST)/bench-handlers.txt
+	@mkdir -p $(DIST)
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(COUNT) ./signer > $(DIST)/bench-signer.txt || { cat $(DIST)/bench-signer.txt; exit 1; }
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(COUNT) ./e2e > $(DIST)/bench-e2e.txt || { cat $(DIST)/bench-e2e.txt; exit 1; }
+	$(GO) tool benchstat -col /impl $(DIST)/bench-signer.txt
+	$(GO) tool benchstat -filter '.unit:/floor|-ms$$|-us$$/' $(DIST)/bench-e2e.txt
 
 ## fuzz: each fuzz target for FUZZTIME (go test -fuzz takes one target at a time). A run that
 ## ends in "context deadline exceeded" without writing a failing input is Go 1.26's fuzz engine

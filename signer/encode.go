@@ -102,14 +102,6 @@ func appendURLPath(dst []byte, key string) []byte {
 	return dst
 }
 
-// appendHex writes b as lower-case hex.
-func appendHex(dst []byte, b []byte) []byte {
-	for _, c := range b {
-		dst = append(dst, lowerHex[c>>4], lowerHex[c&15])
-	}
-	return dst
-}
-
 // appendInt writes a non-negative integer without going through strconv's
 // general path (Unix seconds are the only integers we write).
 func appendInt(dst []byte, n int64) []byte {

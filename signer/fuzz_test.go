@@ -25,13 +25,21 @@ func FuzzSign(f *testing.F) {
 		auth, authErr := s.Authorization(r)
 		pre, preErr := s.PresignURL(r)
 		if (authErr == nil) != (preErr == nil) {
-			// Only the token's place differs between the two.
-			if token == "" {
-				t.Fatalf("Authorization error %v but PresignURL error %v", authErr, preErr)
-			}
+			t.Fatalf("Authorization error %v but PresignURL error %v", authErr, preErr)
 		}
 		if authErr == nil && auth.Authorization == "" {
 			t.Fatal("empty Authorization without an error")
+		}
+		if authErr == nil && token != "" {
+			// The session token is not signed into an Authorization unless
+			// the request asks for it: the same as with permanent keys.
+			plain, err := New(Credentials{SecretID: "AKIDfuzz", SecretKey: "k"}, Endpoint{Region: region})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want, err := plain.Authorization(r); err != nil || want.Authorization != auth.Authorization {
+				t.Fatalf("with a session token the Authorization is %s, without %s (%v)", auth.Authorization, want.Authorization, err)
+			}
 		}
 		if preErr == nil {
 			u, err := url.Parse(pre.URL)

@@ -1,7 +1,6 @@
 package signer
 
 import (
-	"crypto/sha1"
 	"encoding/base64"
 	"time"
 	"unicode/utf8"
@@ -161,9 +160,8 @@ func (s *Signer) SignPolicy(policy string, w Window) (map[string]string, error) 
 func (s *Signer) signPolicy(policy string, kt []byte) map[string]string {
 	var signKey [40]byte
 	s.key.hexSum(&signKey, kt)
-	sum := sha1.Sum([]byte(policy))
 	var sts [40]byte
-	appendHex(sts[:0], sum[:])
+	sha1Hex(&sts, []byte(policy))
 	var sig [40]byte
 	hmacHexOnce(&sig, &signKey, sts[:])
 	f := map[string]string{
