@@ -116,7 +116,7 @@ func TestLogLinesSayWhatHappened(t *testing.T) {
 		{"/release/list", "", "invalid", "UnknownRoute"},
 		{"/presign", "presign", "refused", "KeyNotAllowed"},
 		{"/presign", "presign", "invalid", "UnknownField"},
-		{"/presign", "presign", "invalid", "MethodNotAllowed"},
+		{"/presign", "presign", "invalid", "HTTPMethodNotAllowed"},
 	}
 	for i, w := range want {
 		assert.Equal(t, w.path, recs[i]["path"], "%d", i)

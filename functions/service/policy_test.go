@@ -347,7 +347,7 @@ func TestInputErrors(t *testing.T) {
 	r := f.serve(&Request{Method: "PUT", Path: "/presign"})
 	assert.Equal(t, 405, r.status)
 	assert.Equal(t, "GET, POST, OPTIONS", r.header["Allow"])
-	assert.Equal(t, "MethodNotAllowed", r.code())
+	assert.Equal(t, "HTTPMethodNotAllowed", r.code())
 
 	for _, q := range []url.Values{
 		{"key": {"a.txt"}, "KEY": {"private/x"}},

@@ -474,3 +474,19 @@ func TestHealthIsHonest(t *testing.T) {
 		}
 	}
 }
+
+// TestMethodCodesAreDistinct: the policy's refusal of a signed method (403)
+// and an HTTP method a route does not answer (405) carry different codes
+// (issue 13 item 12).
+func TestMethodCodesAreDistinct(t *testing.T) {
+	f := newFixture(t, nil)
+	policy := f.post("/presign", `{"key":"k","method":"DELETE"}`)
+	assert.Equal(t, 403, policy.status)
+	assert.Equal(t, "MethodNotAllowed", policy.code())
+	for _, r := range []*Request{{Method: "DELETE", Path: "/auth"}, {Method: "GET", Path: "/batch"}, {Method: "POST", Path: "/healthz"}} {
+		a := f.serve(r)
+		assert.Equal(t, 405, a.status, "%s %s", r.Method, r.Path)
+		assert.Equal(t, "HTTPMethodNotAllowed", a.code(), "%s %s", r.Method, r.Path)
+		assert.NotEmpty(t, a.header["Allow"])
+	}
+}

@@ -60,7 +60,7 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 	}
 	if route == routeHealth {
 		if method != "GET" && method != "HEAD" {
-			return nil, &apiError{http.StatusMethodNotAllowed, "MethodNotAllowed", "use GET for healthz"}
+			return nil, &apiError{http.StatusMethodNotAllowed, "HTTPMethodNotAllowed", "use GET for healthz"}
 		}
 		if missing := s.unready(); len(missing) > 0 {
 			return nil, &apiError{http.StatusServiceUnavailable, "ServiceNotConfigured", "cannot sign: " + strings.Join(missing, "; ")}
@@ -116,7 +116,7 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 		}
 	}
 	if !methodFits(route, method) {
-		return nil, &apiError{http.StatusMethodNotAllowed, "MethodNotAllowed", fmt.Sprintf("%s does not answer %s: use %s", route, truncate(method, 16), allowedHTTP(route))}
+		return nil, &apiError{http.StatusMethodNotAllowed, "HTTPMethodNotAllowed", fmt.Sprintf("%s does not answer %s: use %s", route, truncate(method, 16), allowedHTTP(route))}
 	}
 	if s.signer == nil {
 		return nil, &apiError{http.StatusServiceUnavailable, "ServiceNotConfigured", s.missing}
