@@ -18,13 +18,17 @@ endif
 GOBUILD      = CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -ldflags='-s -w -X main.version=$(VERSION)'
 ZIP          = $(GO) run ./cmd/zipdist
 
-.PHONY: test bench fuzz lint build build-lambda build-scf build-web package run invoke build-SignerFunction clean
+.PHONY: test test-browser bench fuzz lint build build-lambda build-scf build-web package run invoke build-SignerFunction clean
 .DEFAULT_GOAL := test
 
 ## test: every test, plus each fuzz target's seed corpus (go test runs those); lint has vetted already
 test: lint interop/node_modules
 	@echo "== go test $(PKGS) (a line per package as it finishes)"
 	$(GO) test -count=1 -vet=off $(PKGS)
+
+## test-browser: the interop flows with cos-js-sdk-v5 in headless Chromium (Debian's chromium; .ci/run installs it)
+test-browser: interop/node_modules
+	$(GO) test -count=1 -tags browser -run '^TestBrowser$$' -v ./interop/
 
 ## interop/node_modules: the official COS client SDKs the interop tests drive, as interop/package-lock.json pins them
 interop/node_modules: interop/package-lock.json

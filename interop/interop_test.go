@@ -7,6 +7,7 @@ package interop
 
 import (
 	"crypto/md5"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -114,6 +115,16 @@ func printTable() {
 	if len(table.rows) == 0 {
 		return
 	}
+	// Columns in a fixed order: SDK, then configuration.
+	var cols []string
+	for _, sdk := range []string{"node", "wx", "browser"} {
+		for _, c := range configs {
+			if slices.Contains(table.cols, sdk+" "+c.name) {
+				cols = append(cols, sdk+" "+c.name)
+			}
+		}
+	}
+	table.cols = cols
 	flows := make([]string, 0, len(table.rows))
 	for f := range table.rows {
 		flows = append(flows, f)
@@ -179,7 +190,7 @@ func check(t *testing.T, sdk string, cfg config, results map[string]interoptest.
 }
 
 // storedCheck checks that the fake COS holds, under the key the flow
-// reports, the bytes whose MD5 it reports.
+// reports, the bytes whose SHA-256 it reports.
 func storedCheck(env *interoptest.Env) func(interoptest.Result) error {
 	return func(r interoptest.Result) error {
 		key, _ := r.Data["key"].(string)
@@ -187,8 +198,8 @@ func storedCheck(env *interoptest.Env) func(interoptest.Result) error {
 		if o == nil {
 			return fmt.Errorf("the fake COS has no %s", key)
 		}
-		sum := md5.Sum(o.Data)
-		if hex.EncodeToString(sum[:]) != r.Data["md5"] {
+		sum := sha256.Sum256(o.Data)
+		if hex.EncodeToString(sum[:]) != r.Data["sha256"] {
 			return fmt.Errorf("%s holds %d bytes that are not what the SDK sent", key, len(o.Data))
 		}
 		return nil
@@ -219,8 +230,10 @@ func objectChecks(t *testing.T, sdk string, cfg config, env *interoptest.Env, re
 	check(t, sdk, cfg, res, "putObject", ok, func(r interoptest.Result) error {
 		// deleteObject removes it later: the ETag the fake COS computed
 		// from what it received says it got the SDK's bytes.
-		if r.Data["etag"] != `"`+r.Data["md5"].(string)+`"` {
-			return fmt.Errorf("ETag %v is not the MD5 of what the SDK sent (%v)", r.Data["etag"], r.Data["md5"])
+		text, _ := r.Data["text"].(string)
+		sum := md5.Sum([]byte(text))
+		if want := `"` + hex.EncodeToString(sum[:]) + `"`; r.Data["etag"] != want {
+			return fmt.Errorf("ETag %v is not the MD5 of what the SDK sent (%v)", r.Data["etag"], want)
 		}
 		return nil
 	})

@@ -5,7 +5,7 @@
 const http = require('http');
 const COS = require('cos-nodejs-sdk-v5');
 const { fetchAuthorization } = require('./lib/recipes');
-const { objectFlows, recipeLog, env } = require('./lib/flows');
+const { objectFlows, recipeLog, env, randomFile, run } = require('./lib/node');
 
 const proxy = new URL(env('COS_PROXY'));
 
@@ -28,17 +28,16 @@ function plainGet(url) {
   });
 }
 
-objectFlows({
-  name: 'cos-nodejs-sdk-v5',
-  cos,
-  bodyParams: (text) => ({ Body: Buffer.from(text) }),
-  fileParams: (file) => ({ FilePath: file }),
-  bodyText: (d) => d.Body.toString(),
-  plainGet,
-}).then(
-  () => process.exit(0), // keep-alive sockets would hold the process open
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  }
+run(() =>
+  objectFlows({
+    name: 'cos-nodejs-sdk-v5',
+    cos,
+    textParams: (text) => ({ Body: Buffer.from(text) }),
+    bigFile: (name, bytes) => {
+      const f = randomFile(bytes);
+      return { params: { FilePath: f.file }, sha256: f.sha256 };
+    },
+    bodyText: (d) => d.Body.toString(),
+    plainGet,
+  })
 );

@@ -4,11 +4,8 @@
 // the service refuses), and README's wx.uploadFile + /post-policy recipe.
 'use strict';
 
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
 const { install } = require('./lib/wx-shim');
-const { objectFlows, flow, call, recipeLog, bigFile, md5, env } = require('./lib/flows');
+const { objectFlows, flow, call, recipeLog, env, tempFile, randomFile, sha256, run } = require('./lib/node');
 
 install({ signerUrl: env('SIGNER_URL'), cosProxy: env('COS_PROXY') });
 const COS = require('cos-wx-sdk-v5');
@@ -16,15 +13,6 @@ const { wxAuthorization, wxPostPolicyUpload } = require('./lib/recipes');
 
 const getAuthorization = wxAuthorization(env('SIGNER_URL'), env('USER_TOKEN'), recipeLog);
 const cos = new COS({ getAuthorization, SimpleUploadMethod: 'putObject' });
-
-// A temporary file, as wx.chooseMedia hands one over.
-const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cos-interop-wx-'));
-let n = 0;
-function tempFile(text) {
-  const f = path.join(tmpDir, `tmp-${++n}.txt`);
-  fs.writeFileSync(f, text);
-  return f;
-}
 
 function plainGet(url) {
   return new Promise((resolve, reject) => {
@@ -37,12 +25,15 @@ function plainGet(url) {
   });
 }
 
-(async () => {
+run(async () => {
   await objectFlows({
     name: 'cos-wx-sdk-v5',
     cos,
-    bodyParams: (text) => ({ FilePath: tempFile(text) }),
-    fileParams: (file) => ({ FilePath: file }),
+    textParams: (text) => ({ FilePath: tempFile(text) }),
+    bigFile: (name, bytes) => {
+      const f = randomFile(bytes);
+      return { params: { FilePath: f.file }, sha256: f.sha256 };
+    },
     bodyText: (d) => (typeof d.Body === 'string' ? d.Body : Buffer.from(d.Body).toString()),
     plainGet,
   });
@@ -51,16 +42,16 @@ function plainGet(url) {
   const Region = env('COS_REGION');
   const prefix = env('KEY_PREFIX', 'interop/');
   await flow('uploadFileSmall', async () => {
-    const f = bigFile('small.bin', 200 * 1024);
+    const f = randomFile(200 * 1024);
     const Key = prefix + 'small.bin';
     await call(cos, 'uploadFile', { Bucket, Region, Key, FilePath: f.file });
-    return { key: Key, md5: f.md5 };
+    return { key: Key, sha256: f.sha256 };
   });
   // README's recipe without SimpleUploadMethod: the SDK's default simple
   // upload is postObject, which asks to sign "post /".
   await flow('uploadFileDefaultPostObject', async () => {
     const plain = new COS({ getAuthorization });
-    const f = bigFile('default.bin', 1024);
+    const f = randomFile(1024);
     await call(plain, 'uploadFile', { Bucket, Region, Key: prefix + 'default.bin', FilePath: f.file });
     return {};
   });
@@ -68,12 +59,6 @@ function plainGet(url) {
     const text = 'posted by wx.uploadFile ' + Date.now();
     const key = await new Promise((resolve, reject) =>
       wxPostPolicyUpload(env('SIGNER_URL'), env('USER_TOKEN'), tempFile(text), (err, k) => (err ? reject(err) : resolve(k)), recipeLog));
-    return { key, md5: md5(Buffer.from(text)) };
+    return { key, sha256: sha256(Buffer.from(text)) };
   });
-})().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  }
-);
+});

@@ -29,6 +29,7 @@ const (
 	reasonNotYet     = "token not valid yet"
 	reasonFutureIat  = "token not valid yet (issued in the future)"
 	reasonNoExpiry   = "token has no expiry (exp claim is required)"
+	reasonZeroExpiry = "token has no expiry (exp claim is 0; a time in the future is required)"
 	reasonAudience   = "token audience not accepted"
 	reasonIssuer     = "token issuer not accepted"
 	reasonBadClaims  = "token has a claim of the wrong type"
@@ -209,9 +210,13 @@ func (a *jwtAuth) reason(err error, claims jwt.MapClaims) string {
 	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
 		return reasonIssuer
 	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
-		// The parser does not say which claim; the claims do.
-		if _, ok := claims["exp"]; !ok {
+		// The parser does not say which claim; the claims do. golang-jwt
+		// reads an exp of 0 as no exp at all.
+		if v, ok := claims["exp"]; !ok || v == nil {
 			return reasonNoExpiry
+		}
+		if exp, err := claims.GetExpirationTime(); err == nil && exp == nil {
+			return reasonZeroExpiry
 		}
 		if len(a.audience) > 0 {
 			if aud, _ := claims.GetAudience(); len(aud) == 0 || len(aud) == 1 && aud[0] == "" {

@@ -111,6 +111,10 @@ func TestJWTAuthenticate(t *testing.T) {
 			header: authtest.Bearer(sign(t, jwt.SigningMethodHS256, []byte(secret), claims(map[string]any{"iat": now.Add(30 * time.Second).Unix()}), "")), wantSub: "user-42"},
 		{name: "missing exp", env: hsEnv(nil),
 			header: authtest.Bearer(sign(t, jwt.SigningMethodHS256, []byte(secret), claims(map[string]any{"exp": nil}), "")), reason: "token has no expiry (exp claim is required)"},
+		{name: "exp of 0", env: hsEnv(nil),
+			header: authtest.Bearer(sign(t, jwt.SigningMethodHS256, []byte(secret), claims(map[string]any{"exp": 0}), "")), reason: "token has no expiry (exp claim is 0; a time in the future is required)"},
+		{name: "exp of 0 with an issuer configured", env: hsEnv(map[string]string{"AUTH_JWT_ISSUER": "https://issuer.example"}),
+			header: authtest.Bearer(sign(t, jwt.SigningMethodHS256, []byte(secret), claims(map[string]any{"exp": 0, "iss": "https://issuer.example"}), "")), reason: "token has no expiry (exp claim is 0; a time in the future is required)"},
 		{name: "exp of the wrong type", env: hsEnv(nil),
 			header: authtest.Bearer(sign(t, jwt.SigningMethodHS256, []byte(secret), claims(map[string]any{"exp": "tomorrow"}), "")), reason: "token has a claim of the wrong type"},
 

@@ -15,12 +15,12 @@ import (
 	"github.com/cos-signer/cos-signer/functions/service"
 )
 
-// event is what SCF's HTTP triggers send: scf-go-lib's API-gateway event
+// httpEvent is what SCF's HTTP triggers send: scf-go-lib's API-gateway event
 // (whose queryString type takes the gateway's string, array and bool
 // values) plus isBase64Encoded, which scf-go-lib leaves out. A Function URL
 // sends the same shape without requestContext; the caller's address comes
 // in its x-scf-remote-addr header.
-type event struct {
+type httpEvent struct {
 	events.APIGatewayRequest
 	IsBase64Encoded bool `json:"isBase64Encoded"`
 }
@@ -32,7 +32,7 @@ func (e *eventError) Error() string { return e.msg }
 
 // toRequest decodes an HTTP event and turns it into the service's request.
 func toRequest(ctx context.Context, raw []byte) (*service.Request, error) {
-	var ev event
+	var ev httpEvent
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		return nil, &eventError{"the event is not a valid SCF API gateway or Function URL event: " + jsonProblem(err)}
 	}

@@ -82,7 +82,7 @@ func TestSampleEvents(t *testing.T) {
 			require.NoError(t, err, "response: %s", out)
 			eventtest.CheckAnswer(t, c.Expect, a)
 			if !c.Direct() {
-				var ev event
+				var ev httpEvent
 				require.NoError(t, json.Unmarshal(c.Event, &ev))
 				routes[ev.Method+" "+filepath.Base(ev.Path)] = true
 				if a.Status >= 400 {
@@ -217,7 +217,7 @@ func FuzzEventRequest(f *testing.F) {
 	h := newTestHandler(f)
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		ctx := scfContext("fuzz")
-		var ev event
+		var ev httpEvent
 		if isHTTPEvent(raw) && json.Unmarshal(raw, &ev) == nil {
 			r, err := toRequest(ctx, raw)
 			if err != nil {

@@ -3,6 +3,7 @@ package service
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -70,11 +71,14 @@ func (s *Service) postPolicy(in *input, id *auth.Identity, now time.Time, le *lo
 	case t.contentType != "":
 		pr.ContentType = t.contentType
 	case types.Set():
-		exact, prefix, ok := types.Single()
+		// The policy binds exactly what the check admits: one type. A
+		// starts-with condition for image/* would admit "image/png,
+		// text/html" and image/svg+xml, which the check refuses.
+		mt, ok := types.Single()
 		if !ok {
-			return nil, badRequest("MissingContentType", "contentType is required: uploads are limited to SIGN_ALLOWED_CONTENT_TYPES")
+			return nil, badRequest("MissingContentType", "contentType is required: uploads are limited to SIGN_ALLOWED_CONTENT_TYPES, and a POST policy binds the one type given")
 		}
-		pr.ContentType, pr.ContentTypePrefix = exact, prefix
+		pr.ContentType = mt
 	}
 	switch {
 	case s.cfg.MaxContentLength > 0:
@@ -133,20 +137,39 @@ func (s *Service) batch(in *input, id *auth.Identity, now time.Time, le *logEntr
 	base := *in
 	base.Action, base.Requests = "", nil
 	le.entries = len(in.Requests)
+	le.batch = make([]batchEntryLog, len(in.Requests))
 	out := &batchAnswer{Results: make([]any, len(in.Requests)), ServerTime: now.Unix()}
+	size := 0
 	for i, raw := range in.Requests {
-		body, aerr := s.batchEntry(&base, raw, id, now)
+		el := &le.batch[i]
+		body, aerr := s.batchEntry(&base, raw, id, now, el)
+		var entry json.RawMessage
 		if aerr != nil {
 			le.refused++
-			out.Results[i] = errorObject(aerr, le.requestID, true)
-			continue
+			el.Decision, el.Code = "refused", aerr.code
+			entry = marshal(errorObject(aerr, le.requestID, true))
+		} else {
+			el.Decision = "allowed"
+			entry = marshal(body)
 		}
-		out.Results[i] = body
+		// Entries inherit the batch body's headers and params, so a small
+		// body can ask for a large answer: stop before it outgrows what the
+		// platforms can return.
+		if size += len(entry) + 1; size > maxBatchAnswerBytes {
+			le.batch = le.batch[:i+1]
+			return nil, &apiError{http.StatusRequestEntityTooLarge, "AnswerTooLarge", fmt.Sprintf("the answer to this batch would be over %d bytes (at entry %d of %d): send fewer entries, or fewer headers and params", maxBatchAnswerBytes, i+1, len(in.Requests))}
+		}
+		out.Results[i] = entry
 	}
 	return out, nil
 }
 
-func (s *Service) batchEntry(base *input, raw json.RawMessage, id *auth.Identity, now time.Time) (any, *apiError) {
+// maxBatchAnswerBytes bounds a /batch answer: well under the 6 MB an SCF or
+// Lambda invocation may return, once an HTTP event escapes it into a JSON
+// string.
+const maxBatchAnswerBytes = 1 << 20
+
+func (s *Service) batchEntry(base *input, raw json.RawMessage, id *auth.Identity, now time.Time, el *batchEntryLog) (any, *apiError) {
 	e := *base
 	e.Headers, e.Params, e.Query = cloneScalars(base.Headers), cloneScalars(base.Params), cloneScalars(base.Query)
 	if aerr := decodeJSON(raw, &e); aerr != nil {
@@ -157,6 +180,7 @@ func (s *Service) batchEntry(base *input, raw json.RawMessage, id *auth.Identity
 		route = routeOfAction(e.Action)
 	}
 	var le logEntry
+	defer func() { el.Route, el.Method, el.Key = route, le.method, truncate(le.key, 256) }()
 	switch route {
 	case routeAuth, routePresign, routeDownload:
 		body, _, err := s.signOne(route, &e, id, now, &le)

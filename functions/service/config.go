@@ -26,17 +26,21 @@ type Config struct {
 	// are the others a request may name.
 	Bucket         string
 	AllowedBuckets []string
+	// AllowedRegions (COS_ALLOWED_REGIONS) are the regions a request may
+	// name besides COS_REGION: plain region names only.
+	AllowedRegions []string
 
 	// Policy (SIGN_*).
-	AllowedMethods       []string // upper case
-	KeyPrefixes          []policy.Prefix
-	DefaultExpired       int64 // seconds
+	AllowedMethods       []string     // upper case
+	KeyPrefixes          policy.Rules // SIGN_KEY_PREFIXES, each with its own methods or none
+	DefaultExpired       int64        // seconds
 	MaxExpired           int64
 	AllowedHeaders       policy.NameList
 	AllowedParams        policy.NameList
 	AllowUnsignedHost    bool
 	AllowAnonymousWrites bool
 	AllowBucketKey       bool // SIGN_ALLOW_BUCKET_OPERATIONS: key "/" (the bucket itself)
+	AllowPrefixListing   bool // SIGN_ALLOW_PREFIX_LISTING: GET Bucket inside the caller's prefixes
 	MaxBodyBytes         int64
 	MaxBatch             int
 	AllowedExtensions    policy.Extensions
@@ -45,6 +49,9 @@ type Config struct {
 
 	// CORSOrigins is CORS_ALLOWED_ORIGINS; "*" admits any origin.
 	CORSOrigins []string
+	// CORSHeaders is CORS_ALLOWED_HEADERS: the request headers the
+	// service's own preflight allows (DefaultCORSHeaders when nil).
+	CORSHeaders []string
 
 	// Auth verifies callers (AUTH_*).
 	Auth auth.Authenticator
@@ -57,6 +64,9 @@ const (
 	DefaultMaxExpired     = 3600
 	DefaultMaxBodyBytes   = 65536
 	DefaultMaxBatch       = 100
+	// DefaultCORSHeaders are the request headers the service reads, and
+	// X-Requested-With, which some client libraries add.
+	DefaultCORSHeaders = "Authorization,Content-Type,X-Auth-Token,X-Request-Id,X-Requested-With"
 )
 
 // LoadConfig reads the configuration from the environment; an error names
@@ -145,12 +155,24 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 
+	for _, r := range splitList(env("COS_ALLOWED_REGIONS")) {
+		if !policy.PlainRegion(r) {
+			return Config{}, fmt.Errorf("COS_ALLOWED_REGIONS: %q is not a plain region name (such as ap-shanghai; hosts and accelerate go in COS_ENDPOINT)", r)
+		}
+		c.AllowedRegions = append(c.AllowedRegions, r)
+	}
+
 	for _, p := range splitList(env("SIGN_KEY_PREFIXES")) {
-		pp, err := policy.ParsePrefix(p)
+		r, err := policy.ParseRule(p)
 		if err != nil {
 			return Config{}, fmt.Errorf("SIGN_KEY_PREFIXES: %v", err)
 		}
-		c.KeyPrefixes = append(c.KeyPrefixes, pp)
+		for _, m := range r.Methods() {
+			if !slices.Contains(c.AllowedMethods, m) {
+				return Config{}, fmt.Errorf("SIGN_KEY_PREFIXES: %s allows %s, which SIGN_ALLOWED_METHODS (%s) does not", r.Prefix, m, strings.Join(c.AllowedMethods, ","))
+			}
+		}
+		c.KeyPrefixes = append(c.KeyPrefixes, r)
 	}
 
 	var err error
@@ -198,6 +220,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		{"SIGN_ALLOW_UNSIGNED_HOST", &c.AllowUnsignedHost},
 		{"SIGN_ALLOW_ANONYMOUS_WRITES", &c.AllowAnonymousWrites},
 		{"SIGN_ALLOW_BUCKET_OPERATIONS", &c.AllowBucketKey},
+		{"SIGN_ALLOW_PREFIX_LISTING", &c.AllowPrefixListing},
 	} {
 		if *b.dst, err = boolVar(env, b.name); err != nil {
 			return Config{}, err
@@ -209,6 +232,17 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("CORS_ALLOWED_ORIGINS: %q is not an origin (scheme://host[:port], no path) or *", o)
 		}
 		c.CORSOrigins = append(c.CORSOrigins, o)
+	}
+
+	corsHeaders := env("CORS_ALLOWED_HEADERS")
+	if corsHeaders == "" {
+		corsHeaders = DefaultCORSHeaders
+	}
+	for _, h := range splitList(corsHeaders) {
+		if !tokenLike(h, "-_") {
+			return Config{}, fmt.Errorf("CORS_ALLOWED_HEADERS: %q is not a header name", h)
+		}
+		c.CORSHeaders = append(c.CORSHeaders, h)
 	}
 
 	if c.Auth, err = auth.FromEnv(getenv); err != nil {

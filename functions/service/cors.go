@@ -53,7 +53,7 @@ func (s *Service) preflight(r *Request) *Response {
 	h := map[string]string{}
 	if s.originAllowed(r.Header["origin"]) {
 		h["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-		h["Access-Control-Allow-Headers"] = "Authorization, Content-Type, X-Auth-Token, X-Request-Id, X-Requested-With"
+		h["Access-Control-Allow-Headers"] = s.corsHeaders
 		h["Access-Control-Max-Age"] = "600"
 	}
 	return &Response{Status: http.StatusNoContent, Header: h}

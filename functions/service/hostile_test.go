@@ -154,17 +154,33 @@ func checkFuzzAnswer(t *testing.T, status int, body []byte) {
 		require.NotEmpty(t, e["code"], "an error names its code: %s", body)
 		return
 	}
-	keys := []any{obj["key"]}
+	answers := []map[string]any{obj}
 	if rs, ok := obj["results"].([]any); ok {
 		for _, r := range rs {
 			if m, ok := r.(map[string]any); ok {
-				keys = append(keys, m["key"])
+				answers = append(answers, m)
 			}
 		}
 	}
-	for _, k := range keys {
-		if k, ok := k.(string); ok {
-			require.True(t, strings.HasPrefix(k, "uploads/user1/") || strings.HasPrefix(k, "public/"), "signed key %q is outside the prefixes", k)
+	inside := func(k string) bool { return strings.HasPrefix(k, "uploads/user1/") || strings.HasPrefix(k, "public/") }
+	for _, a := range answers {
+		k, ok := a["key"].(string)
+		switch {
+		case !ok:
+		case k == "":
+			// The bucket itself: only a listing whose signed prefix lies
+			// inside (an /auth answer has no URL; its param list must name
+			// the prefix, which policy.FuzzBucketListing holds inside).
+			if u, ok := a["url"].(string); ok {
+				pu, err := url.Parse(u)
+				require.NoError(t, err)
+				require.True(t, inside(pu.Query().Get("prefix")), "bucket signed with prefix %q: %s", pu.Query().Get("prefix"), u)
+			} else {
+				auth, _ := a["authorization"].(string)
+				require.Regexp(t, `q-url-param-list=[^&]*prefix`, auth, "bucket signed without a prefix")
+			}
+		default:
+			require.True(t, inside(k), "signed key %q is outside the prefixes", k)
 			require.False(t, hasDotSegment(k), "signed key %q has a dot segment", k)
 		}
 	}

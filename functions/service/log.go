@@ -13,6 +13,17 @@ type logEntry struct {
 	route, method, bucket, key string
 	subject                    string
 	entries, refused           int
+	batch                      []batchEntryLog
+}
+
+// batchEntryLog is one /batch entry in the batch's log line, so that every
+// signed (or refused) key of a batch is on record.
+type batchEntryLog struct {
+	Route    string `json:"route"`
+	Method   string `json:"method,omitempty"`
+	Key      string `json:"key,omitempty"`
+	Decision string `json:"decision"`
+	Code     string `json:"code,omitempty"`
 }
 
 // logRequest writes the request's one line: never a secret key, session
@@ -54,6 +65,9 @@ func (s *Service) logRequest(ctx context.Context, le *logEntry, status int, fail
 	}
 	if le.entries > 0 {
 		attrs = append(attrs, slog.Int("entries", le.entries), slog.Int("refusedEntries", le.refused))
+	}
+	if le.batch != nil {
+		attrs = append(attrs, slog.Any("batch", le.batch))
 	}
 	attrs = append(attrs, slog.String("decision", decision))
 	if code != "" {

@@ -181,10 +181,15 @@ func TestSensitiveNames(t *testing.T) {
 	})
 	// "*" admits ordinary names but never the sensitive ones.
 	star := withIdentity(t, map[string]string{"SIGN_ALLOWED_HEADERS": "*", "SIGN_ALLOWED_PARAMS": "*"}, "alice")
-	ok := star.post("/presign", `{"key":"k","method":"PUT","headers":{"x-cos-copy-source":"b/x"},"params":{"foo":"1"}}`)
-	verifyPresigned(t, ok, "", signer.Request{Method: "PUT", Key: "k", Headers: map[string]string{"x-cos-copy-source": "b/x"}, Params: map[string]string{"foo": "1"}})
-	for _, body := range []string{`{"key":"k","headers":{"x-cos-acl":"private"}}`, `{"key":"k","headers":{"x-cos-grant-read":"x"}}`, `{"key":"k","params":{"acl":""}}`, `{"key":"k","headers":{"x-cos-tagging":"a"}}`} {
-		assert.Equal(t, 403, star.post("/presign", body).status, body)
+	ok := star.post("/presign", `{"key":"k","method":"PUT","headers":{"x-cos-storage-class":"STANDARD"},"params":{"foo":"1"}}`)
+	verifyPresigned(t, ok, "", signer.Request{Method: "PUT", Key: "k", Headers: map[string]string{"x-cos-storage-class": "STANDARD"}, Params: map[string]string{"foo": "1"}})
+	for _, body := range []string{`{"key":"k","headers":{"x-cos-acl":"private"}}`, `{"key":"k","headers":{"x-cos-grant-read":"x"}}`, `{"key":"k","params":{"acl":""}}`,
+		`{"key":"k","headers":{"x-cos-tagging":"a"}}`, `{"key":"k","method":"PUT","headers":{"x-cos-copy-source":"b/x"}}`,
+		`{"key":"k","method":"PUT","headers":{"x-cos-rename-source":"/x"}}`, `{"key":"k","method":"PUT","headers":{"x-cos-metadata-directive":"Replaced"}}`,
+		`{"key":"k","method":"PUT","headers":{"x-cos-website-redirect-location":"https://evil.example"}}`, `{"key":"k","method":"PUT","headers":{"Pic-Operations":"{}"}}`} {
+		r := star.post("/presign", body)
+		assert.Equal(t, 403, r.status, body)
+		assert.Contains(t, r.message(), "sensitive name", body)
 	}
 	listed := withIdentity(t, map[string]string{"SIGN_ALLOWED_HEADERS": "x-cos-acl", "SIGN_ALLOWED_PARAMS": "acl"}, "alice")
 	l := listed.post("/presign", `{"key":"k","method":"PUT","headers":{"x-cos-acl":"private"},"params":{"acl":""}}`)
@@ -195,11 +200,17 @@ func TestSensitiveNames(t *testing.T) {
 }
 
 func TestBuckets(t *testing.T) {
-	f := newFixture(t, map[string]string{"COS_ALLOWED_BUCKETS": "other-1250000000"})
+	f := newFixture(t, map[string]string{"COS_ALLOWED_BUCKETS": "other-1250000000", "COS_ALLOWED_REGIONS": "ap-shanghai"})
 	checkRefusals(t, f, []refusal{
 		{"not allowed", "", `{"bucket":"victim-1250000001","key":"k"}`, 403, "BucketNotAllowed", "victim-1250000001"},
 		{"invalid", "", `{"bucket":"a_b","key":"k"}`, 403, "BucketNotAllowed", ""},
+		{"region not listed", "", `{"bucket":"other-1250000000","region":"ap-beijing","key":"k"}`, 403, "RegionNotAllowed", "COS_ALLOWED_REGIONS"},
+		{"region holding a host", "", `{"region":"cos.ap-guangzhou.myqcloud.com.otherbucket-1250000000.cos.ap-guangzhou","key":"k"}`, 403, "RegionNotAllowed", "COS_ENDPOINT"},
+		{"accelerate region", "", `{"region":"accelerate","key":"k"}`, 403, "RegionNotAllowed", "COS_ENDPOINT"},
+		{"cos. region", "", `{"region":"cos.ap-guangzhou","key":"k"}`, 403, "RegionNotAllowed", ""},
 	})
+	own := f.post("/presign", `{"region":"AP-GUANGZHOU","key":"k"}`)
+	assert.Equal(t, 200, own.status, "the configured region in any letter case")
 	a := f.post("/presign", `{"bucket":"other-1250000000","region":"ap-shanghai","key":"k"}`)
 	require.Equal(t, 200, a.status)
 	assert.True(t, strings.HasPrefix(a.str("url"), "https://other-1250000000.cos.ap-shanghai.myqcloud.com/k?"))
@@ -305,15 +316,26 @@ func TestUploadLimits(t *testing.T) {
 	get := f.post("/presign", `{"key":"a.png"}`)
 	assert.Equal(t, 200, get.status, "downloads are not uploads")
 
+	// A POST policy binds exactly what the check admits: one named type,
+	// never starts-with image/ (which COS would match against
+	// "image/png, text/html" or image/svg+xml).
 	pp := f.post("/post-policy", `{"key":"a.png"}`)
+	assert.Equal(t, 400, pp.status)
+	assert.Equal(t, "MissingContentType", pp.code())
+	pp = f.post("/post-policy", `{"key":"a.png","contentType":"image/webp"}`)
 	verifyPolicy(t, pp, "")
 	var pol struct {
 		Conditions []json.RawMessage `json:"conditions"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(pp.str("policy")), &pol))
 	text := pp.str("policy")
-	assert.Contains(t, text, `["starts-with","$Content-Type","image/"]`)
+	assert.NotContains(t, text, "starts-with")
+	assert.Contains(t, text, `{"Content-Type":"image/webp"}`)
 	assert.Contains(t, text, `["content-length-range",0,1048576]`)
+	single := withIdentity(t, map[string]string{"SIGN_ALLOWED_CONTENT_TYPES": "image/png"}, "alice")
+	sp := single.post("/post-policy", `{"key":"a.png"}`)
+	verifyPolicy(t, sp, "")
+	assert.Contains(t, sp.str("policy"), `{"Content-Type":"image/png"}`, "one listed type is bound without naming it")
 
 	exact := f.post("/post-policy", `{"key":"a.png","contentType":"image/png","contentLength":100}`)
 	verifyPolicy(t, exact, "")
@@ -388,6 +410,9 @@ func TestLoadConfigErrors(t *testing.T) {
 		"COS_DOMAIN":                  "cdn.example.com/path",
 		"COS_SCHEME":                  "ftp",
 		"CORS_ALLOWED_ORIGINS":        "app.example.com",
+		"CORS_ALLOWED_HEADERS":        "X-Auth-Token, bad header",
+		"COS_ALLOWED_REGIONS":         "ap-shanghai,cos.accelerate",
+		"SIGN_ALLOW_PREFIX_LISTING":   "maybe",
 		"AUTH_MODE":                   "magic",
 	} {
 		env := baseEnv()

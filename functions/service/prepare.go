@@ -1,10 +1,8 @@
 package service
 
 import (
+	"errors"
 	"fmt"
-	"maps"
-	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,7 +27,7 @@ type target struct {
 // prepare applies the policy to one request for route and fills t with
 // what to sign (t is the caller's, so it stays on its stack), or refuses.
 func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity, now time.Time, le *logEntry) *apiError {
-	*t = target{region: in.Region, contentLength: -1}
+	*t = target{contentLength: -1}
 	sub := ""
 	if id != nil {
 		sub = id.Subject
@@ -46,6 +44,11 @@ func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity,
 		return forbidden("BucketNotAllowed", fmt.Sprintf("bucket %s is not the configured bucket nor listed in COS_ALLOWED_BUCKETS", truncate(strconv.Quote(t.bucket), 80)))
 	}
 	le.bucket = t.bucket
+	region, aerr := s.requestRegion(in.Region)
+	if aerr != nil {
+		return aerr
+	}
+	t.region = region
 
 	// Key: key, or the getAuthorization options' Pathname; with neither,
 	// ext or filename ask the service to choose one.
@@ -83,7 +86,15 @@ func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity,
 	default:
 		return badRequest("InvalidMethod", fmt.Sprintf("method %s is not one of GET, HEAD, PUT, POST, DELETE, OPTIONS", truncate(strconv.Quote(in.Method), 40)))
 	}
-	if !s.methods[t.method] {
+	switch {
+	case route == routePostPolicy:
+		// A form upload is an upload like a PUT, and its policy binds key,
+		// type and size: it needs PUT or POST allowed, and allowing it never
+		// lets a per-request POST be signed for any key (see objectOp).
+		if !s.methods["PUT"] && !s.methods["POST"] {
+			return forbidden("MethodNotAllowed", fmt.Sprintf("form uploads (/post-policy) need PUT or POST in SIGN_ALLOWED_METHODS (%s)", strings.Join(s.cfg.AllowedMethods, ",")))
+		}
+	case !s.methods[t.method]:
 		return forbidden("MethodNotAllowed", fmt.Sprintf("method %s is not allowed by the policy (SIGN_ALLOWED_METHODS: %s)", t.method, strings.Join(s.cfg.AllowedMethods, ",")))
 	}
 	write := t.method == "PUT" || t.method == "POST" || t.method == "DELETE"
@@ -132,11 +143,19 @@ func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity,
 		}
 	}
 
+	// Headers and params as asked, before the policy looks at them: at most
+	// maxNames of each, and no two names differing only in letter case
+	// (COS would see one of them, the policy maybe the other).
+	if aerr := s.collectNames(t, route, in); aerr != nil {
+		return aerr
+	}
+
+	listing := false
 	if wantsChosen {
 		if route != routePresign && route != routePostPolicy {
 			return badRequest("MissingKey", "key is required (ext and filename choose a key only on /presign and /post-policy)")
 		}
-		key, err := s.chooseKey(in, sub)
+		key, err := s.chooseKey(in, sub, route, t.method)
 		if err != nil {
 			return err
 		}
@@ -154,11 +173,12 @@ func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity,
 			// name: the policy would no longer bind one key.
 			return badRequest("InvalidKey", "a POST upload's key may not hold \"${\": COS replaces ${filename} with the uploaded file's name, which the policy cannot bind")
 		}
-		if key == "" && !s.cfg.AllowBucketKey {
-			return forbidden("KeyNotAllowed", "the bucket itself (key \"/\" or empty) may not be signed: name an object")
-		}
-		if key != "" {
-			if aerr := s.checkPrefix(key, sub); aerr != nil {
+		if key == "" {
+			if listing, aerr = s.bucketRequest(t, route, sub); aerr != nil {
+				return aerr
+			}
+		} else {
+			if aerr := s.checkKey(key, sub, route, t.method); aerr != nil {
 				return aerr
 			}
 		}
@@ -171,44 +191,45 @@ func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity,
 		t.key = key
 	}
 	le.key = t.key
+	if listing {
+		le.key = "?prefix=" + t.params[paramName(t.params, "prefix")]
+	}
 
-	// Headers and params: only the names the policy allows may be signed.
-	if len(in.Headers) > 0 {
-		t.headers = make(map[string]string, len(in.Headers)+2)
-		for name, v := range in.Headers {
-			if strings.EqualFold(name, "host") && route == routeAuth {
-				// The SDKs' getAuthorization adds the Host it will send:
-				// accept it only when it is the service's own host, which
-				// the signer then signs itself.
-				if err := s.checkHost(t, v.s); err != nil {
-					return err
-				}
-				continue
-			}
-			if signer.SignsHeader(name) && !s.cfg.AllowedHeaders.Allows(name) && !s.tokenName(name) {
-				return forbidden("HeaderNotAllowed", fmt.Sprintf("header %s may not be signed (SIGN_ALLOWED_HEADERS)", truncate(strconv.Quote(name), 80)))
-			}
-			t.headers[name] = v.s
+	// Only the names the policy allows may be signed; a scoped listing's
+	// params are allowed by its own rule (policy.BucketListing).
+	for name := range t.headers {
+		if signer.SignsHeader(name) && !s.cfg.AllowedHeaders.Allows(name) && !s.tokenName(name) {
+			return forbidden("HeaderNotAllowed", fmt.Sprintf("header %s may not be signed (SIGN_ALLOWED_HEADERS%s)", truncate(strconv.Quote(name), 80), sensitiveNote(name)))
 		}
 	}
-	if n := len(in.Params) + len(in.Query); n > 0 {
-		t.params = make(map[string]string, n)
-		for _, m := range []map[string]scalar{in.Query, in.Params} {
-			for name, v := range m {
-				if !s.cfg.AllowedParams.Allows(name) && !s.tokenName(name) {
-					return forbidden("ParamNotAllowed", fmt.Sprintf("param %s may not be signed (SIGN_ALLOWED_PARAMS)", truncate(strconv.Quote(name), 80)))
-				}
-				if old, dup := t.params[name]; dup && old != v.s {
-					return badRequest("DuplicateName", fmt.Sprintf("param %s is given twice with different values", truncate(strconv.Quote(name), 80)))
-				}
-				t.params[name] = v.s
+	if !listing {
+		for name := range t.params {
+			if !s.cfg.AllowedParams.Allows(name) && !s.tokenName(name) {
+				return forbidden("ParamNotAllowed", fmt.Sprintf("param %s may not be signed (SIGN_ALLOWED_PARAMS%s)", truncate(strconv.Quote(name), 80), sensitiveNote(name)))
 			}
 		}
 	}
-	if aerr := s.uploadLimits(route, in, t); aerr != nil {
+	if t.key == "" {
+		return nil
+	}
+	op := policy.OpPut // a form upload creates an object
+	if route != routePostPolicy {
+		var err error
+		if op, err = policy.ObjectOp(t.method, t.params); err != nil {
+			var oe *policy.OpError
+			if errors.As(err, &oe) && oe.Code == "PostNotAllowed" {
+				return forbidden(oe.Code, oe.Reason)
+			}
+			return badRequest(oe.Code, oe.Reason)
+		}
+	}
+	if aerr := s.checkCopySources(t, sub); aerr != nil {
 		return aerr
 	}
-	return nil
+	if aerr := s.checkResponseType(t); aerr != nil {
+		return aerr
+	}
+	return s.uploadLimits(route, in, t, op)
 }
 
 // tokenName: a caller may repeat the service's own session token (the
@@ -228,148 +249,6 @@ func (s *Service) checkHost(t *target, given string) *apiError {
 	}
 	if !strings.EqualFold(h, own) {
 		return badRequest("HostHeader", fmt.Sprintf("the Host header %s is not this bucket's host %s", truncate(strconv.Quote(given), 80), own))
-	}
-	return nil
-}
-
-// checkPrefix admits a normalised key under SIGN_KEY_PREFIXES (any key when
-// none is configured), matching only at a segment boundary.
-func (s *Service) checkPrefix(key, sub string) *apiError {
-	if len(s.cfg.KeyPrefixes) == 0 {
-		return nil
-	}
-	needsID := false
-	for _, p := range s.cfg.KeyPrefixes {
-		if p.Admits(key, sub) {
-			return nil
-		}
-		needsID = needsID || p.HasSub()
-	}
-	if needsID && sub != "" && !policy.ValidIdentity(sub) {
-		return forbidden("IdentityNotUsable", "the caller's identity cannot name a key prefix (it holds '/', '..', '%' or control characters)")
-	}
-	return forbidden("KeyNotAllowed", fmt.Sprintf("key %s is outside the allowed prefixes (SIGN_KEY_PREFIXES)", truncate(strconv.Quote(key), 120)))
-}
-
-// chooseKey makes a server-chosen key: the first allowed prefix (with {sub}
-// filled), 128 random bits in hex, and the extension.
-func (s *Service) chooseKey(in *input, sub string) (string, *apiError) {
-	rawExt := in.Ext
-	if rawExt == "" {
-		rawExt = policy.ExtOf(in.Filename)
-	}
-	ext := ""
-	if rawExt != "" {
-		var ok bool
-		if ext, ok = policy.NormalizeExt(rawExt); !ok {
-			return "", badRequest("InvalidExtension", "ext must be 1-16 letters or digits (such as jpg)")
-		}
-	}
-	if !s.cfg.AllowedExtensions.Allows(ext) {
-		return "", forbidden("ExtensionNotAllowed", fmt.Sprintf("extension %s is not in SIGN_ALLOWED_EXTENSIONS (%s)", strconv.Quote(ext), s.extList()))
-	}
-	folder, found := "", len(s.cfg.KeyPrefixes) == 0
-	for _, p := range s.cfg.KeyPrefixes {
-		if f, ok := p.Fill(sub); ok {
-			folder, found = f, true
-			break
-		}
-	}
-	if !found {
-		if sub != "" && !policy.ValidIdentity(sub) {
-			return "", forbidden("IdentityNotUsable", "the caller's identity cannot name a key prefix (it holds '/', '..', '%' or control characters)")
-		}
-		return "", forbidden("KeyNotAllowed", "no allowed key prefix can be used without an authenticated caller ({sub} in SIGN_KEY_PREFIXES)")
-	}
-	id, err := policy.RandomID()
-	if err != nil {
-		return "", &apiError{http.StatusInternalServerError, "InternalError", "no randomness for a key"}
-	}
-	key := id
-	if folder != "" {
-		key = folder + "/" + id
-	}
-	if ext != "" {
-		key += "." + ext
-	}
-	return key, nil
-}
-
-func (s *Service) extList() string {
-	return strings.Join(slices.Sorted(maps.Keys(s.cfg.AllowedExtensions)), ",")
-}
-
-// uploadLimits enforces SIGN_ALLOWED_CONTENT_TYPES and
-// SIGN_MAX_CONTENT_LENGTH. For a PUT the caller states the type and length
-// (contentType / contentLength, or the headers) and both are signed, so COS
-// refuses an upload that differs; a part upload (uploadId) needs only the
-// length. For a POST policy they become conditions (see postPolicy).
-func (s *Service) uploadLimits(route string, in *input, t *target) *apiError {
-	ct, cl := in.ContentType.s, in.ContentLength.s
-	ctSet, clSet := in.ContentType.set && ct != "", in.ContentLength.set && cl != ""
-	var ctName, clName string
-	for name, v := range t.headers {
-		switch {
-		case strings.EqualFold(name, "content-type"):
-			if ctName != "" {
-				return badRequest("DuplicateName", "headers "+strconv.Quote(ctName)+" and "+strconv.Quote(name)+" differ only in letter case: send one of them")
-			}
-			if ctSet && v != ct {
-				return badRequest("InvalidField", "contentType and the Content-Type header differ")
-			}
-			ct, ctSet, ctName = v, true, name
-		case strings.EqualFold(name, "content-length"):
-			if clName != "" {
-				return badRequest("DuplicateName", "headers "+strconv.Quote(clName)+" and "+strconv.Quote(name)+" differ only in letter case: send one of them")
-			}
-			if clSet && strings.TrimSpace(v) != strings.TrimSpace(cl) {
-				return badRequest("InvalidField", "contentLength and the Content-Length header differ")
-			}
-			cl, clSet, clName = v, true, name
-		}
-	}
-	if clSet {
-		n, err := strconv.ParseInt(strings.TrimSpace(cl), 10, 64)
-		if err != nil || n < 0 {
-			return badRequest("InvalidContentLength", fmt.Sprintf("contentLength must be a whole number of bytes, got %s", truncate(strconv.Quote(cl), 40)))
-		}
-		t.contentLength = n
-	}
-	if ctSet {
-		t.contentType = ct
-	}
-	limitsApply := route == routePostPolicy || t.method == "PUT"
-	if !limitsApply {
-		return nil
-	}
-	types, maxLen := s.cfg.AllowedContentTypes, s.cfg.MaxContentLength
-	if ctSet && !types.Allows(ct) {
-		return forbidden("ContentTypeNotAllowed", fmt.Sprintf("content type %s is not allowed (SIGN_ALLOWED_CONTENT_TYPES)", truncate(strconv.Quote(ct), 80)))
-	}
-	if clSet && maxLen > 0 && t.contentLength > maxLen {
-		return forbidden("ContentLengthNotAllowed", fmt.Sprintf("content length %d is more than the maximum of %d bytes (SIGN_MAX_CONTENT_LENGTH)", t.contentLength, maxLen))
-	}
-	if route == routePostPolicy {
-		return nil
-	}
-	_, isPart := t.params["uploadId"]
-	if types.Set() && !ctSet && !isPart {
-		return badRequest("MissingContentType", "contentType is required: uploads are limited to SIGN_ALLOWED_CONTENT_TYPES and the type is signed")
-	}
-	if maxLen > 0 && !clSet {
-		return badRequest("MissingContentLength", "contentLength is required: uploads are limited by SIGN_MAX_CONTENT_LENGTH and the length is signed")
-	}
-	// Sign what was stated, so COS refuses anything else.
-	if (types.Set() && ctSet) || (maxLen > 0 && clSet) {
-		if t.headers == nil {
-			t.headers = make(map[string]string, 2)
-		}
-		if types.Set() && ctSet && ctName == "" {
-			t.headers["Content-Type"] = ct
-		}
-		if maxLen > 0 && clSet && clName == "" {
-			t.headers["Content-Length"] = strconv.FormatInt(t.contentLength, 10)
-		}
 	}
 	return nil
 }

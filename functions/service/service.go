@@ -37,6 +37,7 @@ type Service struct {
 	methods     map[string]bool // allowed signing methods, upper case
 	buckets     map[string]bool // COS_ALLOWED_BUCKETS, lower case
 	corsAny     bool
+	corsHeaders string // Access-Control-Allow-Headers
 	corsOrigins map[string]bool
 	authMode    string
 
@@ -105,6 +106,11 @@ func New(cfg Config, opts Options) (*Service, error) {
 			s.corsOrigins[strings.ToLower(o)] = true
 		}
 	}
+	headers := cfg.CORSHeaders
+	if headers == nil {
+		headers = strings.Split(DefaultCORSHeaders, ",")
+	}
+	s.corsHeaders = strings.Join(headers, ", ")
 	var rid [6]byte
 	if _, err := rand.Read(rid[:]); err != nil {
 		return nil, fmt.Errorf("request ids: %w", err)

@@ -352,7 +352,7 @@ func Cases(t testing.TB) []Case {
 	add("upload content type and header differ", UploadLimits, PostJSON("/presign", map[string]any{"key": "uploads/user1/a.jpg", "method": "PUT", "contentType": "image/png",
 		"contentLength": 10, "headers": map[string]any{"content-type": "text/html"}}), 400, "InvalidField")
 	add("upload content type with CRLF", UploadLimits, PostJSON("/presign", map[string]any{"key": "uploads/user1/a.jpg", "method": "PUT",
-		"contentType": "image/png\r\nx-cos-acl: public-read", "contentLength": 10}), 400, "InvalidHeader")
+		"contentType": "image/png\r\nx-cos-acl: public-read", "contentLength": 10}), 400, "InvalidContentType")
 	add("upload too large", UploadLimits, PostJSON("/presign", map[string]any{"key": "uploads/user1/a.jpg", "method": "PUT", "contentType": "image/jpeg", "contentLength": 1048577}), 403, "ContentLengthNotAllowed")
 	add("upload negative length", UploadLimits, PostJSON("/presign", map[string]any{"key": "uploads/user1/a.jpg", "method": "PUT", "contentType": "image/jpeg", "contentLength": -1}), 400, "InvalidContentLength")
 	add("upload float length", UploadLimits, PostJSON("/presign", map[string]any{"key": "uploads/user1/a.jpg", "method": "PUT", "contentType": "image/jpeg", "contentLength": 1.5}), 400, "InvalidContentLength")
@@ -365,7 +365,7 @@ func Cases(t testing.TB) []Case {
 		Get("/download", map[string][]string{"key": {"public/a.pdf"}}), PostJSON("/post-policy", map[string]any{"key": "public/a.pdf"})} {
 		add("no credentials "+r.Method+" "+r.Path, NoCredentials, r, 503, "ServiceNotConfigured")
 	}
-	return cs
+	return append(cs, scopeCases(tok)...)
 }
 
 // mintToken is a caller token for sub, valid at Now for ten minutes unless

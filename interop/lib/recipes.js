@@ -3,6 +3,10 @@
 // answer to the callback; on a refusal log the service's own code and
 // message, then fail the SDK's request (its callback has no error channel:
 // an empty object makes the SDK fail it).
+(function (root, factory) {
+  if (typeof module === 'object' && module.exports) module.exports = factory();
+  else root.interopRecipes = factory();
+})(typeof self !== 'undefined' ? self : this, function () {
 'use strict';
 
 // Browsers and node (fetch).
@@ -81,4 +85,5 @@ function wxPostPolicyUpload(signerUrl, userToken, filePath, done, log = console.
   });
 }
 
-module.exports = { fetchAuthorization, wxAuthorization, wxPostPolicyUpload };
+return { fetchAuthorization, wxAuthorization, wxPostPolicyUpload };
+});

@@ -9,20 +9,28 @@ import (
 // an entry ending in '*' matches by prefix, and "*" alone matches any name
 // except the sensitive ones.
 //
-// Sensitive names (acl, x-cos-acl, x-cos-grant-*, x-cos-tagging, tagging)
-// change who may read an object or what it is tagged with; they pass only
-// when an entry names them specifically: an entry whose literal part starts
-// with the sensitive name (such as "x-cos-acl" or "x-cos-grant-*"), never
-// through "*" or "x-cos-*".
+// Sensitive names change who may read an object, what it is tagged with,
+// or reach another object than the one signed: ACLs and grants, tagging,
+// copy and rename sources (which read another key with the service's
+// credential), the metadata directive and website redirect of a copy,
+// Pic-Operations (which writes processed images to keys of its own) and
+// x-cos-callback (COS calls a URL of the caller's choosing). Each pass only
+// when an entry names it specifically: an entry whose literal part starts
+// with the sensitive name (such as "x-cos-acl" or "x-cos-copy-source*"),
+// never through "*" or "x-cos-*".
 type NameList struct {
 	exact    map[string]bool
 	prefixes []string
 	any      bool
 }
 
-// sensitive are the lower-case stems of the sensitive names; a stem ending
-// in '-' is a family.
-var sensitive = []string{"acl", "x-cos-acl", "x-cos-grant-", "x-cos-tagging", "tagging"}
+// sensitive are the lower-case stems of the sensitive names; each also
+// covers its "-" family (x-cos-grant-read, x-cos-copy-source-range).
+var sensitive = []string{
+	"acl", "x-cos-acl", "x-cos-grant", "x-cos-tagging", "tagging",
+	"x-cos-copy-source", "x-cos-rename-source", "x-cos-metadata-directive", "x-cos-website-redirect-location",
+	"pic-operations", "x-cos-callback",
+}
 
 // ParseNameList reads a comma-separated list.
 func ParseNameList(list string) (NameList, error) {
@@ -79,22 +87,31 @@ func (l NameList) Allows(name string) bool {
 
 func sensitiveStem(lower string) string {
 	for _, s := range sensitive {
-		if lower == s || (strings.HasSuffix(s, "-") && strings.HasPrefix(lower, s)) {
+		if rest, ok := strings.CutPrefix(lower, s); ok && (rest == "" || rest[0] == '-') {
 			return s
 		}
 	}
 	return ""
 }
 
+// Sensitive reports whether a header or param name is one of the sensitive
+// names (see NameList).
+func Sensitive(name string) bool { return sensitiveStem(strings.ToLower(name)) != "" }
+
 // DefaultHeaders are the headers callers may ask to sign when
-// SIGN_ALLOWED_HEADERS is not set: the common upload and download ones.
+// SIGN_ALLOWED_HEADERS is not set: the common upload and download ones, and
+// what the official SDKs add on their own: x-cos-sdk-retry on a retry,
+// Expect (100-continue) on wx part uploads; x-cos-forbid-overwrite and
+// x-cos-mime-limit only make COS refuse more.
 const DefaultHeaders = "content-type,content-length,content-md5,content-disposition,content-encoding," +
-	"cache-control,expires,range,if-match,if-none-match,if-modified-since,if-unmodified-since," +
-	"x-cos-storage-class,x-cos-server-side-encryption*,x-cos-traffic-limit,x-cos-meta-*"
+	"cache-control,expires,range,if-match,if-none-match,if-modified-since,if-unmodified-since,expect," +
+	"x-cos-storage-class,x-cos-server-side-encryption*,x-cos-traffic-limit,x-cos-meta-*," +
+	"x-cos-forbid-overwrite,x-cos-sdk-retry,x-cos-mime-limit"
 
 // DefaultParams are the params callers may ask to sign when
-// SIGN_ALLOWED_PARAMS is not set: download overrides and multipart upload.
-const DefaultParams = "response-*,partNumber,uploadId,uploads,versionId"
+// SIGN_ALLOWED_PARAMS is not set: download overrides, multipart upload and
+// its part listing (what the SDKs' uploadFile sends when it resumes).
+const DefaultParams = "response-*,partNumber,uploadId,uploads,versionId,max-parts,part-number-marker,encoding-type"
 
 func hasUpper(s string) bool {
 	for i := 0; i < len(s); i++ {
@@ -114,81 +131,6 @@ func appendLower(dst []byte, s string) []byte {
 		dst = append(dst, c)
 	}
 	return dst
-}
-
-// ContentTypes is SIGN_ALLOWED_CONTENT_TYPES: exact media types or "type/*"
-// patterns, case-insensitive; empty means any.
-type ContentTypes struct {
-	exact    []string
-	prefixes []string // "image/"
-	any      bool
-}
-
-// ParseContentTypes reads a comma-separated list of media-type patterns.
-func ParseContentTypes(list string) (ContentTypes, error) {
-	var c ContentTypes
-	for _, e := range strings.Split(list, ",") {
-		e = strings.ToLower(strings.TrimSpace(e))
-		if e == "" {
-			continue
-		}
-		if e == "*" || e == "*/*" {
-			c.any = true
-			continue
-		}
-		typ, sub, ok := strings.Cut(e, "/")
-		if !ok || typ == "" || sub == "" || strings.ContainsAny(typ, "*; \t") || strings.ContainsAny(sub, "; \t") ||
-			(strings.Contains(sub, "*") && sub != "*") {
-			return ContentTypes{}, fmt.Errorf("entry %q is not a media type or a type/* pattern", e)
-		}
-		if sub == "*" {
-			c.prefixes = append(c.prefixes, typ+"/")
-		} else {
-			c.exact = append(c.exact, e)
-		}
-	}
-	return c, nil
-}
-
-// Set says whether any restriction is configured.
-func (c ContentTypes) Set() bool { return c.any || len(c.exact) > 0 || len(c.prefixes) > 0 }
-
-// Allows reports whether a Content-Type value (parameters such as
-// "; charset=utf-8" aside) matches.
-func (c ContentTypes) Allows(v string) bool {
-	if !c.Set() || c.any {
-		return true
-	}
-	mt, _, _ := strings.Cut(v, ";")
-	mt = strings.ToLower(strings.TrimSpace(mt))
-	typ, sub, ok := strings.Cut(mt, "/")
-	if !ok || typ == "" || sub == "" {
-		return false
-	}
-	for _, e := range c.exact {
-		if mt == e {
-			return true
-		}
-	}
-	for _, p := range c.prefixes {
-		if strings.HasPrefix(mt, p) {
-			return true
-		}
-	}
-	return false
-}
-
-// Single returns the one pattern when exactly one is configured: the exact
-// type, or the prefix ("image/") of a type/* pattern; a POST policy can
-// then bind it without the caller naming a type.
-func (c ContentTypes) Single() (exact, prefix string, ok bool) {
-	if c.any || len(c.exact)+len(c.prefixes) != 1 {
-		return "", "", false
-	}
-	if len(c.exact) == 1 {
-		return c.exact[0], "", true
-	}
-	return "", c.prefixes[0], true
 }
 
 // Extensions is SIGN_ALLOWED_EXTENSIONS; empty means any.

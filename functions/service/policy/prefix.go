@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -40,6 +41,18 @@ func ParsePrefix(s string) (Prefix, error) {
 		}
 	}
 	return Prefix{before: before, after: after, hasSub: hasSub}, nil
+}
+
+// String is the prefix as it reads in configuration and messages:
+// "users/{sub}/", "public/", or "*" for the whole bucket.
+func (p Prefix) String() string {
+	if p.before == "" && !p.hasSub {
+		return "*"
+	}
+	if p.hasSub {
+		return p.before + SubPlaceholder + p.after + "/"
+	}
+	return p.before + "/"
 }
 
 // HasSub says whether the prefix needs the caller's identity.
@@ -99,4 +112,104 @@ func ValidIdentity(sub string) bool {
 		}
 	}
 	return true
+}
+
+// Methods are the signing methods a policy knows.
+var Methods = []string{"GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"}
+
+// Rule is one SIGN_KEY_PREFIXES entry: a prefix and, optionally, the methods
+// allowed under it, written "public/=GET|HEAD" ('|' since ',' separates
+// entries). Without methods, the prefix allows every method the service
+// allows.
+type Rule struct {
+	Prefix
+	methods []string // upper case; nil: any
+}
+
+// ParseRule reads "prefix" or "prefix=METHOD|METHOD…". A prefix holding '='
+// is refused, so that an entry never means two things.
+func ParseRule(s string) (Rule, error) {
+	raw := s
+	prefix, methods, hasMethods := strings.Cut(s, "=")
+	p, err := ParsePrefix(prefix)
+	if err != nil {
+		return Rule{}, err
+	}
+	r := Rule{Prefix: p}
+	if !hasMethods {
+		return r, nil
+	}
+	for _, m := range strings.Split(methods, "|") {
+		m = strings.ToUpper(strings.TrimSpace(m))
+		if !slices.Contains(Methods, m) {
+			return Rule{}, fmt.Errorf("entry %q: %q is not one of GET, HEAD, PUT, POST, DELETE, OPTIONS (methods are separated by '|', and a prefix holds no '=')", strings.TrimSpace(raw), m)
+		}
+		if !slices.Contains(r.methods, m) {
+			r.methods = append(r.methods, m)
+		}
+	}
+	return r, nil
+}
+
+// AllowsMethod reports whether the rule lets method (upper case) be signed
+// under its prefix.
+func (r Rule) AllowsMethod(method string) bool {
+	return r.methods == nil || slices.Contains(r.methods, method)
+}
+
+// Methods are the rule's own methods; nil when it has none of its own.
+func (r Rule) Methods() []string { return r.methods }
+
+// String is the entry as configured, normalised.
+func (r Rule) String() string {
+	if r.methods == nil {
+		return r.Prefix.String()
+	}
+	return r.Prefix.String() + "=" + strings.Join(r.methods, "|")
+}
+
+// KeyVerdict is what Rules.Check found.
+type KeyVerdict int
+
+const (
+	// KeyAllowed: a rule admits the key and allows the method.
+	KeyAllowed KeyVerdict = iota
+	// KeyOutside: no rule admits the key.
+	KeyOutside
+	// KeyMethodRefused: rules admit the key, but none allows the method.
+	KeyMethodRefused
+)
+
+// Rules is SIGN_KEY_PREFIXES; empty admits every key and method.
+type Rules []Rule
+
+// Check says whether a normalised, non-empty key may be signed for method
+// by the caller sub: some rule must both admit the key (at a segment
+// boundary) and allow the method. Nested rules never narrow one another:
+// the most permissive admitting rule decides.
+func (rs Rules) Check(key, sub, method string) KeyVerdict {
+	if len(rs) == 0 {
+		return KeyAllowed
+	}
+	v := KeyOutside
+	for _, r := range rs {
+		if !r.Admits(key, sub) {
+			continue
+		}
+		if r.AllowsMethod(method) {
+			return KeyAllowed
+		}
+		v = KeyMethodRefused
+	}
+	return v
+}
+
+// NeedsSub says whether any rule holds {sub}.
+func (rs Rules) NeedsSub() bool {
+	for _, r := range rs {
+		if r.HasSub() {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,134 @@
+package service
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cos-signer/cos-signer/functions/service/policy"
+)
+
+// uploadLimits enforces SIGN_ALLOWED_CONTENT_TYPES and
+// SIGN_MAX_CONTENT_LENGTH on every request that creates an object:
+//
+//   - PUT Object: the caller states type and length (contentType /
+//     contentLength, or the headers) and both are signed, so COS refuses an
+//     upload that differs;
+//   - InitiateMultipartUpload (POST ?uploads): it carries the type the
+//     object will have, so the type is checked and signed there;
+//   - Upload Part (PUT ?partNumber&uploadId): bounded per part by its signed
+//     length (the whole upload is then bounded by 10,000 parts);
+//   - /post-policy: type and size become the policy's conditions (see
+//     postPolicy).
+//
+// What the caller does not state cannot be signed, so it is refused with a
+// message naming a way that does enforce the limit: cos-js-sdk-v5 and
+// cos-wx-sdk-v5 leave Content-Type out of what they pass to
+// getAuthorization, and part uploads pass no Content-Length.
+func (s *Service) uploadLimits(route string, in *input, t *target, op policy.Op) *apiError {
+	ct, cl := in.ContentType.s, in.ContentLength.s
+	ctSet, clSet := in.ContentType.set && ct != "", in.ContentLength.set && cl != ""
+	var ctName, clName string
+	for name, v := range t.headers {
+		switch {
+		case strings.EqualFold(name, "content-type"):
+			if ctSet && v != ct {
+				return badRequest("InvalidField", "contentType and the Content-Type header differ")
+			}
+			ct, ctSet, ctName = v, ctSet || v != "", name
+		case strings.EqualFold(name, "content-length"):
+			if clSet && strings.TrimSpace(v) != strings.TrimSpace(cl) {
+				return badRequest("InvalidField", "contentLength and the Content-Length header differ")
+			}
+			cl, clSet, clName = v, clSet || v != "", name
+		}
+	}
+	if clSet {
+		n, err := strconv.ParseInt(strings.TrimSpace(cl), 10, 64)
+		if err != nil || n < 0 {
+			return badRequest("InvalidContentLength", fmt.Sprintf("contentLength must be a whole number of bytes, got %s", truncate(strconv.Quote(cl), 40)))
+		}
+		t.contentLength = n
+	}
+	if ctSet {
+		t.contentType = ct
+	}
+	creates := route == routePostPolicy || op.Creates()
+	sized := route == routePostPolicy || op == policy.OpPut || op == policy.OpPart
+	types, maxLen := s.cfg.AllowedContentTypes, s.cfg.MaxContentLength
+	if creates && ctSet && types.Set() {
+		if aerr := s.checkType(ct, "content type"); aerr != nil {
+			return aerr
+		}
+	}
+	if sized && clSet && maxLen > 0 && t.contentLength > maxLen {
+		return forbidden("ContentLengthNotAllowed", fmt.Sprintf("content length %d is more than the maximum of %d bytes (SIGN_MAX_CONTENT_LENGTH)", t.contentLength, maxLen))
+	}
+	if route == routePostPolicy {
+		return nil
+	}
+	if creates && types.Set() && !ctSet {
+		return badRequest("MissingContentType", "contentType is required: uploads are limited to SIGN_ALLOWED_CONTENT_TYPES and the type must be signed"+unboundHint(route))
+	}
+	if sized && maxLen > 0 && !clSet {
+		what := "contentLength is required: uploads are limited by SIGN_MAX_CONTENT_LENGTH and the length must be signed"
+		if op == policy.OpPart {
+			what = "contentLength is required for a part: uploads are limited by SIGN_MAX_CONTENT_LENGTH and each part's length must be signed"
+		}
+		return badRequest("MissingContentLength", what+unboundHint(route))
+	}
+	// Sign what was stated, so COS refuses anything else.
+	signType, signLen := creates && types.Set() && ctSet && ctName == "", sized && maxLen > 0 && clSet && clName == ""
+	if signType || signLen {
+		if t.headers == nil {
+			t.headers = make(map[string]string, 2)
+		}
+		if signType {
+			t.headers["Content-Type"] = ct
+		}
+		if signLen {
+			t.headers["Content-Length"] = strconv.FormatInt(t.contentLength, 10)
+		}
+	}
+	return nil
+}
+
+// unboundHint says, on /auth, why the SDKs cannot satisfy a limit there
+// and what does enforce it.
+func unboundHint(route string) string {
+	if route != routeAuth {
+		return ""
+	}
+	return ". cos-js-sdk-v5 and cos-wx-sdk-v5 do not pass Content-Type to getAuthorization, and part uploads pass no Content-Length, so /auth cannot enforce this limit for them: " +
+		"sign the upload with /presign (or /batch for parts) giving contentType and contentLength, upload with the fields of /post-policy, or hand the client /sts credentials whose policy carries the limits"
+}
+
+// checkType admits a Content-Type value under SIGN_ALLOWED_CONTENT_TYPES:
+// one media type, printable ASCII, no list; active types (HTML, SVG, XML,
+// JavaScript) only when listed by name.
+func (s *Service) checkType(v, what string) *apiError {
+	mt, ok, err := s.cfg.AllowedContentTypes.Check(v)
+	if err != nil {
+		return badRequest("InvalidContentType", fmt.Sprintf("%s %s: %v", what, truncate(strconv.Quote(v), 80), err))
+	}
+	if !ok {
+		msg := fmt.Sprintf("%s %s is not allowed (SIGN_ALLOWED_CONTENT_TYPES: %s)", what, truncate(strconv.Quote(v), 80), s.cfg.AllowedContentTypes)
+		if policy.Active(mt) {
+			msg += "; it can run script in a browser, so it passes only when listed by name"
+		}
+		return forbidden("ContentTypeNotAllowed", msg)
+	}
+	return nil
+}
+
+// checkResponseType: response-content-type makes COS serve an object with
+// another type, so it obeys the upload type rules.
+func (s *Service) checkResponseType(t *target) *apiError {
+	if !s.cfg.AllowedContentTypes.Set() {
+		return nil
+	}
+	if name := paramName(t.params, "response-content-type"); name != "" {
+		return s.checkType(t.params[name], "response-content-type")
+	}
+	return nil
+}

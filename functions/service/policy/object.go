@@ -1,0 +1,88 @@
+package policy
+
+import "strings"
+
+// Op is what a signed request for one object does, as far as the upload
+// limits care.
+type Op int
+
+const (
+	// OpOther reads, deletes, aborts, lists parts, or changes a
+	// subresource (?acl, ?tagging): it creates no object.
+	OpOther Op = iota
+	// OpPut is PUT Object (or a copy): it creates an object whose type and
+	// size the limits bound.
+	OpPut
+	// OpPart is Upload Part (PUT ?partNumber&uploadId): bounded per part by
+	// its length; its type is the one the initiate bound.
+	OpPart
+	// OpInitiate is InitiateMultipartUpload (POST ?uploads): it carries the
+	// Content-Type the object will have.
+	OpInitiate
+	// OpComplete is CompleteMultipartUpload (POST ?uploadId): its body lists
+	// parts already uploaded.
+	OpComplete
+)
+
+// OpError is a request that is refused for what it does; Code is the
+// service's error code for it.
+type OpError struct{ Code, Reason string }
+
+func (e *OpError) Error() string { return e.Reason }
+
+// ObjectOp classifies a request for an object by its method and params
+// (names in any letter case). It refuses a PUT with uploadId but no
+// partNumber (or the other way round), and a POST that is neither the
+// initiate nor the complete of a multipart upload: a form upload (POST to
+// the bucket) goes through /post-policy, whose policy binds key, type and
+// size, and POST ?append or ?restore would write or change objects the
+// limits never see.
+func ObjectOp(method string, params map[string]string) (Op, error) {
+	has := func(name string) bool { _, ok := lookupFold(params, name); return ok }
+	switch method {
+	case "PUT":
+		uploadID, partNumber := has("uploadId"), has("partNumber")
+		switch {
+		case uploadID && partNumber:
+			return OpPart, nil
+		case uploadID:
+			return OpOther, &OpError{"MissingPartNumber", "a PUT with uploadId is a part upload and needs partNumber"}
+		case partNumber:
+			return OpOther, &OpError{"MissingUploadId", "a PUT with partNumber is a part upload and needs uploadId"}
+		case has("acl") || has("tagging"):
+			return OpOther, nil
+		}
+		return OpPut, nil
+	case "POST":
+		uploads, uploadID := has("uploads"), has("uploadId")
+		switch {
+		case uploads && !uploadID:
+			return OpInitiate, nil
+		case uploadID && !uploads:
+			return OpComplete, nil
+		}
+		return OpOther, &OpError{"PostNotAllowed", "POST is signed only to initiate (?uploads) or complete (?uploadId) a multipart upload: for a form upload use /post-policy, for a simple upload PUT"}
+	}
+	return OpOther, nil
+}
+
+// Creates says whether the operation makes an object whose type the limits
+// bind (a part's type is the initiate's).
+func (o Op) Creates() bool { return o == OpPut || o == OpInitiate }
+
+// PlainRegion reports whether r is a region name and nothing more: ASCII
+// letters, digits and '-', such as ap-guangzhou. A region holding "cos."
+// or a host, and the "accelerate" endpoint, are forms only the deployment's
+// COS_ENDPOINT may choose.
+func PlainRegion(r string) bool {
+	if r == "" || len(r) > 64 || r[0] == '-' || r[len(r)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(r); i++ {
+		c := r[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return !strings.Contains(strings.ToLower(r), "accelerate")
+}

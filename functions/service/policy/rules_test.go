@@ -1,0 +1,282 @@
+package policy
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSensitiveNamesNeedTheirOwnEntry(t *testing.T) {
+	wide := []NameList{MustNameList("*"), MustNameList("x-cos-*"), MustNameList("x-*,p*,t*,a*")}
+	names := []string{
+		"x-cos-copy-source", "X-Cos-Copy-Source", "x-cos-copy-source-range", "x-cos-copy-source-if-match",
+		"x-cos-copy-source-server-side-encryption-customer-key", "x-cos-rename-source",
+		"x-cos-metadata-directive", "x-cos-website-redirect-location", "Pic-Operations", "x-cos-callback",
+		"x-cos-acl", "x-cos-grant-read", "x-cos-tagging", "acl", "tagging",
+	}
+	for _, l := range wide {
+		for _, n := range names {
+			assert.False(t, l.Allows(n), "%s through a wildcard", n)
+			assert.True(t, Sensitive(n), n)
+		}
+	}
+	byName := MustNameList("x-cos-copy-source, x-cos-metadata-directive, x-cos-copy-source-*")
+	assert.True(t, byName.Allows("x-cos-copy-source"))
+	assert.True(t, byName.Allows("x-cos-copy-source-range"))
+	assert.True(t, byName.Allows("x-cos-metadata-directive"))
+	assert.False(t, byName.Allows("x-cos-rename-source"))
+	// A name that only starts like a sensitive one is an ordinary name.
+	assert.False(t, Sensitive("x-cos-copy-sourcex"))
+	assert.True(t, MustNameList("x-cos-*").Allows("x-cos-aclx"))
+}
+
+func TestMediaType(t *testing.T) {
+	ok := map[string]string{
+		"image/png":                     "image/png",
+		"IMAGE/PNG":                     "image/png",
+		"image/jpeg; charset=binary":    "image/jpeg",
+		"application/octet-stream":      "application/octet-stream",
+		"text/plain; charset=\"utf-8\"": "text/plain",
+	}
+	for in, want := range ok {
+		got, err := MediaType(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{
+		"", "image", "image/", "/png", "image/png, text/html", "image/png,text/html", "İmage/png", "image/pñg",
+		"image/png\x00", "image/png\r\nx: y", "image/png; a", "image/png/x", "*/*", "image/*", "image/png;;",
+	} {
+		_, err := MediaType(bad)
+		assert.Error(t, err, "%q", bad)
+	}
+}
+
+func TestContentTypesCheck(t *testing.T) {
+	img, err := ParseContentTypes("image/*")
+	require.NoError(t, err)
+	for _, v := range []string{"image/png", "IMAGE/JPEG; charset=x", "image/webp"} {
+		assert.True(t, img.Allows(v), v)
+	}
+	for _, v := range []string{
+		"image/png, text/html", "İmage/png", "image/svg+xml", "text/html", "image", "application/pdf",
+		"image/svg+xml; charset=utf-8", "imagex/png", "image/png\n",
+	} {
+		assert.False(t, img.Allows(v), "%q", v)
+	}
+	// Active types only by name, never through a pattern or "*".
+	star, err := ParseContentTypes("*")
+	require.NoError(t, err)
+	for _, v := range []string{"text/html", "application/xhtml+xml", "image/svg+xml", "text/javascript",
+		"application/javascript", "application/x-javascript", "application/ecmascript", "text/xml", "application/xml",
+		"application/rss+xml", "TEXT/HTML; charset=utf-8"} {
+		assert.False(t, star.Allows(v), v)
+		mt, _ := MediaType(v)
+		assert.True(t, Active(mt), v)
+	}
+	assert.True(t, star.Allows("application/pdf"))
+	named, err := ParseContentTypes("image/*, image/svg+xml, text/html")
+	require.NoError(t, err)
+	assert.True(t, named.Allows("image/svg+xml"))
+	assert.True(t, named.Allows("text/html; charset=utf-8"))
+	assert.False(t, named.Allows("application/xhtml+xml"))
+
+	var none ContentTypes
+	assert.False(t, none.Set())
+	assert.True(t, none.Allows("text/html"), "no list: any media type")
+	assert.False(t, none.Allows("image/png, text/html"), "but still one media type")
+
+	for _, bad := range []string{"image", "*/png", "image/p*g", "a/b;c", "image/png; charset=x", "İmage/png", "image/pñg", "a b/c"} {
+		_, err := ParseContentTypes(bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestContentTypesSingle(t *testing.T) {
+	one, err := ParseContentTypes("image/png")
+	require.NoError(t, err)
+	mt, ok := one.Single()
+	assert.True(t, ok)
+	assert.Equal(t, "image/png", mt)
+	for _, list := range []string{"image/*", "image/png,image/jpeg", "*", ""} {
+		c, err := ParseContentTypes(list)
+		require.NoError(t, err)
+		_, ok := c.Single()
+		assert.False(t, ok, list)
+	}
+}
+
+func TestRulesMethods(t *testing.T) {
+	var rs Rules
+	for _, e := range []string{"users/{sub}/", "public/=GET|head", "drop/=PUT"} {
+		r, err := ParseRule(e)
+		require.NoError(t, err, e)
+		rs = append(rs, r)
+	}
+	assert.Equal(t, "public/=GET|HEAD", rs[1].String())
+	assert.Equal(t, "users/{sub}/", rs[0].String())
+	assert.Equal(t, KeyAllowed, rs.Check("users/alice/a.jpg", "alice", "DELETE"))
+	assert.Equal(t, KeyAllowed, rs.Check("public/a.jpg", "alice", "GET"))
+	assert.Equal(t, KeyAllowed, rs.Check("public/a.jpg", "", "HEAD"))
+	for _, m := range []string{"PUT", "POST", "DELETE"} {
+		assert.Equal(t, KeyMethodRefused, rs.Check("public/a.jpg", "alice", m), m)
+	}
+	assert.Equal(t, KeyMethodRefused, rs.Check("drop/x", "alice", "GET"))
+	assert.Equal(t, KeyOutside, rs.Check("users/bob/a.jpg", "alice", "GET"))
+	assert.Equal(t, KeyOutside, rs.Check("publicx/a.jpg", "alice", "GET"))
+
+	// Nested rules: the most permissive decides.
+	var nested Rules
+	for _, e := range []string{"shared/=GET", "shared/inbox/=PUT|GET"} {
+		r, err := ParseRule(e)
+		require.NoError(t, err)
+		nested = append(nested, r)
+	}
+	assert.Equal(t, KeyAllowed, nested.Check("shared/inbox/x", "", "PUT"))
+	assert.Equal(t, KeyMethodRefused, nested.Check("shared/x", "", "PUT"))
+
+	for _, bad := range []string{"public/=", "public/=GET,HEAD", "public/=FETCH", "a=b/", "public/=GET|", "../x=GET"} {
+		_, err := ParseRule(bad)
+		assert.Error(t, err, bad)
+	}
+	assert.Equal(t, KeyAllowed, Rules(nil).Check("anything", "", "DELETE"))
+}
+
+func TestBucketListing(t *testing.T) {
+	kind, prefix, err := BucketListing("GET", map[string]string{"uploads": "", "prefix": "users/alice/big.bin"})
+	require.NoError(t, err)
+	assert.Equal(t, ListUploads, kind)
+	assert.Equal(t, "users/alice/big.bin", prefix)
+
+	kind, _, err = BucketListing("GET", map[string]string{"Uploads": "", "prefix": "p/", "max-uploads": "1000", "key-marker": "p/a",
+		"upload-id-marker": "x", "encoding-type": "url", "delimiter": "/"})
+	require.NoError(t, err)
+	assert.Equal(t, ListUploads, kind)
+
+	kind, _, err = BucketListing("GET", map[string]string{"prefix": "p/", "marker": "p/a", "max-keys": "10", "delimiter": "/", "encoding-type": "url"})
+	require.NoError(t, err)
+	assert.Equal(t, ListObjects, kind)
+
+	for name, params := range map[string]map[string]string{
+		"no prefix":            {"uploads": ""},
+		"empty prefix":         {"uploads": "", "prefix": ""},
+		"whole bucket":         {},
+		"acl":                  {"acl": ""},
+		"uploads and acl":      {"uploads": "", "prefix": "p/", "acl": ""},
+		"objects with uploads": {"prefix": "p/", "key-marker": "a"},
+		"policy":               {"policy": "", "prefix": "p/"},
+	} {
+		kind, _, err := BucketListing("GET", params)
+		require.NoError(t, err, name)
+		assert.Equal(t, NotListing, kind, name)
+	}
+	for _, m := range []string{"PUT", "DELETE", "POST", "HEAD"} {
+		kind, _, _ := BucketListing(m, map[string]string{"uploads": "", "prefix": "p/"})
+		assert.Equal(t, NotListing, kind, m)
+	}
+	for name, params := range map[string]map[string]string{
+		"max-uploads 0":      {"uploads": "", "prefix": "p/", "max-uploads": "0"},
+		"max-keys 1001":      {"prefix": "p/", "max-keys": "1001"},
+		"max-keys +5":        {"prefix": "p/", "max-keys": "+5"},
+		"encoding-type xml":  {"prefix": "p/", "encoding-type": "xml"},
+		"uploads with value": {"uploads": "x", "prefix": "p/"},
+		"marker with CR":     {"prefix": "p/", "marker": "a\rb"},
+	} {
+		_, _, err := BucketListing("GET", params)
+		assert.Error(t, err, name)
+	}
+}
+
+func TestListingPrefix(t *testing.T) {
+	rules := Rules{mustRule(t, "users/{sub}/")}
+	inside := func(p string) bool {
+		n, err := ListingPrefix(p)
+		return err == nil && rules.Check(n, "alice", "GET") == KeyAllowed
+	}
+	assert.True(t, inside("users/alice/"), "the caller's folder")
+	assert.True(t, inside("users/alice/big.bin"), "a key inside it")
+	assert.False(t, inside("users/alice"), "without the slash it would match users/alice2/")
+	assert.False(t, inside("users/alice2/"))
+	assert.False(t, inside("users/bob/"))
+	assert.False(t, inside("users/"))
+	assert.False(t, inside("users/alice/../bob/"))
+	assert.False(t, inside("users/alice/%2e%2e/bob/"))
+	assert.False(t, inside("/users/alice/"))
+	assert.False(t, inside(""))
+	one := Rules{mustRule(t, "uploads/user1")}
+	n, err := ListingPrefix("uploads/user10/")
+	require.NoError(t, err)
+	assert.Equal(t, KeyOutside, one.Check(n, "", "GET"), "user1 vs user10")
+}
+
+func TestObjectOp(t *testing.T) {
+	cases := []struct {
+		method string
+		params map[string]string
+		op     Op
+		code   string
+	}{
+		{"PUT", nil, OpPut, ""},
+		{"PUT", map[string]string{"partNumber": "1", "uploadId": "u"}, OpPart, ""},
+		{"PUT", map[string]string{"uploadId": "u"}, OpOther, "MissingPartNumber"},
+		{"PUT", map[string]string{"PARTNUMBER": "1"}, OpOther, "MissingUploadId"},
+		{"PUT", map[string]string{"acl": ""}, OpOther, ""},
+		{"POST", map[string]string{"uploads": ""}, OpInitiate, ""},
+		{"POST", map[string]string{"uploadId": "u"}, OpComplete, ""},
+		{"POST", nil, OpOther, "PostNotAllowed"},
+		{"POST", map[string]string{"append": "", "position": "0"}, OpOther, "PostNotAllowed"},
+		{"POST", map[string]string{"restore": ""}, OpOther, "PostNotAllowed"},
+		{"POST", map[string]string{"uploads": "", "uploadId": "u"}, OpOther, "PostNotAllowed"},
+		{"GET", map[string]string{"uploadId": "u"}, OpOther, ""},
+		{"DELETE", map[string]string{"uploadId": "u"}, OpOther, ""},
+	}
+	for _, c := range cases {
+		op, err := ObjectOp(c.method, c.params)
+		assert.Equal(t, c.op, op, "%s %v", c.method, c.params)
+		if c.code == "" {
+			assert.NoError(t, err)
+			continue
+		}
+		var oe *OpError
+		require.ErrorAs(t, err, &oe)
+		assert.Equal(t, c.code, oe.Code)
+	}
+	assert.True(t, OpPut.Creates())
+	assert.True(t, OpInitiate.Creates())
+	assert.False(t, OpPart.Creates())
+}
+
+func TestCopySource(t *testing.T) {
+	cs, err := ParseCopySource("examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/users/alice/a%20b.jpg?versionId=v1")
+	require.NoError(t, err)
+	assert.Equal(t, CopySource{Host: "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com", Key: "users/alice/a b.jpg"}, cs)
+	cs, err = ParseCopySource("/users/alice/x")
+	require.NoError(t, err)
+	assert.Equal(t, CopySource{Key: "users/alice/x"}, cs)
+	for _, bad := range []string{
+		"", "/", "host", "host/", "https://host/key", "host/users/alice/../bob/x", "host/users/alice/%2e%2e/bob/x",
+		"host/users%2Falice%2F..%2Fbob", "host//users/bob/x", "host/a%zz", "host/k?acl", "host/k?versionId=1&x=2",
+		"host/users/alice/%252e%252e/bob", "//users/bob",
+	} {
+		_, err := ParseCopySource(bad)
+		assert.Error(t, err, "%q", bad)
+	}
+}
+
+func TestPlainRegion(t *testing.T) {
+	for _, r := range []string{"ap-guangzhou", "na-siliconvalley", "ap-beijing-fsi", "AP-Guangzhou", "cn-south"} {
+		assert.True(t, PlainRegion(r), r)
+	}
+	for _, r := range []string{"", "accelerate", "cos.accelerate", "cos.ap-guangzhou", "ap-guangzhou.myqcloud.com",
+		"cos.ap-guangzhou.myqcloud.com.otherbucket-1250000000.cos.ap-guangzhou", "-ap", "ap-", "ap guangzhou", "ap/x", "ACCELERATE"} {
+		assert.False(t, PlainRegion(r), r)
+	}
+}
+
+func mustRule(t *testing.T, s string) Rule {
+	t.Helper()
+	r, err := ParseRule(s)
+	require.NoError(t, err)
+	return r
+}

@@ -1,0 +1,299 @@
+package service
+
+import (
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cos-signer/cos-signer/functions/service/policy"
+)
+
+// Per-request caps: more names than this is a 400, so that one small body
+// cannot make a large answer (a batch multiplies them).
+const (
+	maxHeaders = 64
+	maxParams  = 64
+)
+
+// collectNames copies the headers and params to sign into t, refusing
+// more than the caps, names differing only in letter case, and a Host
+// header other than the service's own (which the SDKs' getAuthorization
+// passes on /auth, and which the signer then signs itself).
+func (s *Service) collectNames(t *target, route string, in *input) *apiError {
+	if len(in.Headers) > maxHeaders {
+		return badRequest("TooManyHeaders", fmt.Sprintf("headers holds %d names; the maximum is %d", len(in.Headers), maxHeaders))
+	}
+	if n := len(in.Params) + len(in.Query); n > maxParams {
+		return badRequest("TooManyParams", fmt.Sprintf("params and Query hold %d names; the maximum is %d", n, maxParams))
+	}
+	seen := make(map[string]string, len(in.Headers)+len(in.Params)+len(in.Query))
+	if len(in.Headers) > 0 {
+		t.headers = make(map[string]string, len(in.Headers)+2)
+		for name, v := range in.Headers {
+			if strings.EqualFold(name, "host") && route == routeAuth {
+				if err := s.checkHost(t, v.s); err != nil {
+					return err
+				}
+				continue
+			}
+			lower := "h:" + strings.ToLower(name)
+			if prev, dup := seen[lower]; dup {
+				return badRequest("DuplicateName", fmt.Sprintf("headers %s and %s differ only in letter case: send one of them", truncate(strconv.Quote(prev), 80), truncate(strconv.Quote(name), 80)))
+			}
+			seen[lower] = name
+			t.headers[name] = v.s
+		}
+	}
+	if n := len(in.Params) + len(in.Query); n > 0 {
+		t.params = make(map[string]string, n)
+		for _, m := range []map[string]scalar{in.Query, in.Params} {
+			for name, v := range m {
+				if old, dup := t.params[name]; dup {
+					if old != v.s {
+						return badRequest("DuplicateName", fmt.Sprintf("param %s is given twice with different values", truncate(strconv.Quote(name), 80)))
+					}
+					continue
+				}
+				lower := "p:" + strings.ToLower(name)
+				if prev, dup := seen[lower]; dup {
+					return badRequest("DuplicateName", fmt.Sprintf("params %s and %s differ only in letter case: send one of them", truncate(strconv.Quote(prev), 80), truncate(strconv.Quote(name), 80)))
+				}
+				seen[lower] = name
+				t.params[name] = v.s
+			}
+		}
+	}
+	return nil
+}
+
+// sensitiveNote tells why a wildcard did not admit a name.
+func sensitiveNote(name string) string {
+	if policy.Sensitive(name) {
+		return "; it is a sensitive name, signed only when listed by name"
+	}
+	return ""
+}
+
+// paramName is the spelling of a param in m, any letter case ("" if absent).
+func paramName(m map[string]string, name string) string {
+	for k := range m {
+		if strings.EqualFold(k, name) {
+			return k
+		}
+	}
+	return ""
+}
+
+// checkKey admits a normalised, non-empty key for method under
+// SIGN_KEY_PREFIXES (any key when none is configured): some prefix must
+// hold the key at a segment boundary and allow the method. A form upload
+// (/post-policy) is an upload: a prefix allowing PUT or POST admits it.
+func (s *Service) checkKey(key, sub, route, method string) *apiError {
+	rules := s.cfg.KeyPrefixes
+	v := rules.Check(key, sub, method)
+	if v != policy.KeyAllowed && route == routePostPolicy {
+		if rules.Check(key, sub, "PUT") == policy.KeyAllowed {
+			v = policy.KeyAllowed
+		}
+	}
+	switch v {
+	case policy.KeyAllowed:
+		return nil
+	case policy.KeyMethodRefused:
+		return forbidden("MethodNotAllowed", fmt.Sprintf("%s is not allowed under the prefix of key %s (SIGN_KEY_PREFIXES: %s)", methodLabel(route, method), truncate(strconv.Quote(key), 120), s.rulesList()))
+	}
+	if rules.NeedsSub() && sub != "" && !policy.ValidIdentity(sub) {
+		return forbidden("IdentityNotUsable", "the caller's identity cannot name a key prefix (it holds '/', '..', '%' or control characters)")
+	}
+	return forbidden("KeyNotAllowed", fmt.Sprintf("key %s is outside the allowed prefixes (SIGN_KEY_PREFIXES)", truncate(strconv.Quote(key), 120)))
+}
+
+func methodLabel(route, method string) string {
+	if route == routePostPolicy {
+		return "a form upload (/post-policy)"
+	}
+	return method
+}
+
+func (s *Service) rulesList() string {
+	parts := make([]string, len(s.cfg.KeyPrefixes))
+	for i, r := range s.cfg.KeyPrefixes {
+		parts[i] = r.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+// bucketRequest decides a request for the bucket itself (key "" or "/"),
+// and says whether it is a scoped listing. With SIGN_ALLOW_BUCKET_OPERATIONS
+// any is signed. Otherwise only a listing confined to the caller's
+// prefixes: ListMultipartUploads (GET ?uploads&prefix=…, on by default,
+// since the SDKs' uploadFile asks it before every multipart upload) and,
+// with SIGN_ALLOW_PREFIX_LISTING, GET Bucket (?prefix=…). The prefix is
+// checked exactly like a key, and is signed with every other listing param.
+func (s *Service) bucketRequest(t *target, route, sub string) (bool, *apiError) {
+	if s.cfg.AllowBucketKey {
+		return false, nil
+	}
+	switch {
+	case route == routePostPolicy:
+		return false, forbidden("KeyNotAllowed", "a POST policy must name one object (key)")
+	case t.method == "POST":
+		return false, forbidden("KeyNotAllowed", "POST to the bucket (a form upload: postObject, cos-wx-sdk-v5's default for files up to 1 MB) would admit any key: "+
+			"set SimpleUploadMethod: 'putObject' in the SDK's options, or upload with the fields of /post-policy, which bind one key")
+	}
+	params := t.params
+	if tok := paramName(params, "x-cos-security-token"); tok != "" && s.tokenName(tok) {
+		params = maps.Clone(params)
+		delete(params, tok)
+	}
+	kind, prefix, err := policy.BucketListing(t.method, params)
+	if err != nil {
+		return false, badRequest("InvalidParam", err.Error())
+	}
+	switch {
+	case kind == policy.NotListing:
+		return false, forbidden("KeyNotAllowed", "the bucket itself (key \"/\" or empty) may not be signed: name an object. "+
+			"Listing is signed only inside your prefixes: GET ?uploads&prefix=<folder>/ (ListMultipartUploads), or GET ?prefix=<folder>/ with SIGN_ALLOW_PREFIX_LISTING; "+
+			"other bucket operations need SIGN_ALLOW_BUCKET_OPERATIONS")
+	case kind == policy.ListObjects && !s.cfg.AllowPrefixListing:
+		return false, forbidden("KeyNotAllowed", "listing objects (GET Bucket with a prefix) is off: the deployment enables it with SIGN_ALLOW_PREFIX_LISTING=true")
+	}
+	n, err := policy.ListingPrefix(prefix)
+	if err != nil {
+		return false, badRequest("InvalidKey", err.Error())
+	}
+	switch s.cfg.KeyPrefixes.Check(n, sub, "GET") {
+	case policy.KeyAllowed:
+		return true, nil
+	case policy.KeyMethodRefused:
+		return false, forbidden("MethodNotAllowed", fmt.Sprintf("GET (%s) is not allowed under the prefix of %s (SIGN_KEY_PREFIXES: %s)", kind, truncate(strconv.Quote(n), 120), s.rulesList()))
+	}
+	if s.cfg.KeyPrefixes.NeedsSub() && sub != "" && !policy.ValidIdentity(sub) {
+		return false, forbidden("IdentityNotUsable", "the caller's identity cannot name a key prefix (it holds '/', '..', '%' or control characters)")
+	}
+	return false, forbidden("KeyNotAllowed", fmt.Sprintf("%s prefix %s is outside the allowed prefixes (SIGN_KEY_PREFIXES): name your folder with its trailing '/' (users/alice/, not users/alice, which would also match users/alice2/)", kind, truncate(strconv.Quote(n), 120)))
+}
+
+// chooseKey makes a server-chosen key: the first prefix that the caller's
+// identity can fill and that allows the method (with {sub} filled), 128
+// random bits in hex, and the extension.
+func (s *Service) chooseKey(in *input, sub, route, method string) (string, *apiError) {
+	rawExt := in.Ext
+	if rawExt == "" {
+		rawExt = policy.ExtOf(in.Filename)
+	}
+	ext := ""
+	if rawExt != "" {
+		var ok bool
+		if ext, ok = policy.NormalizeExt(rawExt); !ok {
+			return "", badRequest("InvalidExtension", "ext must be 1-16 letters or digits (such as jpg)")
+		}
+	}
+	if !s.cfg.AllowedExtensions.Allows(ext) {
+		return "", forbidden("ExtensionNotAllowed", fmt.Sprintf("extension %s is not in SIGN_ALLOWED_EXTENSIONS (%s)", strconv.Quote(ext), s.extList()))
+	}
+	folder, found := "", len(s.cfg.KeyPrefixes) == 0
+	for _, r := range s.cfg.KeyPrefixes {
+		if !r.AllowsMethod(method) && !(route == routePostPolicy && r.AllowsMethod("PUT")) {
+			continue
+		}
+		if f, ok := r.Fill(sub); ok {
+			folder, found = f, true
+			break
+		}
+	}
+	if !found {
+		if sub != "" && !policy.ValidIdentity(sub) {
+			return "", forbidden("IdentityNotUsable", "the caller's identity cannot name a key prefix (it holds '/', '..', '%' or control characters)")
+		}
+		return "", forbidden("KeyNotAllowed", fmt.Sprintf("no allowed key prefix admits %s for this caller (SIGN_KEY_PREFIXES: %s; {sub} needs an authenticated caller)", methodLabel(route, method), s.rulesList()))
+	}
+	id, err := policy.RandomID()
+	if err != nil {
+		return "", &apiError{http.StatusInternalServerError, "InternalError", "no randomness for a key"}
+	}
+	key := id
+	if folder != "" {
+		key = folder + "/" + id
+	}
+	if ext != "" {
+		key += "." + ext
+	}
+	return key, nil
+}
+
+func (s *Service) extList() string {
+	return strings.Join(slices.Sorted(maps.Keys(s.cfg.AllowedExtensions)), ",")
+}
+
+// checkCopySources: a copy or rename source (signed only when the
+// deployment lists its name) must name an object this caller may read: in
+// the request's bucket or another allowed one, inside the caller's
+// prefixes, checked like a key. Otherwise COS would copy another user's
+// object into the caller's folder with the service's credential.
+func (s *Service) checkCopySources(t *target, sub string) *apiError {
+	for name, v := range t.headers {
+		lower := strings.ToLower(name)
+		if lower != "x-cos-copy-source" && lower != "x-cos-rename-source" {
+			continue
+		}
+		cs, err := policy.ParseCopySource(v)
+		if err != nil {
+			return badRequest("InvalidCopySource", fmt.Sprintf("%s: %v", lower, err))
+		}
+		if cs.Host != "" && !s.ownHost(cs.Host, t.region) {
+			return forbidden("CopySourceNotAllowed", fmt.Sprintf("%s names a bucket host that is not the configured bucket's nor one of COS_ALLOWED_BUCKETS in this region", lower))
+		}
+		if s.cfg.KeyPrefixes.Check(cs.Key, sub, "GET") != policy.KeyAllowed {
+			return forbidden("CopySourceNotAllowed", fmt.Sprintf("%s key %s is outside the prefixes this caller may read (SIGN_KEY_PREFIXES)", lower, truncate(strconv.Quote(cs.Key), 120)))
+		}
+	}
+	return nil
+}
+
+// ownHost says whether host is the COS host of the configured bucket or of
+// one of COS_ALLOWED_BUCKETS, in region.
+func (s *Service) ownHost(host, region string) bool {
+	for _, b := range append([]string{s.cfg.Bucket}, s.cfg.AllowedBuckets...) {
+		if b == "" {
+			continue
+		}
+		if h, err := s.signer.Host(b, region); err == nil && strings.EqualFold(h, host) {
+			return true
+		}
+	}
+	return false
+}
+
+// requestRegion pins a request's region: the configured one (COS_REGION)
+// or one of COS_ALLOWED_REGIONS, given as a plain region name. A region
+// holding "cos." or a host, or the accelerate endpoint, would let the
+// caller choose the signed host: only COS_ENDPOINT chooses those. When
+// COS_ENDPOINT or COS_DOMAIN decides the host, a plain region is accepted
+// and does not matter.
+func (s *Service) requestRegion(given string) (string, *apiError) {
+	if given == "" {
+		return "", nil
+	}
+	if !tokenLike(given, ".-") || len(given) > 128 {
+		return "", badRequest("InvalidRegion", fmt.Sprintf("region %s is not valid (such as ap-guangzhou)", truncate(strconv.Quote(given), 80)))
+	}
+	if !policy.PlainRegion(given) {
+		return "", forbidden("RegionNotAllowed", fmt.Sprintf("region %s is not a region name (such as ap-guangzhou): hosts and the accelerate endpoint come only from the deployment's COS_ENDPOINT", truncate(strconv.Quote(given), 80)))
+	}
+	if strings.EqualFold(given, s.cfg.Endpoint.Region) {
+		return given, nil
+	}
+	for _, r := range s.cfg.AllowedRegions {
+		if strings.EqualFold(given, r) {
+			return given, nil
+		}
+	}
+	if s.cfg.Endpoint.Endpoint != "" || s.cfg.Endpoint.Domain != "" {
+		return "", nil
+	}
+	return "", forbidden("RegionNotAllowed", fmt.Sprintf("region %s is not the configured region (COS_REGION) nor listed in COS_ALLOWED_REGIONS", truncate(strconv.Quote(given), 80)))
+}
