@@ -135,7 +135,10 @@ func (s *Service) rulesList() string {
 // checked exactly like a key, and is signed with every other listing param.
 func (s *Service) bucketRequest(t *target, route, sub string) (bool, *apiError) {
 	if s.cfg.AllowBucketKey {
-		return false, nil
+		// Any bucket request; a listing's params still need no listing in
+		// SIGN_ALLOWED_PARAMS.
+		kind, _, err := policy.BucketListing(t.method, t.params)
+		return err == nil && kind != policy.NotListing, nil
 	}
 	switch {
 	case route == routePostPolicy:

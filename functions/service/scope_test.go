@@ -82,6 +82,8 @@ func TestScopedListMultipartUploads(t *testing.T) {
 
 	ops := newFixture(t, map[string]string{"SIGN_ALLOW_BUCKET_OPERATIONS": "true"})
 	assert.Equal(t, 200, ops.post("/auth", sdkList(`{"uploads":""}`)).status)
+	assert.Equal(t, 200, ops.post("/auth", sdkList(`{"uploads":"","prefix":"any/"}`)).status)
+	assert.Equal(t, 200, ops.post("/presign", `{"key":"/","params":{"prefix":"any/","max-keys":"10"}}`).status)
 }
 
 func TestPrefixListingOptIn(t *testing.T) {

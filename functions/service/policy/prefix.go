@@ -204,6 +204,20 @@ func (rs Rules) Check(key, sub, method string) KeyVerdict {
 	return v
 }
 
+// MethodsAt are the methods of allowed (SIGN_ALLOWED_METHODS) that sub may
+// use on a normalised key: what Check admits, as a list (nil when the key
+// lies outside every rule). For callers that grant rather than sign, such
+// as /sts building a CAM policy.
+func (rs Rules) MethodsAt(key, sub string, allowed []string) []string {
+	var out []string
+	for _, m := range allowed {
+		if rs.Check(key, sub, m) == KeyAllowed {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // NeedsSub says whether any rule holds {sub}.
 func (rs Rules) NeedsSub() bool {
 	for _, r := range rs {

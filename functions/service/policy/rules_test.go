@@ -126,6 +126,11 @@ func TestRulesMethods(t *testing.T) {
 	assert.Equal(t, KeyOutside, rs.Check("users/bob/a.jpg", "alice", "GET"))
 	assert.Equal(t, KeyOutside, rs.Check("publicx/a.jpg", "alice", "GET"))
 
+	all := []string{"GET", "HEAD", "PUT", "POST", "DELETE"}
+	assert.Equal(t, []string{"GET", "HEAD"}, rs.MethodsAt("public/a", "alice", all))
+	assert.Equal(t, all, rs.MethodsAt("users/alice/a", "alice", all))
+	assert.Nil(t, rs.MethodsAt("users/bob/a", "alice", all))
+
 	// Nested rules: the most permissive decides.
 	var nested Rules
 	for _, e := range []string{"shared/=GET", "shared/inbox/=PUT|GET"} {
