@@ -218,10 +218,14 @@ func TestBuckets(t *testing.T) {
 	same := f.post("/presign", `{"bucket":"EXAMPLEBUCKET-1250000000","key":"k"}`)
 	assert.Equal(t, 200, same.status)
 
-	nobucket := newFixture(t, map[string]string{"COS_BUCKET": ""})
+	nobucket := newFixture(t, map[string]string{"COS_BUCKET": "", "COS_ALLOWED_BUCKETS": "other-1250000000"})
 	m := nobucket.post("/presign", `{"key":"k"}`)
 	assert.Equal(t, 400, m.status)
 	assert.Equal(t, "MissingBucket", m.code())
+	none := newFixture(t, map[string]string{"COS_BUCKET": ""}).post("/presign", `{"key":"k"}`)
+	assert.Equal(t, 503, none.status, "no bucket at all is the server's setting, not the caller's fault")
+	assert.Equal(t, "ServiceNotConfigured", none.code())
+	assert.Contains(t, none.message(), "COS_BUCKET")
 }
 
 func TestGetAuthorizationOptions(t *testing.T) {

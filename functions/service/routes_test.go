@@ -448,6 +448,8 @@ func TestHealthIsHonest(t *testing.T) {
 	assert.Equal(t, 200, newFixture(t, map[string]string{"COS_BUCKET": "", "COS_ALLOWED_BUCKETS": testBucket}).get("/healthz", nil).status,
 		"callers name one of the allowed buckets")
 	assert.Equal(t, 200, newFixture(t, map[string]string{"COS_REGION": "", "COS_ENDPOINT": "cos.ap-guangzhou.myqcloud.com"}).get("/healthz", nil).status)
+	assert.Equal(t, 200, newFixture(t, map[string]string{"COS_REGION": "", "COS_ALLOWED_REGIONS": "ap-shanghai"}).get("/healthz", nil).status,
+		"callers name one of the allowed regions")
 
 	for name, c := range map[string]struct {
 		env  map[string]string

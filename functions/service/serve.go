@@ -118,8 +118,10 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 	if !methodFits(route, method) {
 		return nil, &apiError{http.StatusMethodNotAllowed, "HTTPMethodNotAllowed", fmt.Sprintf("%s does not answer %s: use %s", route, truncate(method, 16), allowedHTTP(route))}
 	}
-	if s.signer == nil {
-		return nil, &apiError{http.StatusServiceUnavailable, "ServiceNotConfigured", s.missing}
+	if missing := s.unready(); len(missing) > 0 {
+		// A server setting, not the caller's fault: never a 400 that
+		// blames the request (MissingBucket) for it.
+		return nil, &apiError{http.StatusServiceUnavailable, "ServiceNotConfigured", "cannot sign: " + strings.Join(missing, "; ")}
 	}
 	id, aerr := s.authenticate(r)
 	if aerr != nil {
