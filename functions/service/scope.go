@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cos-signer/cos-signer/functions/service/policy"
+	"github.com/cos-signer/cos-signer/signer"
 )
 
 // Per-request caps: more names than this is a 400, so that one small body
@@ -287,11 +288,14 @@ func (s *Service) requestRegion(given string) (string, *apiError) {
 	if !policy.PlainRegion(given) {
 		return "", forbidden("RegionNotAllowed", fmt.Sprintf("region %s is not a region name (such as ap-guangzhou): hosts and the accelerate endpoint come only from the deployment's COS_ENDPOINT", truncate(strconv.Quote(given), 80)))
 	}
-	if strings.EqualFold(given, s.cfg.Endpoint.Region) {
+	// Compared as Tencent Cloud names them, so that a COS_REGION written
+	// "cos.ap-guangzhou" or "cosgz" admits the SDKs' "ap-guangzhou".
+	canon := signer.CanonicalRegion(given)
+	if s.cfg.Endpoint.Region != "" && canon == signer.CanonicalRegion(s.cfg.Endpoint.Region) {
 		return given, nil
 	}
 	for _, r := range s.cfg.AllowedRegions {
-		if strings.EqualFold(given, r) {
+		if canon == signer.CanonicalRegion(r) {
 			return given, nil
 		}
 	}

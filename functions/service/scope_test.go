@@ -299,3 +299,13 @@ func TestBatchAnswerIsBounded(t *testing.T) {
 	assert.Equal(t, 200, small.status)
 	assert.Less(t, len(small.body), maxBatchAnswerBytes)
 }
+
+func TestRegionComparedAsTencentCloudNamesIt(t *testing.T) {
+	for _, configured := range []string{"cos.ap-guangzhou", "cosgz", "AP-GUANGZHOU"} {
+		f := newFixture(t, map[string]string{"COS_REGION": configured})
+		a := f.post("/presign", `{"key":"k","region":"ap-guangzhou"}`)
+		require.Equal(t, 200, a.status, "%s: %s", configured, a.body)
+		assert.True(t, strings.HasPrefix(a.str("url"), "https://"+testHost+"/k?"), a.str("url"))
+		assert.Equal(t, "RegionNotAllowed", f.post("/presign", `{"key":"k","region":"ap-beijing"}`).code())
+	}
+}
