@@ -19,9 +19,8 @@ import (
 )
 
 // TestMakeRunStopsWithMake runs `make run` as a developer does and stops
-// make the two usual ways: Ctrl-C (SIGINT to the terminal's process group)
-// and `kill <make pid>` (SIGTERM to make alone). Either way the server
-// must be gone: a server left behind keeps the port, and the next `make
+// make: Ctrl-C (SIGINT to the terminal's process group), `kill <make pid>`
+// (SIGTERM to make alone) and kill -9. Each way the server must be gone: a server left behind keeps the port, and the next `make
 // run` fails with "address in use".
 func TestMakeRunStopsWithMake(t *testing.T) {
 	if testing.Short() {
@@ -34,6 +33,7 @@ func TestMakeRunStopsWithMake(t *testing.T) {
 	}{
 		{"kill <make pid>", func(p *os.Process) error { return p.Signal(syscall.SIGTERM) }},
 		{"Ctrl-C", func(p *os.Process) error { return syscall.Kill(-p.Pid, syscall.SIGINT) }},
+		{"kill -9 <make pid>", func(p *os.Process) error { return p.Kill() }}, // make cannot pass it on
 	} {
 		t.Run(stop.name, func(t *testing.T) {
 			port := freePort(t)

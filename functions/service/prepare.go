@@ -1,7 +1,6 @@
 package service
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -90,7 +89,7 @@ func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity,
 	case route == routePostPolicy:
 		// A form upload is an upload like a PUT, and its policy binds key,
 		// type and size: it needs PUT or POST allowed, and allowing it never
-		// lets a per-request POST be signed for any key (see objectOp).
+		// lets a per-request POST be signed for any key (see policy.ObjectOp).
 		if !s.methods["PUT"] && !s.methods["POST"] {
 			return forbidden("MethodNotAllowed", fmt.Sprintf("form uploads (/post-policy) need PUT or POST in SIGN_ALLOWED_METHODS (%s)", strings.Join(s.cfg.AllowedMethods, ",")))
 		}
@@ -214,10 +213,9 @@ func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity,
 	}
 	op := policy.OpPut // a form upload creates an object
 	if route != routePostPolicy {
-		var err error
-		if op, err = policy.ObjectOp(t.method, t.params); err != nil {
-			var oe *policy.OpError
-			if errors.As(err, &oe) && oe.Code == "PostNotAllowed" {
+		var oe *policy.OpError
+		if op, oe = policy.ObjectOp(t.method, t.params); oe != nil {
+			if oe.Code == "PostNotAllowed" {
 				return forbidden(oe.Code, oe.Reason)
 			}
 			return badRequest(oe.Code, oe.Reason)

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/cos-signer/cos-signer/functions/service"
 )
@@ -49,6 +50,9 @@ func run(demo bool, getenv func(string) string) int {
 	host := listenHost(demo, getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
+	if demo {
+		go stopWithParent(ctx, stop)
+	}
 	err = serve(ctx, net.JoinHostPort(host, port), svc, os.Stderr, func(base string) {
 		banner(os.Stderr, listening{base: base, all: host == "" || net.ParseIP(host).IsUnspecified()}, filled, cfg)
 	})
@@ -70,4 +74,24 @@ func listenHost(demo bool, getenv func(string) string) string {
 		return "127.0.0.1"
 	}
 	return ""
+}
+
+// stopWithParent stops a local server whose parent (make run) is gone
+// without passing a signal on (kill -9): left running, it would hold the
+// port and the next make run would fail with "address in use".
+func stopWithParent(ctx context.Context, stop func()) {
+	parent := os.Getppid()
+	t := time.NewTicker(500 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if os.Getppid() != parent {
+				stop()
+				return
+			}
+		}
+	}
 }

@@ -37,7 +37,7 @@ func (e *OpError) Error() string { return e.Reason }
 // the bucket) goes through /post-policy, whose policy binds key, type and
 // size, and POST ?append or ?restore would write or change objects the
 // limits never see.
-func ObjectOp(method string, params map[string]string) (Op, error) {
+func ObjectOp(method string, params map[string]string) (Op, *OpError) {
 	has := func(name string) bool { _, ok := lookupFold(params, name); return ok }
 	switch method {
 	case "PUT":
