@@ -84,7 +84,7 @@ func TestCodeVarsFindsTheKnownVariables(t *testing.T) {
 	vars := codeVars(t)
 	// The scan must see the core's and the auth package's variables; an
 	// empty or partial scan would make the descriptor checks vacuous.
-	for _, v := range []string{"COS_SECRET_ID", "COS_SECRET_KEY", "COS_BUCKET", "COS_REGION", "SIGN_KEY_PREFIXES", "AUTH_MODE", "CORS_ALLOWED_ORIGINS"} {
+	for _, v := range []string{"COS_SECRET_ID", "COS_SECRET_KEY", "COS_BUCKET", "COS_REGION", "SIGN_KEY_PREFIXES", "AUTH_MODE", "CORS_ALLOWED_ORIGINS", "STS_MODE", "STS_ROLE_ARN"} {
 		require.Contains(t, vars, v)
 	}
 }

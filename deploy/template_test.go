@@ -30,6 +30,7 @@ var serviceRoutes = []string{
 	"GET /download", "POST /download",
 	"POST /post-policy",
 	"POST /batch",
+	"GET /sts", "POST /sts",
 	"GET /healthz",
 }
 

@@ -9,8 +9,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// maxBinaryBytes is issue 4's budget for each stripped binary.
-const maxBinaryBytes = 8 << 20
+// maxBinaryBytes is the budget for each stripped binary: issue 4's 8 MB,
+// plus 2 MB for /sts (issue 11), the one route that makes an outgoing HTTPS
+// call. An SCF main that only references net/http's client is 8.4 MB
+// (net/http and crypto/tls alone add 2 MB to it); tencentcloud-sdk-go's
+// sts client adds 0.8 MB more, for 9.1 MB.
+const maxBinaryBytes = 10 << 20
 
 // TestBinarySizes checks each production binary (built as `make build`
 // does: static, -trimpath, -s -w; this machine's architecture) against the
@@ -30,6 +34,6 @@ func TestBinarySizes(t *testing.T) {
 			msg = fmt.Sprintf(" (floor %.2f MB, ×%.2f)", float64(fn)/(1<<20), float64(n)/float64(fn))
 		}
 		t.Logf("%-16s %.2f MB%s", b.name, float64(n)/(1<<20), msg)
-		assert.LessOrEqual(t, n, int64(maxBinaryBytes), "%s is %.2f MB, over the 8 MB budget", b.name, float64(n)/(1<<20))
+		assert.LessOrEqual(t, n, int64(maxBinaryBytes), "%s is %.2f MB, over the 10 MB budget", b.name, float64(n)/(1<<20))
 	}
 }

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cos-signer/cos-signer/functions/auth/authtest"
+	"github.com/cos-signer/cos-signer/internal/authtest"
 	"github.com/cos-signer/cos-signer/internal/fakecos"
 	"github.com/cos-signer/cos-signer/internal/interoptest"
 )

@@ -7,7 +7,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/cos-signer/cos-signer/functions/auth"
-	"github.com/cos-signer/cos-signer/functions/auth/authtest"
+	"github.com/cos-signer/cos-signer/internal/authtest"
 )
 
 // FuzzAuthenticate feeds arbitrary header values to every jwt key source and

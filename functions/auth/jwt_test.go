@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cos-signer/cos-signer/functions/auth"
-	"github.com/cos-signer/cos-signer/functions/auth/authtest"
+	"github.com/cos-signer/cos-signer/internal/authtest"
 )
 
 func hsEnv(extra map[string]string) map[string]string {

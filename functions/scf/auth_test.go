@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cos-signer/cos-signer/functions/auth/authtest"
 	"github.com/cos-signer/cos-signer/functions/service"
+	"github.com/cos-signer/cos-signer/internal/authtest"
 	"github.com/cos-signer/cos-signer/internal/eventtest"
 )
 

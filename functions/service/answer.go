@@ -85,6 +85,7 @@ type errorDetail struct {
 	Message   string `json:"message"`
 	RequestID string `json:"requestId"`
 	Status    int    `json:"status,omitempty"`
+	STSCode   string `json:"stsCode,omitempty"`
 }
 
 // marshal writes an answer. HTML is not escaped: answers carry URLs, and

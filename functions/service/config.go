@@ -9,6 +9,7 @@ import (
 
 	"github.com/cos-signer/cos-signer/functions/auth"
 	"github.com/cos-signer/cos-signer/functions/service/policy"
+	"github.com/cos-signer/cos-signer/functions/sts"
 	"github.com/cos-signer/cos-signer/signer"
 )
 
@@ -55,6 +56,9 @@ type Config struct {
 
 	// Auth verifies callers (AUTH_*).
 	Auth auth.Authenticator
+
+	// STS is the /sts route's configuration (STS_*); off by default.
+	STS sts.Config
 }
 
 // Defaults for the SIGN_* variables.
@@ -246,6 +250,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 
 	if c.Auth, err = auth.FromEnv(getenv); err != nil {
+		return Config{}, err
+	}
+	if c.STS, err = sts.LoadConfig(getenv, c.Endpoint.Region, c.Credentials.SessionToken != ""); err != nil {
 		return Config{}, err
 	}
 	if len(unfilled) > 0 {

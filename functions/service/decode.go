@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cos-signer/cos-signer/functions/sts"
 )
 
 // input is one signing request as callers send it: the seed's argument
@@ -39,6 +41,7 @@ type input struct {
 	SuccessActionStatus scalar            `json:"successActionStatus"`
 	Redirect            scalar            `json:"redirect"`
 	Requests            []json.RawMessage `json:"requests"`
+	Scope               []sts.ScopeItem   `json:"scope"`
 }
 
 // scalar is a JSON string, number or boolean kept as its text (numbers and

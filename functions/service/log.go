@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"github.com/cos-signer/cos-signer/functions/sts"
 )
 
 // logEntry is what the request's one log line says.
@@ -14,6 +16,7 @@ type logEntry struct {
 	subject                    string
 	entries, refused           int
 	batch                      []batchEntryLog
+	sts                        *stsLog // /sts only
 }
 
 // batchEntryLog is one /batch entry in the batch's log line, so that every
@@ -24,6 +27,15 @@ type batchEntryLog struct {
 	Key      string `json:"key,omitempty"`
 	Decision string `json:"decision"`
 	Code     string `json:"code,omitempty"`
+}
+
+// stsLog is what an /sts line adds: never TmpSecretKey or the token.
+type stsLog struct {
+	form, requestID, tmpSecretID string
+	resources                    []string
+	cacheHit                     bool
+	vended                       bool
+	failure                      *sts.Error // STS's refusal, if any
 }
 
 // logRequest writes the request's one line: never a secret key, session
@@ -66,6 +78,18 @@ func (s *Service) logRequest(ctx context.Context, le *logEntry, status int, fail
 	if le.entries > 0 {
 		attrs = append(attrs, slog.Int("entries", le.entries), slog.Int("refusedEntries", le.refused))
 	}
+	if st := le.sts; st != nil {
+		attrs = append(attrs, slog.String("stsForm", st.form))
+		if len(st.resources) > 0 {
+			attrs = append(attrs, slog.Any("resources", st.resources))
+		}
+		if st.vended {
+			attrs = append(attrs, slog.String("tmpSecretId", st.tmpSecretID), slog.Bool("cacheHit", st.cacheHit))
+		}
+		if st.requestID != "" {
+			attrs = append(attrs, slog.String("stsRequestId", st.requestID))
+		}
+	}
 	if le.batch != nil {
 		attrs = append(attrs, slog.Any("batch", le.batch))
 	}
@@ -75,6 +99,9 @@ func (s *Service) logRequest(ctx context.Context, le *logEntry, status int, fail
 	}
 	if reason != "" {
 		attrs = append(attrs, slog.String("reason", truncate(reason, 200)))
+	}
+	if le.sts != nil && le.sts.failure != nil && le.sts.failure.STSCode != "" {
+		attrs = append(attrs, slog.String("stsCode", le.sts.failure.STSCode))
 	}
 	attrs = append(attrs, slog.Int("status", status), slog.Int64("latencyUs", time.Since(start).Microseconds()))
 	s.log.LogAttrs(ctx, level, "request", attrs...)

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"context"
 	"strings"
 
 	"github.com/cos-signer/cos-signer/functions/auth"
@@ -15,6 +16,7 @@ const (
 	routePostPolicy = "post-policy"
 	routeBatch      = "batch"
 	routeHealth     = "healthz"
+	routeSTS        = "sts"
 )
 
 // routeOf matches the end of the path, so stage and service prefixes
@@ -38,6 +40,8 @@ func routeOf(path string) string {
 		return routeBatch
 	case "healthz", "health":
 		return routeHealth
+	case "sts":
+		return routeSTS
 	}
 	return routeNone
 }
@@ -57,6 +61,8 @@ func routeOfAction(a string) string {
 		return routeBatch
 	case "healthz", "health":
 		return routeHealth
+	case "sts":
+		return routeSTS
 	}
 	return routeNone
 }
@@ -86,9 +92,12 @@ func methodFits(route, method string) bool {
 
 // dispatch runs one route on a decoded input: the answer, or a redirect
 // location for /download?redirect=1.
-func (s *Service) dispatch(route string, in *input, id *auth.Identity, le *logEntry, direct bool) (any, string, *apiError) {
+func (s *Service) dispatch(ctx context.Context, route string, in *input, id *auth.Identity, le *logEntry, direct bool) (any, string, *apiError) {
 	now := s.now()
 	switch route {
+	case routeSTS:
+		body, err := s.vendSTS(ctx, in, id, now, le)
+		return body, "", err
 	case routeBatch:
 		body, err := s.batch(in, id, now, le)
 		return body, "", err

@@ -47,6 +47,7 @@ func (s *Service) handle(ctx context.Context, r *Request, direct bool) (resp *Re
 		if fail.status == http.StatusMethodNotAllowed {
 			resp.Header["Allow"] = allowedHTTP(le.route)
 		}
+		resp = s.withSTSFailure(resp, &le, fail, rid)
 	}
 	return resp, fail
 }
@@ -102,13 +103,13 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 			return nil, err
 		}
 		if in.Action == "" && direct {
-			return nil, badRequest("MissingAction", "the event needs a field \"action\": auth, presign, download, post-policy or batch")
+			return nil, badRequest("MissingAction", "the event needs a field \"action\": auth, presign, download, post-policy, batch or sts")
 		}
 		if in.Action == "" {
-			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("no route at %s: use /auth, /presign, /download, /post-policy, /batch or /healthz, or send a body field \"action\"", truncate(strconv.Quote(r.Path), 80))}
+			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("no route at %s: use /auth, /presign, /download, /post-policy, /batch, /sts or /healthz, or send a body field \"action\"", truncate(strconv.Quote(r.Path), 80))}
 		}
 		if route = routeOfAction(in.Action); route == routeNone {
-			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("action %s is not one of auth, presign, download, post-policy, batch", truncate(strconv.Quote(in.Action), 80))}
+			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("action %s is not one of auth, presign, download, post-policy, batch, sts", truncate(strconv.Quote(in.Action), 80))}
 		}
 		le.route = route
 		if route == routeHealth {
@@ -138,7 +139,7 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 	if in.Action != "" && routeOfAction(in.Action) != route {
 		return nil, badRequest("ActionMismatch", fmt.Sprintf("the body's action %s does not match the route %s", truncate(strconv.Quote(in.Action), 40), route))
 	}
-	body, location, err := s.dispatch(route, &in, id, le, direct)
+	body, location, err := s.dispatch(ctx, route, &in, id, le, direct)
 	if err != nil {
 		return nil, err
 	}

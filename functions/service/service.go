@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cos-signer/cos-signer/functions/auth"
+	"github.com/cos-signer/cos-signer/functions/sts"
 	"github.com/cos-signer/cos-signer/signer"
 )
 
@@ -39,6 +40,7 @@ type Service struct {
 	corsHeaders string // Access-Control-Allow-Headers
 	corsOrigins map[string]bool
 	authMode    string
+	sts         *sts.Vendor // nil when STS_MODE is off
 
 	ridPrefix string
 	ridSeq    atomic.Uint64
@@ -108,6 +110,10 @@ func New(cfg Config, opts Options) (*Service, error) {
 		headers = strings.Split(DefaultCORSHeaders, ",")
 	}
 	s.corsHeaders = strings.Join(headers, ", ")
+	if cfg.STS.On() && s.signer != nil {
+		// The STS client itself is built on the first /sts request.
+		s.sts = sts.NewVendor(cfg.STS, sts.NewClient(cfg.STS, cfg.Credentials), s.now)
+	}
 	var rid [6]byte
 	if _, err := rand.Read(rid[:]); err != nil {
 		return nil, fmt.Errorf("request ids: %w", err)

@@ -183,11 +183,15 @@ func (g Grant) actions(limited, writes bool) []string {
 func (g Grant) Folder() bool { return strings.HasSuffix(g.Path, "/") }
 
 // Limits are the upload conditions: SIGN_ALLOWED_CONTENT_TYPES as
-// string_like patterns (lower case; "image/*"), the patterns that must never
-// match even so (denied), and SIGN_MAX_CONTENT_LENGTH (0: none).
+// string_like patterns (lower case; "image/*"), the patterns denied even so,
+// the active-type patterns denied unless the type is one of DenyActiveExcept
+// (named in the list), and SIGN_MAX_CONTENT_LENGTH (0: none). TypeLimits
+// builds the type fields.
 type Limits struct {
 	ContentTypes     []string
 	DenyContentTypes []string
+	DenyActive       []string
+	DenyActiveExcept []string
 	MaxContentLength int64
 }
 
@@ -277,7 +281,7 @@ func BuildPolicy(t Target, grants []Grant, l Limits, writes bool) (*Policy, erro
 		}
 	}
 	if len(groups) == 0 {
-		return nil, errNoAction
+		return nil, ErrNoAction
 	}
 	p := &Policy{Version: "2.0"}
 	for _, g := range groups {
@@ -299,6 +303,14 @@ func BuildPolicy(t Target, grants []Grant, l Limits, writes bool) (*Policy, erro
 			Action:    []string{ActPutObject, ActInitiateMultipartUpload},
 			Resource:  typed,
 			Condition: map[string]map[string]any{"string_like": {"cos:content-type": l.DenyContentTypes}}})
+	}
+	if len(typed) > 0 && len(l.DenyActive) > 0 {
+		cond := map[string]map[string]any{"string_like": {"cos:content-type": l.DenyActive}}
+		if len(l.DenyActiveExcept) > 0 {
+			cond["string_not_like"] = map[string]any{"cos:content-type": l.DenyActiveExcept}
+		}
+		p.Statement = append(p.Statement, Statement{Effect: "deny",
+			Action: []string{ActPutObject, ActInitiateMultipartUpload}, Resource: typed, Condition: cond})
 	}
 	return p, nil
 }

@@ -25,7 +25,7 @@ func TestBuildPolicyShape(t *testing.T) {
 	p, err := BuildPolicy(testTarget, []Grant{
 		{Path: "users/alice/", Methods: []string{"PUT", "GET", "POST"}},
 		{Path: "public/", Methods: []string{"GET"}},
-	}, Limits{ContentTypes: []string{"image/*"}, DenyContentTypes: []string{"image/svg+xml*"}, MaxContentLength: 1000}, true)
+	}, Limits{ContentTypes: []string{"image/*"}, DenyActive: []string{"image/svg+xml*"}, MaxContentLength: 1000}, true)
 	require.NoError(t, err)
 	text := p.JSON()
 	assert.NotContains(t, strings.ToLower(text), "principal")
@@ -73,7 +73,7 @@ func TestBuildPolicyRefuses(t *testing.T) {
 	_, err := BuildPolicy(Target{Region: testRegion, Bucket: "examplebucket"}, []Grant{{Path: "a/", Methods: []string{"GET"}}}, Limits{}, true)
 	assert.ErrorContains(t, err, "APPID")
 	_, err = BuildPolicy(testTarget, []Grant{{Path: "a/", Methods: []string{"PUT"}}}, Limits{}, false)
-	assert.ErrorIs(t, err, errNoAction, "anonymous PUT-only grants nothing")
+	assert.ErrorIs(t, err, ErrNoAction, "anonymous PUT-only grants nothing")
 }
 
 func TestKeyGrantIsExact(t *testing.T) {

@@ -9,7 +9,8 @@ import (
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 )
 
-var errNoAction = errors.New("no action can be granted: the methods allowed here vend none")
+// ErrNoAction: the grants allow no action at all.
+var ErrNoAction = errors.New("no action can be granted: the methods allowed here vend none")
 
 // Error is an STS failure as the caller sees it: a status, a code, a
 // message written here (never the SDK's text, which can embed STS's

@@ -71,7 +71,7 @@ func scalar(b []byte) (string, error) {
 
 // Operators this kit knows; CAM knows more, but none other is used for COS here.
 var operators = map[string]bool{
-	"string_equal": true, "string_like": true, "numeric_less_than_equal": true, "ip_equal": true,
+	"string_equal": true, "string_like": true, "string_not_like": true, "numeric_less_than_equal": true, "ip_equal": true,
 	"string_equal_if_exist": true, "string_like_if_exist": true, "numeric_less_than_equal_if_exist": true,
 }
 
@@ -210,8 +210,17 @@ func conditionsHold(cond map[string]map[string]Values, headers map[string]string
 	return true
 }
 
-// holds: any of the values satisfies the operator.
+// holds: any of the values satisfies the operator; for string_not_like,
+// none of them matches.
 func holds(op, h string, vs Values) bool {
+	if op == "string_not_like" {
+		for _, v := range vs {
+			if Like(v, h) {
+				return false
+			}
+		}
+		return true
+	}
 	for _, v := range vs {
 		switch op {
 		case "string_equal":

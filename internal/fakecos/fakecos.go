@@ -68,6 +68,13 @@ type Server struct {
 	// ExposeHeaders are what a CORS answer lets a page read; the default
 	// is what cos-js-sdk-v5 needs (ETag above all: multipart uploads read it).
 	ExposeHeaders []string
+	// CredentialsFor, when set, is asked for a SecretId the fake does not
+	// know (temporary keys a test's STS vended).
+	CredentialsFor func(secretID string) (Credentials, bool)
+	// Authorize, when set, is asked after the signature holds whether the
+	// request's credentials may do it (the CAM policy STS attached to
+	// them); false answers 403 AccessDenied, as COS does.
+	Authorize func(Access) bool
 
 	mu      sync.Mutex
 	creds   map[string]Credentials
@@ -204,6 +211,9 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, host, key string
 	}
 	if cerr := s.verify(r, e); cerr != nil {
 		return 0, cerr
+	}
+	if s.Authorize != nil && !s.Authorize(accessOf(r, secretIDOf(r, q), host, key, q)) {
+		return 0, &cosError{403, "AccessDenied", "Access Denied. (the credentials' CAM policy does not allow " + ActionOf(r.Method, key, q) + " here)"}
 	}
 	if s.takeFail(r.Method, key) {
 		return 0, &cosError{503, "ServiceUnavailable", "Please reduce your request rate (fake COS, FailOnce)"}

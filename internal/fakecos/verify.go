@@ -59,6 +59,9 @@ func (s *Server) verify(r *http.Request, e *Entry) *cosError {
 	cred, ok := s.creds[a["q-ak"]]
 	now := s.Now()
 	s.mu.Unlock()
+	if !ok && s.CredentialsFor != nil {
+		cred, ok = s.CredentialsFor(a["q-ak"])
+	}
 	if !ok {
 		return &cosError{403, "InvalidAccessKeyId", "The access key Id format you provided is invalid."}
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cos-signer/cos-signer/functions/auth/authtest"
+	"github.com/cos-signer/cos-signer/internal/authtest"
 )
 
 // Cases is the hostile table. Tokens are minted with authtest relative to
@@ -365,6 +365,7 @@ func Cases(t testing.TB) []Case {
 		Get("/download", map[string][]string{"key": {"public/a.pdf"}}), PostJSON("/post-policy", map[string]any{"key": "public/a.pdf"})} {
 		add("no credentials "+r.Method+" "+r.Path, NoCredentials, r, 503, "ServiceNotConfigured")
 	}
+	cs = append(cs, stsCases(t)...)
 	return append(cs, scopeCases(tok)...)
 }
 

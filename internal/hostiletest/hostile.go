@@ -6,7 +6,7 @@
 // through that platform's real handler code in-process.
 //
 // It is for tests only: its credentials are fake, and Cases mints caller
-// tokens with functions/auth/authtest.
+// tokens with internal/authtest.
 package hostiletest
 
 import (
@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cos-signer/cos-signer/functions/auth/authtest"
+	"github.com/cos-signer/cos-signer/internal/authtest"
 )
 
 // Real-looking but fake signing credentials: a 36-character SecretId, a

@@ -186,6 +186,7 @@ func (s *secretSet) list() []string {
 var (
 	hex40       = regexp.MustCompile(`[0-9a-f]{40}`)
 	authorValue = regexp.MustCompile(`"(?i:authorization)"\s*:\s*"([^"]+)"`)
+	stsSecret   = regexp.MustCompile(`"(?:TmpSecretKey|tmpSecretKey|SecurityToken|sessionToken)"\s*:\s*"([^"]+)"`)
 )
 
 // addFromAnswer adds the signatures (every 40-hex string: q-signature
@@ -203,6 +204,13 @@ func (s *secretSet) addFromAnswer(resp Response) int {
 	sigs := hex40.FindAllString(text, -1)
 	for _, sig := range sigs {
 		s.add(sig)
+	}
+	// /sts answers: the temporary secret key and token, under every name.
+	for _, m := range stsSecret.FindAllStringSubmatch(string(resp.Body), -1) {
+		var v string
+		if json.Unmarshal([]byte(`"`+m[1]+`"`), &v) == nil {
+			s.add(v)
+		}
 	}
 	for _, m := range authorValue.FindAllStringSubmatch(string(resp.Body), -1) {
 		var v string

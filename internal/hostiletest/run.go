@@ -84,7 +84,7 @@ func Successes(t testing.TB) []Case {
 	ok := func(name string, env map[string]string, r Request, status int) Case {
 		return Case{Name: name, Env: env, Request: r, Expect: Expect{Status: status}}
 	}
-	return []Case{
+	return append([]Case{
 		ok("auth GET", nil, PostJSON("/auth", map[string]any{"Method": "get", "Pathname": "/public/a.pdf",
 			"Headers": map[string]any{"Host": Host}}), 200),
 		ok("presign GET", nil, Get("/presign", map[string][]string{"key": {"public/a.pdf"}}), 200),
@@ -108,5 +108,5 @@ func Successes(t testing.TB) []Case {
 		}}), bearer), 200),
 		ok("upload limits presign PUT", UploadLimits, PostJSON("/presign", map[string]any{"key": "uploads/user1/a.jpg", "method": "PUT",
 			"contentType": "image/jpeg", "contentLength": 1000}), 200),
-	}
+	}, stsSuccesses(t)...)
 }

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cos-signer/cos-signer/functions/auth/authtest"
+	"github.com/cos-signer/cos-signer/internal/authtest"
 )
 
 // Profiles for the key-policy cases (issues 9 and 12).
@@ -170,6 +170,15 @@ func scopeCases(tok func(string, ...authtest.Option) string) []Case {
 	add("too many headers inherited by batch entries", nil, PostJSON("/batch", map[string]any{"headers": many(65, "x-cos-meta-%d"),
 		"requests": []any{map[string]any{"key": "public/a.pdf"}, map[string]any{"key": "public/b.pdf"}}}), 200, "").
 		Expect.Entries = []string{"TooManyHeaders", "TooManyHeaders"}
+
+	// A body under the limit whose entries inherit its headers would ask
+	// for an answer of several MB: refused as it is built.
+	wide := make(map[string]any, 64)
+	for i := 0; i < 64; i++ {
+		wide[fmt.Sprintf("x-cos-meta-%d", i)] = strings.Repeat("v", 185)
+	}
+	add("batch amplification", map[string]string{"SIGN_MAX_BODY_BYTES": "65536", "SIGN_MAX_BATCH": "100"},
+		PostJSON("/batch", map[string]any{"headers": wide, "requests": repeat(map[string]any{"key": "public/a"}, 100)}), 413, "AnswerTooLarge")
 
 	// 7. A zero expiry is a missing expiry.
 	add("jwt exp 0", JWT, withHeader(PostJSON("/presign", map[string]any{"key": "users/user1/a.jpg"}),

@@ -1,0 +1,377 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cos-signer/cos-signer/functions/auth"
+	"github.com/cos-signer/cos-signer/functions/service/policy"
+	"github.com/cos-signer/cos-signer/functions/sts"
+	"github.com/cos-signer/cos-signer/internal/campolicy"
+	"github.com/cos-signer/cos-signer/internal/fakests"
+)
+
+const testRole = "qcs::cam::uin/100000000001:roleName/cos-uploader"
+
+var camScope = campolicy.Scope{Region: testRegion, AppID: "1250000000", Bucket: testBucket}
+
+// stsFixture is a service with /sts on against a fake STS, its callers
+// authenticated as sub ("" anonymous).
+func stsFixture(t *testing.T, over map[string]string, sub string) (*fixture, *fakests.Server) {
+	t.Helper()
+	token := over["COS_SESSION_TOKEN"]
+	fake := fakests.New(t, fakests.Options{SecretID: testSecretID, SecretKey: testSecretKey, Token: token,
+		Region: testRegion, Scope: camScope, RoleARN: testRole})
+	env := map[string]string{"STS_MODE": "federation", "STS_ENDPOINT": fake.Endpoint(), "SIGN_KEY_PREFIXES": "users/{sub},public/"}
+	if token != "" {
+		env["STS_MODE"], env["STS_ROLE_ARN"] = "assume-role", testRole
+	}
+	for k, v := range over {
+		env[k] = v
+	}
+	f := newFixture(t, env)
+	if sub != "" {
+		f.cfg.Auth = stubAuth{id: &auth.Identity{Subject: sub}}
+		f = newFixtureCfg(t, f.cfg)
+	}
+	return f, fake
+}
+
+func TestSTSAnswerShapeEveryForm(t *testing.T) {
+	f, fake := stsFixture(t, nil, "alice")
+	check := func(a answer) sts.Answer {
+		t.Helper()
+		require.Equal(t, 200, a.status, "%s", a.body)
+		var ans sts.Answer
+		require.NoError(t, json.Unmarshal(a.body, &ans))
+		v, ok := fake.Lookup(ans.TmpSecretID)
+		require.True(t, ok, "the answer holds what STS vended")
+		assert.Equal(t, v.TmpSecretKey, ans.TmpSecretKey)
+		assert.Equal(t, v.Token, ans.SecurityToken)
+		assert.Equal(t, v.ExpiredTime, ans.ExpiredTime)
+		assert.Equal(t, testNow.Unix(), ans.StartTime, "StartTime is the server's time of the answer")
+		assert.Equal(t, sts.DemoCreds{TmpSecretID: v.TmpSecretID, TmpSecretKey: v.TmpSecretKey, SessionToken: v.Token}, ans.Credentials)
+		assert.Equal(t, ans.StartTime, ans.StartTimeDemo)
+		assert.Equal(t, ans.ExpiredTime, ans.ExpiredDemo)
+		assert.Equal(t, time.Unix(v.ExpiredTime, 0).UTC().Format("2006-01-02T15:04:05Z"), ans.Expiration)
+		assert.Equal(t, testNow.Unix(), ans.ServerTime)
+		assert.Len(t, strconv.FormatInt(ans.StartTime, 10), 10)
+		assert.Equal(t, "no-store", a.header["Cache-Control"])
+		return ans
+	}
+
+	prefix := check(f.post("/sts", `{}`))
+	assert.False(t, prefix.ScopeLimit)
+	assert.Empty(t, prefix.Key)
+	get := check(f.get("/sts", nil))
+	assert.Equal(t, prefix.TmpSecretID, get.TmpSecretID, "GET and POST of the same caller share the cache")
+
+	key := check(f.post("/sts", `{"ext":"png"}`))
+	assert.Equal(t, testBucket, key.Bucket)
+	assert.Equal(t, testRegion, key.Region)
+	assert.Regexp(t, `^users/alice/[0-9a-f]{32}\.png$`, key.Key)
+	last := fake.Vended()[len(fake.Vended())-1]
+	assert.Equal(t, []string{"qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/" + key.Key}, resources(last.Policy))
+
+	scope := check(f.post("/sts", `{"Bucket":"examplebucket-1250000000","Region":"ap-guangzhou","Key":"users/alice/a.png","Method":"PUT",
+		"Scope":[{"action":"name/cos:PutObject","bucket":"examplebucket-1250000000","region":"ap-guangzhou","prefix":"users/alice/a.png"}],
+		"SystemClockOffset":0}`))
+	assert.True(t, scope.ScopeLimit)
+	last = fake.Vended()[len(fake.Vended())-1]
+	assert.Equal(t, `{"version":"2.0","statement":[{"effect":"allow","action":["name/cos:PutObject"],"resource":["qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/users/alice/a.png"]}]}`, last.PolicyText)
+
+	raw, err := f.svc.Invoke(context.Background(), []byte(`{"action":"sts"}`))
+	require.NoError(t, err)
+	var direct sts.Answer
+	require.NoError(t, json.Unmarshal(raw, &direct))
+	assert.Equal(t, prefix.TmpSecretID, direct.TmpSecretID, "direct invocation, same caller and policy: cached")
+}
+
+func resources(p *campolicy.Policy) []string {
+	var out []string
+	for _, st := range p.Statement {
+		if st.Effect == "allow" {
+			for _, r := range st.Resource {
+				if !contains(out, r) {
+					out = append(out, r)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestSTSPrefixFormPolicy(t *testing.T) {
+	f, fake := stsFixture(t, map[string]string{"SIGN_ALLOWED_CONTENT_TYPES": "image/*,application/pdf", "SIGN_MAX_CONTENT_LENGTH": "1048576"}, "alice")
+	require.Equal(t, 200, f.post("/sts", `{}`).status)
+	v := fake.Vended()[0]
+	assert.Equal(t, []string{
+		"qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/users/alice/*",
+		"qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/public/*",
+	}, resources(v.Policy))
+	assert.NotContains(t, v.PolicyText, "PostObject", "a type or size limit: no PostObject")
+	assert.Contains(t, v.PolicyText, `"string_like":{"cos:content-type":["application/pdf","application/pdf;*","image/*"]}`)
+	assert.Contains(t, v.PolicyText, `"numeric_less_than_equal":{"cos:content-length":1048576}`)
+	assert.NotContains(t, v.PolicyText, "_if_exist")
+}
+
+func TestSTSAnonymousGetsNoWrites(t *testing.T) {
+	f, fake := stsFixture(t, map[string]string{"SIGN_KEY_PREFIXES": "uploads/shared,public/"}, "")
+	require.Equal(t, 200, f.get("/sts", nil).status)
+	text := fake.Vended()[0].PolicyText
+	assert.Contains(t, text, "name/cos:GetObject")
+	for _, a := range []string{"PutObject", "PostObject", "UploadPart", "DeleteObject", "InitiateMultipartUpload"} {
+		assert.NotContains(t, text, a)
+	}
+	// A {sub} prefix matches no anonymous caller.
+	g, _ := stsFixture(t, map[string]string{"SIGN_KEY_PREFIXES": "users/{sub}"}, "")
+	a := g.post("/sts", `{}`)
+	assert.Equal(t, 403, a.status)
+	assert.Equal(t, "ScopeNotAllowed", a.code())
+
+	h, fake2 := stsFixture(t, map[string]string{"SIGN_KEY_PREFIXES": "uploads/shared", "SIGN_ALLOW_ANONYMOUS_WRITES": "true"}, "")
+	require.Equal(t, 200, h.post("/sts", `{}`).status)
+	assert.Contains(t, fake2.Vended()[0].PolicyText, "name/cos:PutObject")
+}
+
+func TestSTSDisabledAndMisconfigured(t *testing.T) {
+	f := newFixture(t, nil)
+	a := f.post("/sts", `{}`)
+	assert.Equal(t, 403, a.status)
+	assert.Equal(t, "STSDisabled", a.code())
+	_, err := f.svc.Invoke(context.Background(), []byte(`{"action":"sts"}`))
+	var ie *InvokeError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, "STSDisabled", ie.Code)
+
+	for _, c := range []struct {
+		env  map[string]string
+		name string
+	}{
+		{map[string]string{"STS_MODE": "federation", "COS_SESSION_TOKEN": testToken}, "STS_MODE"},
+		{map[string]string{"STS_MODE": "assume-role"}, "STS_ROLE_ARN"},
+		{map[string]string{"STS_MODE": "federation", "STS_DURATION": "200000"}, "STS_DURATION"},
+		{map[string]string{"STS_MODE": "federation", "STS_ENDPOINT": "http://sts.example.com"}, "STS_ENDPOINT"},
+	} {
+		env := baseEnv()
+		for k, v := range c.env {
+			env[k] = v
+		}
+		_, err := FromEnv(func(k string) string { return env[k] }, Options{})
+		require.Error(t, err, "%v", c.env)
+		assert.True(t, strings.HasPrefix(err.Error(), c.name+":"), err.Error())
+		assert.NotContains(t, err.Error(), testSecretKey)
+	}
+}
+
+func TestSTSErrorsAnswer(t *testing.T) {
+	f, fake := stsFixture(t, nil, "alice")
+	fake.Fail(fakests.Failure{Code: "RequestLimitExceeded"}, fakests.Failure{Code: "InvalidParameter.GrantOtherResource"}, fakests.Failure{Status: 500})
+	a := f.post("/sts", `{}`)
+	assert.Equal(t, 503, a.status)
+	assert.Equal(t, "STSThrottled", a.code())
+	assert.Equal(t, "1", a.header["Retry-After"])
+	a = f.post("/sts", `{}`)
+	assert.Equal(t, 502, a.status)
+	assert.Equal(t, "STSRefused", a.code())
+	assert.Equal(t, "InvalidParameter.GrantOtherResource", a.obj["error"].(map[string]any)["stsCode"])
+	a = f.post("/sts", `{}`)
+	assert.Equal(t, 502, a.status)
+	assert.Equal(t, "STSUnavailable", a.code())
+	for _, leak := range []string{"injected", "leak", "TmpSecretKey="} {
+		assert.NotContains(t, f.log.String(), leak)
+	}
+	assert.Contains(t, f.log.String(), `"stsCode":"InvalidParameter.GrantOtherResource"`)
+	assert.Equal(t, 200, f.post("/sts", `{}`).status, "failures are not cached")
+}
+
+// TestSTSCallsPer100Requests measures the STS calls made for 100 /sts
+// requests of one caller: the cache answers all but the first.
+func TestSTSCallsPer100Requests(t *testing.T) {
+	f, fake := stsFixture(t, nil, "alice")
+	for i := 0; i < 100; i++ {
+		require.Equal(t, 200, f.post("/sts", `{}`).status)
+	}
+	assert.Equal(t, 1, fake.Calls(), "STS calls per 100 /sts requests of one caller")
+	t.Logf("STS calls per 100 /sts requests of one caller: %d", fake.Calls())
+	hits := strings.Count(f.log.String(), `"cacheHit":true`)
+	assert.Equal(t, 99, hits)
+
+	// The key form names a fresh key each time: never cached.
+	for i := 0; i < 3; i++ {
+		require.Equal(t, 200, f.post("/sts", `{"ext":"jpg"}`).status)
+	}
+	assert.Equal(t, 4, fake.Calls())
+}
+
+func TestSTSLogLine(t *testing.T) {
+	f, fake := stsFixture(t, nil, "alice")
+	require.Equal(t, 200, f.post("/sts", `{}`).status)
+	v := fake.Vended()[0]
+	var rec map[string]any
+	require.NoError(t, json.Unmarshal([]byte(lines(f.log.String())[0]), &rec))
+	assert.Equal(t, "sts", rec["route"])
+	assert.Equal(t, "prefix", rec["stsForm"])
+	assert.Equal(t, v.TmpSecretID, rec["tmpSecretId"])
+	assert.Equal(t, v.RequestID, rec["stsRequestId"])
+	assert.Equal(t, false, rec["cacheHit"])
+	assert.Equal(t, []any{"qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/users/alice/*",
+		"qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/public/*"}, rec["resources"])
+	for _, secret := range []string{v.TmpSecretKey, v.Token, testSecretKey} {
+		assert.NotContains(t, f.log.String(), secret)
+	}
+}
+
+func TestSTSAssumeRoleWithSessionToken(t *testing.T) {
+	f, fake := stsFixture(t, map[string]string{"COS_SESSION_TOKEN": testToken}, "alice@example.com")
+	require.Equal(t, 200, f.post("/sts", `{}`).status, "%v", fake.Refused())
+	v := fake.Vended()[0]
+	assert.Equal(t, "AssumeRole", v.Action)
+	assert.Equal(t, "alice@example.com", v.SessionName)
+}
+
+// keyPolicyAdmits asks the service's own key policy, through /presign,
+// whether the caller may sign this request.
+func keyPolicyAdmits(t testing.TB, f *fixture, key, method, ct string, cl int64) bool {
+	body := map[string]any{"key": key, "method": method}
+	if ct != "" {
+		body["contentType"] = ct
+	}
+	if cl >= 0 {
+		body["contentLength"] = cl
+	}
+	b, _ := json.Marshal(body)
+	a := f.post("/presign", string(b))
+	switch a.status {
+	case 200:
+		return true
+	case 400, 403:
+		return false
+	}
+	t.Fatalf("/presign answered %d: %s", a.status, a.body)
+	return false
+}
+
+var camAction = map[string]string{"GET": sts.ActGetObject, "HEAD": sts.ActHeadObject, "PUT": sts.ActPutObject, "DELETE": sts.ActDeleteObject}
+
+// camAdmits evaluates the vended policy for the COS request that a client
+// holding the credentials would send.
+func camAdmits(p *campolicy.Policy, key, method, ct string, cl int64) bool {
+	h := map[string]string{}
+	if ct != "" {
+		h["content-type"] = ct
+	}
+	if cl >= 0 {
+		h["content-length"] = strconv.FormatInt(cl, 10)
+	}
+	return p.Allows(campolicy.Request{Action: camAction[method], Resource: sts.Target{Region: testRegion, Bucket: testBucket}.Resource(key, false), Headers: h})
+}
+
+// The content types both sides are held to: lower case, one type,
+// parameters as browsers write them.
+var stsTypes = []string{"", "image/png", "image/jpeg; charset=utf-8", "application/pdf", "application/pdf; charset=utf-8",
+	"text/plain", "application/pdfx", "image", "video/mp4", "image/svg+xml", "image/svg+xml; charset=utf-8", "text/html",
+	"application/xhtml+xml", "image/png, text/html", "application/pdf, text/html", "text/javascript", "image/x-javascript"}
+
+var stsMethods = []string{"GET", "HEAD", "PUT", "DELETE"}
+
+type equivalence struct {
+	f      *fixture
+	policy *campolicy.Policy
+}
+
+// stsLimits are the upload limits the equivalence runs under: none, a
+// pattern beside an exact type, and a pattern beside an active type named
+// by name (which the pattern alone would not admit).
+var stsLimits = []map[string]string{
+	nil,
+	{"SIGN_ALLOWED_CONTENT_TYPES": "image/*,application/pdf", "SIGN_MAX_CONTENT_LENGTH": "1000"},
+	{"SIGN_ALLOWED_CONTENT_TYPES": "image/*,image/svg+xml,*/*", "SIGN_MAX_CONTENT_LENGTH": "1000"},
+}
+
+func newEquivalence(t *testing.T, limits int) *equivalence {
+	over := map[string]string{"SIGN_ALLOWED_METHODS": "GET,HEAD,PUT,DELETE", "SIGN_KEY_PREFIXES": "users/{sub},public/=GET|HEAD"}
+	for k, v := range stsLimits[limits] {
+		over[k] = v
+	}
+	f, fake := stsFixture(t, over, "alice")
+	require.Equal(t, 200, f.post("/sts", `{}`).status)
+	return &equivalence{f: f, policy: fake.Vended()[0].Policy}
+}
+
+func (e *equivalence) check(t testing.TB, key, method, ct string, cl int64) {
+	if n, err := normalizeForCAM(key); err != nil || n != key {
+		return // COS and CAM see the literal key; the key policy refuses unnormalised ones first
+	}
+	want := keyPolicyAdmits(t, e.f, key, method, ct, cl)
+	got := camAdmits(e.policy, key, method, ct, cl)
+	if want != got {
+		t.Errorf("%s %q type %q length %d: the key policy says %v, the vended CAM policy %v", method, key, ct, cl, want, got)
+	}
+}
+
+func normalizeForCAM(key string) (string, error) {
+	if key == "" || strings.HasPrefix(key, "/") {
+		return "", fmt.Errorf("not a plain key")
+	}
+	return policy.NormalizeKey(key)
+}
+
+var stsKeys = []string{"users/alice/a.png", "users/alice/", "users/alice/sub/b.pdf", "users/alice", "users/alice2/a.png",
+	"users/bob/a.png", "public/a.pdf", "public/", "public", "publicity/a", "users/", "other/a.png", "users/alice/a*b"}
+
+// TestSTSPolicyMatchesKeyPolicy holds the vended policy to the service's
+// key policy: for every key, method, type and length, what one admits the
+// other admits.
+func TestSTSPolicyMatchesKeyPolicy(t *testing.T) {
+	for limits := range stsLimits {
+		e := newEquivalence(t, limits)
+		for _, key := range stsKeys {
+			for _, m := range stsMethods {
+				for _, ct := range stsTypes {
+					for _, cl := range []int64{-1, 0, 1000, 1001} {
+						e.check(t, key, m, ct, cl)
+					}
+				}
+			}
+		}
+	}
+}
+
+func FuzzSTSPolicyMatchesKeyPolicy(f *testing.F) {
+	for _, k := range stsKeys {
+		f.Add(k, uint8(2), uint8(1), int64(10), uint8(1))
+	}
+	f.Add("users/alice/x.pdf", uint8(2), uint8(4), int64(1000), uint8(1))
+	f.Add("users/alice/x.svg", uint8(2), uint8(9), int64(10), uint8(2))
+	f.Add("users/alice/x.pdf", uint8(0), uint8(0), int64(-1), uint8(0))
+	var eq [3]*equivalence
+	f.Fuzz(func(t *testing.T, key string, m, ct uint8, cl int64, limits uint8) {
+		i := int(limits) % len(eq)
+		if eq[i] == nil {
+			eq[i] = newEquivalence(t, i)
+		}
+		if cl < -1 {
+			cl = -1
+		}
+		eq[i].f.t = t
+		eq[i].check(t, key, stsMethods[int(m)%len(stsMethods)], stsTypes[int(ct)%len(stsTypes)], cl)
+	})
+}

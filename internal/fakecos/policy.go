@@ -1,0 +1,81 @@
+package fakecos
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Access is a request as CAM sees it, for Server.Authorize: who signed it,
+// the COS action (name/cos:PutObject …), the resource
+// (qcs::cos:<region>:uid/<appid>:<bucket>/<key>) and the headers a policy's
+// conditions read (content-type, content-length; absent when not sent).
+type Access struct {
+	SecretID string
+	Action   string
+	Resource string
+	Headers  map[string]string
+}
+
+// ActionOf is the CAM action of a request on key ("" for the bucket) with
+// query q, as COS names it; "" when this fake serves no such action.
+func ActionOf(method, key string, q url.Values) string {
+	switch {
+	case key == "" && method == http.MethodGet && q.Has("uploads"):
+		return "name/cos:ListMultipartUploads"
+	case key == "" && method == http.MethodGet:
+		return "name/cos:GetBucket"
+	case key == "":
+		return ""
+	case method == http.MethodPost && q.Has("uploads"):
+		return "name/cos:InitiateMultipartUpload"
+	case method == http.MethodPut && q.Has("uploadId"):
+		return "name/cos:UploadPart"
+	case method == http.MethodGet && q.Has("uploadId"):
+		return "name/cos:ListParts"
+	case method == http.MethodPost && q.Has("uploadId"):
+		return "name/cos:CompleteMultipartUpload"
+	case method == http.MethodDelete && q.Has("uploadId"):
+		return "name/cos:AbortMultipartUpload"
+	case method == http.MethodPut:
+		return "name/cos:PutObject"
+	case method == http.MethodGet:
+		return "name/cos:GetObject"
+	case method == http.MethodHead:
+		return "name/cos:HeadObject"
+	case method == http.MethodDelete:
+		return "name/cos:DeleteObject"
+	}
+	return ""
+}
+
+// accessOf describes r for Authorize. The resource of a bucket-level
+// ListMultipartUploads is its prefix parameter: CAM's exact semantics for
+// it are unverified, and this reading admits a caller's own uploads only.
+func accessOf(r *http.Request, secretID, host, key string, q url.Values) Access {
+	bucket, rest, _ := strings.Cut(host, ".cos.")
+	region, _, _ := strings.Cut(rest, ".")
+	appid := bucket[strings.LastIndexByte(bucket, '-')+1:]
+	path := key
+	if key == "" {
+		path = q.Get("prefix")
+	}
+	h := map[string]string{}
+	if v := r.Header.Values("Content-Type"); len(v) > 0 {
+		h["content-type"] = strings.Join(v, ", ")
+	}
+	if r.ContentLength >= 0 { // -1: chunked, no Content-Length sent
+		h["content-length"] = strconv.FormatInt(r.ContentLength, 10)
+	}
+	return Access{SecretID: secretID, Action: ActionOf(r.Method, key, q),
+		Resource: "qcs::cos:" + region + ":uid/" + appid + ":" + bucket + "/" + path, Headers: h}
+}
+
+// secretIDOf is the q-ak a request was signed with.
+func secretIDOf(r *http.Request, q url.Values) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		return parseAuth(h)["q-ak"]
+	}
+	return q.Get("q-ak")
+}
