@@ -41,7 +41,7 @@ func knownField(name string) string {
 // fields (400 UnknownField, with the closest field name when one is near),
 // and a field given twice in different letter case with different values
 // (400 DuplicateName). In an SDK options object, capitalised members the
-// service does not read (Scope, SystemClockOffset, ForceSignHost, and
+// service does not read (SystemClockOffset, ForceSignHost, and
 // whatever a later SDK version adds) are ignored: the SDKs name every
 // option so, and the callback passes the object on as it is.
 //

@@ -14,15 +14,15 @@ import (
 func TestUnknownFieldsAreRefused(t *testing.T) {
 	f := newFixture(t, nil)
 	for body, msg := range map[string]string{
-		`{"key":"a.txt","expire":600}`:                 `unknown field "expire": did you mean "expired"?`,
-		`{"key":"a.txt","mehtod":"PUT"}`:               `unknown field "mehtod": did you mean "method"?`,
-		`{"key":"a.txt","param":{"versionId":"1"}}`:    `unknown field "param": did you mean "params"?`,
-		`{"Key":"a.txt","contentTyep":"image/png"}`:    `did you mean "contentType"?`,
-		`{"key":"a.txt","clientVersion":"9"}`:          `unknown field "clientVersion": the fields are action, bucket,`,
-		`{"key":"a.txt","Scope":[]}`:                   `unknown field "Scope"`, // not an SDK options object
-		`{"Key":"a.txt","Method":"GET","scope":[]}`:    `unknown field "scope"`, // the SDKs capitalise their options
-		`{"requests":[{"key":"a"}],"expird":60}`:       `did you mean "expired"?`,
-		`{"action":"presign","key":"a","redirct":"1"}`: `did you mean "redirect"?`,
+		`{"key":"a.txt","expire":600}`:                        `unknown field "expire": did you mean "expired"?`,
+		`{"key":"a.txt","mehtod":"PUT"}`:                      `unknown field "mehtod": did you mean "method"?`,
+		`{"key":"a.txt","param":{"versionId":"1"}}`:           `unknown field "param": did you mean "params"?`,
+		`{"Key":"a.txt","contentTyep":"image/png"}`:           `did you mean "contentType"?`,
+		`{"key":"a.txt","clientVersion":"9"}`:                 `unknown field "clientVersion": the fields are action, bucket,`,
+		`{"key":"a.txt","SystemClockOffset":0}`:               `unknown field "SystemClockOffset"`, // not an SDK options object
+		`{"Key":"a.txt","Method":"GET","forceSignHost":true}`: `unknown field "forceSignHost"`,     // the SDKs capitalise their options
+		`{"requests":[{"key":"a"}],"expird":60}`:              `did you mean "expired"?`,
+		`{"action":"presign","key":"a","redirct":"1"}`:        `did you mean "redirect"?`,
 	} {
 		a := f.post("/presign", body)
 		require.Equal(t, 400, a.status, "%s: %s", body, a.body)
@@ -49,8 +49,8 @@ func TestUnknownFieldsAreRefused(t *testing.T) {
 // cos-js-sdk-v5 1.10.1 / cos-wx-sdk-v5 1.8.0 / cos-nodejs-sdk-v5 3.0.0
 // (Bucket, Region, Method, Key, Pathname, Query, Headers, Scope,
 // SystemClockOffset, ForceSignHost), passed on as the SDK built it, are
-// read; the members the service does not read, and any a later SDK adds,
-// are ignored.
+// accepted: the members the service does not read, and any a later SDK
+// adds, are ignored (Scope is read by /sts alone).
 func TestSDKOptionsObjectIsAccepted(t *testing.T) {
 	f := newFixture(t, nil)
 	a := f.post("/auth", `{"Bucket":"`+testBucket+`","Region":"`+testRegion+`","Method":"get","Key":"photos/a.jpg","Pathname":"/photos/a.jpg",`+
