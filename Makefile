@@ -77,7 +77,7 @@ lint:
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	@echo "== go vet $(PKGS) (compiles every package first)"
 	@{ $(GO) vet -v $(PKGS) 2>&1; echo "go vet exit $$?"; } | awk \
-	  '/^go vet exit [0-9]+$$/ { if (n % 50) printf "   %d packages compiled\n", n; exit $$4 } \
+	  '/^go vet exit [0-9]+$$/ { printf "   %d packages compiled\n", n; exit $$4 } \
 	   /^[A-Za-z0-9_.\/-]+$$/ { if (++n % 50 == 0) printf "   %d packages compiled...\n", n; next } { print }'
 
 ## build: dist/lambda/bootstrap (LAMBDA_ARCH, default template.yaml's), dist/scf/main (amd64), dist/web/{server,scf_bootstrap} (amd64)
