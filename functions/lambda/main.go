@@ -1,7 +1,9 @@
 // Command lambda is the signing service as an AWS Lambda function
 // (provided.al2023, binary "bootstrap", built with -tags lambda.norpc): API
 // Gateway REST and HTTP APIs, Function URLs, ALB target groups and direct
-// invocation.
+// invocation. It is a door: each trigger's aws-lambda-go events type becomes
+// a service.Request and the answer its response type (a file per source);
+// nothing about signing or policy lives here.
 package main
 
 import (

@@ -1,6 +1,8 @@
 // Command scf is the signing service as a Tencent SCF event function (runtime
 // Go1, handler "main"): API-gateway and Function URL triggers, and direct
-// invocation.
+// invocation. It is a door: scf-go-lib's API-gateway event becomes a
+// service.Request and the answer its APIGatewayResponse; nothing about
+// signing or policy lives here.
 package main
 
 import (

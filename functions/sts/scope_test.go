@@ -101,3 +101,37 @@ func TestSubUsable(t *testing.T) {
 		assert.False(t, SubUsable(s), s)
 	}
 }
+
+// FuzzCheckScopeStaysInside: whatever prefix a scope item names, what the
+// resulting CAM resource admits lies inside the caller's prefixes by the
+// key policy's own rule (a folder's every key, or the one exact key).
+func FuzzCheckScopeStaysInside(f *testing.F) {
+	for _, p := range []string{"users/alice/a.png", "users/alice/", "users/alice/*", "users/alice", "users/alice2/x",
+		"users/alice/../bob/x", "users/alice/%2e%2e/x", "public/", "/public/x", "users/alice//x", "users/alice/a\\..\\b"} {
+		f.Add(p, "x.png")
+	}
+	own, _ := policy.ParsePrefix("users/{sub}")
+	pub, _ := policy.ParsePrefix("public")
+	f.Fuzz(func(t *testing.T, prefix, suffix string) {
+		_, grants, err := CheckScope([]ScopeItem{item("GetObject", prefix)}, aliceRules(true))
+		if err != nil {
+			return
+		}
+		inside := func(k string) bool { return own.Admits(k, "alice") || pub.Admits(k, "alice") }
+		for _, g := range grants {
+			if strings.ContainsAny(g.Path, "*${}") {
+				t.Fatalf("prefix %q granted %q, which widens a CAM resource", prefix, g.Path)
+			}
+			key := g.Path
+			if g.Folder() {
+				key += suffix
+			}
+			if n, err := policy.NormalizeKey(key); err != nil || n != key {
+				continue // COS would see another key; the folder itself was checked
+			}
+			if !inside(key) {
+				t.Fatalf("prefix %q granted %q, which admits %q outside the caller's prefixes", prefix, g.Path, key)
+			}
+		}
+	})
+}

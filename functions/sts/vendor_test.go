@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -185,4 +186,43 @@ func TestAnswerShape(t *testing.T) {
 	assert.JSONEq(t, `{"TmpSecretId":"AKIDtmp","TmpSecretKey":"k","SecurityToken":"tok","StartTime":1700000000,"ExpiredTime":1700001800,
 		"ScopeLimit":true,"credentials":{"tmpSecretId":"AKIDtmp","tmpSecretKey":"k","sessionToken":"tok"},
 		"startTime":1700000000,"expiredTime":1700001800,"expiration":"2023-11-14T22:43:20Z","serverTime":1700000000}`, string(b))
+}
+
+// countingIssuer vends distinct credentials without STS, for the cache's
+// own bookkeeping.
+type countingIssuer struct {
+	mu    sync.Mutex
+	calls int
+	now   func() time.Time
+}
+
+func (c *countingIssuer) Issue(_ context.Context, call Call) (Credentials, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls++
+	return Credentials{TmpSecretID: "AKID" + strconv.Itoa(c.calls), ExpiredTime: c.now().Unix() + call.Duration}, nil
+}
+
+func TestCacheStaysBounded(t *testing.T) {
+	ck := &clock{t: time.Unix(1700000000, 0)}
+	iss := &countingIssuer{now: ck.Now}
+	v := NewVendor(Config{Mode: ModeFederation, Duration: 1800, Region: testRegion}, iss, ck.Now)
+	p := alicePolicy(t)
+	for i := 0; i < MaxCacheEntries+200; i++ {
+		_, _, err := v.Vend(context.Background(), "user"+strconv.Itoa(i), p, true)
+		require.Nil(t, err)
+	}
+	assert.LessOrEqual(t, len(v.entries), MaxCacheEntries)
+	assert.Equal(t, MaxCacheEntries+200, iss.calls)
+	// The newest callers are still cached.
+	_, hit, _ := v.Vend(context.Background(), "user"+strconv.Itoa(MaxCacheEntries+199), p, true)
+	assert.True(t, hit)
+}
+
+func TestClientIsBuiltOnFirstCall(t *testing.T) {
+	f := newFixture(t, ModeFederation, permanentKeys)
+	c := f.vendor.issuer.(*client)
+	assert.Nil(t, c.sdk, "a cold start that serves no /sts builds no SDK client")
+	vend(t, f, "alice", alicePolicy(t))
+	assert.NotNil(t, c.sdk)
 }
