@@ -30,17 +30,24 @@ type config struct {
 	user   string            // the JWT subject, when AUTH_MODE=jwt
 	prefix string            // where the caller may write
 	other  string            // another user's key, refused
+	limits bool              // upload limits set: the limit flows run
 }
+
+// maxContentLength is the limits configuration's SIGN_MAX_CONTENT_LENGTH:
+// one SDK part (1 MiB) fits.
+const maxContentLength = "1048576"
 
 // "default" is `make run`'s local setup: every SIGN_* default, anonymous
 // callers allowed to write (SIGN_ALLOW_ANONYMOUS_WRITES=true). "jwt" is a
 // production-like one: callers prove who they are with a JWT, write and
-// delete only under their own folder.
+// delete only under their own folder. "limits" adds upload limits to it.
 var configs = []config{
 	{name: "default", vars: map[string]string{"SIGN_ALLOW_ANONYMOUS_WRITES": "true"}, prefix: "interop/"},
 	{name: "default+token", vars: map[string]string{"SIGN_ALLOW_ANONYMOUS_WRITES": "true", "COS_SESSION_TOKEN": interoptest.SessionToken}, prefix: "interop/"},
 	{name: "jwt", vars: jwtVars(nil), user: "alice", prefix: "users/alice/", other: "users/bob/not-mine.txt"},
 	{name: "jwt+token", vars: jwtVars(map[string]string{"COS_SESSION_TOKEN": interoptest.SessionToken}), user: "alice", prefix: "users/alice/", other: "users/bob/not-mine.txt"},
+	{name: "limits", vars: jwtVars(map[string]string{"SIGN_ALLOWED_CONTENT_TYPES": "text/plain,application/octet-stream", "SIGN_MAX_CONTENT_LENGTH": maxContentLength}),
+		user: "alice", prefix: "users/alice/", limits: true},
 }
 
 // jwtVars is a production-like policy: callers prove who they are with a
@@ -53,32 +60,6 @@ func jwtVars(more map[string]string) map[string]string {
 		v[k] = x
 	}
 	return v
-}
-
-// A wait is a flow that fails on main until a named fix lands: while its
-// failure reads as marker says, it is skipped (never passed). Remove the
-// entry when the fix is on main.
-type wait struct {
-	sdks, flows, configs []string // empty: any
-	marker               string   // the failure must contain this
-	fix, short           string
-}
-
-var waits = []wait{
-	{flows: []string{"uploadFile", "sliceUploadFile"}, marker: "the bucket itself",
-		fix: "policy's issue 9 item 1 (scoped ListMultipartUploads)", short: "policy 9.1"},
-	{flows: []string{"retryAfter503"}, marker: "x-cos-sdk-retry",
-		fix: "policy's issue 9 item 4 (x-cos-sdk-retry signable by default)", short: "policy 9.4"},
-}
-
-func waitsFor(sdk, flow, cfg string, problem error) (w wait, ok bool) {
-	in := func(list []string, s string) bool { return len(list) == 0 || slices.Contains(list, s) }
-	for _, w := range waits {
-		if in(w.sdks, sdk) && in(w.flows, flow) && in(w.configs, cfg) && strings.Contains(problem.Error(), w.marker) {
-			return w, true
-		}
-	}
-	return wait{}, false
 }
 
 // table collects flow × configuration × result for the summary.
@@ -118,7 +99,7 @@ func printTable() {
 	// Columns in a fixed order: SDK, then configuration.
 	var cols []string
 	for _, sdk := range []string{"node", "wx", "browser"} {
-		for _, c := range configs {
+		for _, c := range append(slices.Clone(configs), config{name: "noETag"}) {
 			if slices.Contains(table.cols, sdk+" "+c.name) {
 				cols = append(cols, sdk+" "+c.name)
 			}
@@ -148,12 +129,15 @@ func printTable() {
 
 // expectation is what a flow must do under a configuration.
 type expectation struct {
-	ok   bool
-	code string // for a refusal: the service's code the recipe must log
+	ok      bool
+	code    string // for a refusal: the service's code the recipe must log
+	message string // and what its message must say
+	cos     string // for a refusal by COS itself: its error code
+	sdk     string // for a failure the SDK itself reports: what it says
 }
 
-// check compares one flow's result with what it must do, records it in
-// the table, and skips it when it waits for a named fix.
+// check compares one flow's result with what it must do and records it in
+// the table.
 func check(t *testing.T, sdk string, cfg config, results map[string]interoptest.Result, flow string, want expectation, extra func(interoptest.Result) error) {
 	t.Run(flow, func(t *testing.T) {
 		col := sdk + " " + cfg.name
@@ -168,22 +152,31 @@ func check(t *testing.T, sdk string, cfg config, results map[string]interoptest.
 			problem = fmt.Errorf("failed: %s (code %q, recipe logged %q)", r.Error, r.Code, r.Logged)
 		case !want.ok && r.OK:
 			problem = fmt.Errorf("succeeded, but must be refused with %s", want.code)
-		case !want.ok && !strings.Contains(strings.Join(r.Logged, "\n"), want.code):
+		case want.sdk != "":
+			if r.OK || !strings.Contains(r.Error, want.sdk) {
+				problem = fmt.Errorf("ok=%v (%s), but the SDK must fail saying %q", r.OK, r.Error, want.sdk)
+			}
+		case want.cos != "" && r.Code != want.cos:
+			problem = fmt.Errorf("failed with %q (%s), but COS must refuse it with %s", r.Code, r.Error, want.cos)
+		case want.cos == "" && !want.ok && !strings.Contains(strings.Join(r.Logged, "\n"), want.code):
 			problem = fmt.Errorf("refused, but the recipe logged %q, not the service's %s", r.Logged, want.code)
+		case !want.ok && !strings.Contains(strings.Join(r.Logged, "\n"), want.message):
+			problem = fmt.Errorf("refused with %q, which does not say %q", r.Logged, want.message)
 		case extra != nil:
 			problem = extra(r)
 		}
 		if problem != nil {
-			if w, ok := waitsFor(sdk, flow, cfg.name, problem); ok {
-				record(flow, col, "skip: waits for "+w.short)
-				t.Skipf("waits for %s: %v", w.fix, problem)
-			}
 			record(flow, col, "FAIL")
 			t.Fatal(problem)
 		}
-		if want.ok {
+		switch {
+		case want.ok:
 			record(flow, col, "pass")
-		} else {
+		case want.cos != "":
+			record(flow, col, "refused by COS ("+want.cos+")")
+		case want.sdk != "":
+			record(flow, col, "SDK fails: "+want.sdk)
+		default:
 			record(flow, col, "refused ("+want.code+")")
 		}
 	})
@@ -206,12 +199,11 @@ func storedCheck(env *interoptest.Env) func(interoptest.Result) error {
 	}
 }
 
-// objectChecks are the flows of lib/flows.js, checked against what the
-// fake COS saw and kept.
-func objectChecks(t *testing.T, sdk string, cfg config, env *interoptest.Env, res map[string]interoptest.Result) {
-	ok := expectation{ok: true}
+// multipartCheck checks that the object is stored and went up in at
+// least 3 parts.
+func multipartCheck(env *interoptest.Env) func(interoptest.Result) error {
 	stored := storedCheck(env)
-	multipart := func(r interoptest.Result) error {
+	return func(r interoptest.Result) error {
 		if err := stored(r); err != nil {
 			return err
 		}
@@ -227,16 +219,43 @@ func objectChecks(t *testing.T, sdk string, cfg config, env *interoptest.Env, re
 		}
 		return nil
 	}
-	check(t, sdk, cfg, res, "putObject", ok, func(r interoptest.Result) error {
-		// deleteObject removes it later: the ETag the fake COS computed
-		// from what it received says it got the SDK's bytes.
-		text, _ := r.Data["text"].(string)
-		sum := md5.Sum([]byte(text))
-		if want := `"` + hex.EncodeToString(sum[:]) + `"`; r.Data["etag"] != want {
-			return fmt.Errorf("ETag %v is not the MD5 of what the SDK sent (%v)", r.Data["etag"], want)
-		}
-		return nil
-	})
+}
+
+// etagCheck checks that the ETag the fake COS computed from what it
+// received is the MD5 of the text the flow sent.
+func etagCheck(r interoptest.Result) error {
+	text, _ := r.Data["text"].(string)
+	sum := md5.Sum([]byte(text))
+	if want := `"` + hex.EncodeToString(sum[:]) + `"`; r.Data["etag"] != want {
+		return fmt.Errorf("ETag %v is not the MD5 of what the SDK sent (%v)", r.Data["etag"], want)
+	}
+	return nil
+}
+
+// limitChecks are the flows under upload limits. cos-nodejs-sdk-v5 passes
+// the headers it sends to getAuthorization, so /auth can sign the type and
+// length; the browser and mini-program SDKs do not, so /auth refuses them
+// and says what enforces the limit instead.
+func limitChecks(t *testing.T, sdk string, cfg config, env *interoptest.Env, res map[string]interoptest.Result) {
+	if sdk == "node" {
+		check(t, sdk, cfg, res, "limitsPutObject", expectation{ok: true}, etagCheck)
+		check(t, sdk, cfg, res, "limitsPutWrongType", expectation{code: "ContentTypeNotAllowed"}, nil)
+		check(t, sdk, cfg, res, "limitsUploadFile", expectation{ok: true}, multipartCheck(env))
+		return
+	}
+	refused := expectation{code: "MissingContentType", message: "/post-policy"}
+	for _, flow := range []string{"limitsPutObject", "limitsPutWrongType", "limitsUploadFile"} {
+		check(t, sdk, cfg, res, flow, refused, nil)
+	}
+}
+
+// objectChecks are the flows of lib/flows.js, checked against what the
+// fake COS saw and kept.
+func objectChecks(t *testing.T, sdk string, cfg config, env *interoptest.Env, res map[string]interoptest.Result) {
+	ok := expectation{ok: true}
+	multipart := multipartCheck(env)
+	// deleteObject removes it later: the ETag says the fake COS got the SDK's bytes.
+	check(t, sdk, cfg, res, "putObject", ok, etagCheck)
 	check(t, sdk, cfg, res, "headObject", ok, nil)
 	check(t, sdk, cfg, res, "getObject", ok, nil)
 	check(t, sdk, cfg, res, "uploadFile", ok, multipart)
@@ -293,6 +312,9 @@ func start(t *testing.T, cfg config) (*interoptest.Env, map[string]string) {
 	env := interoptest.Start(t, cfg.vars)
 	env.COS.FailOnce("PUT", cfg.prefix+"retry.txt")
 	vars := map[string]string{"KEY_PREFIX": cfg.prefix, "OTHER_KEY": cfg.other}
+	if cfg.limits {
+		vars["LIMITS"], vars["MAX_CONTENT_LENGTH"] = "1", maxContentLength
+	}
 	if cfg.user != "" {
 		vars["USER_TOKEN"] = authtest.Token(t, authtest.Secret, cfg.user, time.Hour)
 	}
@@ -306,6 +328,10 @@ func TestNodeSDK(t *testing.T) {
 			t.Parallel()
 			env, vars := start(t, cfg)
 			res := env.Node(t, "node-sdk.js", vars)
+			if cfg.limits {
+				limitChecks(t, "node", cfg, env, res)
+				return
+			}
 			objectChecks(t, "node", cfg, env, res)
 		})
 	}
@@ -318,10 +344,15 @@ func TestWxSDK(t *testing.T) {
 			t.Parallel()
 			env, vars := start(t, cfg)
 			res := env.Node(t, "wx-sdk.js", vars)
-			objectChecks(t, "wx", cfg, env, res)
 			stored := storedCheck(env)
-			check(t, "wx", cfg, res, "uploadFileSmall", expectation{ok: true}, stored)
-			check(t, "wx", cfg, res, "uploadFileDefaultPostObject", expectation{code: "KeyNotAllowed"}, nil)
+			if cfg.limits {
+				limitChecks(t, "wx", cfg, env, res)
+				check(t, "wx", cfg, res, "postPolicyTooLarge", expectation{cos: "EntityTooLarge"}, nil)
+			} else {
+				objectChecks(t, "wx", cfg, env, res)
+				check(t, "wx", cfg, res, "uploadFileSmall", expectation{ok: true}, stored)
+				check(t, "wx", cfg, res, "uploadFileDefaultPostObject", expectation{code: "KeyNotAllowed", message: "SimpleUploadMethod"}, nil)
+			}
 			check(t, "wx", cfg, res, "postPolicyUpload", expectation{ok: true}, func(r interoptest.Result) error {
 				if key, _ := r.Data["key"].(string); !strings.HasPrefix(key, cfg.prefix) && cfg.user != "" {
 					return fmt.Errorf("the service chose %s, outside %s", key, cfg.prefix)

@@ -5,7 +5,7 @@
 const http = require('http');
 const COS = require('cos-nodejs-sdk-v5');
 const { fetchAuthorization } = require('./lib/recipes');
-const { objectFlows, recipeLog, env, randomFile, run } = require('./lib/node');
+const { objectOrLimitFlows, recipeLog, env, randomFile, run } = require('./lib/node');
 
 const proxy = new URL(env('COS_PROXY'));
 
@@ -29,7 +29,7 @@ function plainGet(url) {
 }
 
 run(() =>
-  objectFlows({
+  objectOrLimitFlows({
     name: 'cos-nodejs-sdk-v5',
     cos,
     textParams: (text) => ({ Body: Buffer.from(text) }),

@@ -5,7 +5,7 @@
 'use strict';
 
 const { install } = require('./lib/wx-shim');
-const { objectFlows, flow, call, recipeLog, env, tempFile, randomFile, sha256, run } = require('./lib/node');
+const { objectOrLimitFlows, flow, call, recipeLog, env, tempFile, randomFile, sha256, xmlCode, run } = require('./lib/node');
 
 install({ signerUrl: env('SIGNER_URL'), cosProxy: env('COS_PROXY') });
 const COS = require('cos-wx-sdk-v5');
@@ -26,7 +26,7 @@ function plainGet(url) {
 }
 
 run(async () => {
-  await objectFlows({
+  await objectOrLimitFlows({
     name: 'cos-wx-sdk-v5',
     cos,
     textParams: (text) => ({ FilePath: tempFile(text) }),
@@ -41,24 +41,36 @@ run(async () => {
   const Bucket = env('COS_BUCKET');
   const Region = env('COS_REGION');
   const prefix = env('KEY_PREFIX', 'interop/');
-  await flow('uploadFileSmall', async () => {
-    const f = randomFile(200 * 1024);
-    const Key = prefix + 'small.bin';
-    await call(cos, 'uploadFile', { Bucket, Region, Key, FilePath: f.file });
-    return { key: Key, sha256: f.sha256 };
-  });
-  // README's recipe without SimpleUploadMethod: the SDK's default simple
-  // upload is postObject, which asks to sign "post /".
-  await flow('uploadFileDefaultPostObject', async () => {
-    const plain = new COS({ getAuthorization });
-    const f = randomFile(1024);
-    await call(plain, 'uploadFile', { Bucket, Region, Key: prefix + 'default.bin', FilePath: f.file });
-    return {};
-  });
+  if (!env('LIMITS')) {
+    await flow('uploadFileSmall', async () => {
+      const f = randomFile(200 * 1024);
+      const Key = prefix + 'small.bin';
+      await call(cos, 'uploadFile', { Bucket, Region, Key, FilePath: f.file });
+      return { key: Key, sha256: f.sha256 };
+    });
+    // README's recipe without SimpleUploadMethod: the SDK's default simple
+    // upload is postObject, which asks to sign "post /".
+    await flow('uploadFileDefaultPostObject', async () => {
+      const plain = new COS({ getAuthorization });
+      const f = randomFile(1024);
+      await call(plain, 'uploadFile', { Bucket, Region, Key: prefix + 'default.bin', FilePath: f.file });
+      return {};
+    });
+  }
+  const postPolicy = (file) =>
+    new Promise((resolve, reject) =>
+      wxPostPolicyUpload(env('SIGNER_URL'), env('USER_TOKEN'), file, (err, k) => (err ? reject(Object.assign(err, { code: xmlCode(err.message) })) : resolve(k)), recipeLog));
   await flow('postPolicyUpload', async () => {
     const text = 'posted by wx.uploadFile ' + Date.now();
-    const key = await new Promise((resolve, reject) =>
-      wxPostPolicyUpload(env('SIGNER_URL'), env('USER_TOKEN'), tempFile(text), (err, k) => (err ? reject(err) : resolve(k)), recipeLog));
+    const key = await postPolicy(tempFile(text));
     return { key, sha256: sha256(Buffer.from(text)) };
   });
+  // Under SIGN_MAX_CONTENT_LENGTH, COS itself refuses a larger file: the
+  // policy's content-length-range binds it.
+  if (env('MAX_CONTENT_LENGTH')) {
+    await flow('postPolicyTooLarge', async () => {
+      const f = randomFile(Number(env('MAX_CONTENT_LENGTH')) + 1);
+      return { key: await postPolicy(f.file) };
+    });
+  }
 });

@@ -15,7 +15,7 @@
       getAuthorization: self.interopRecipes.fetchAuthorization(cfg.SIGNER_URL, cfg.USER_TOKEN, flows.recipeLog),
     });
     const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
-    await flows.objectFlows({
+    await flows.objectOrLimitFlows({
       name: 'cos-js-sdk-v5',
       cos,
       textParams: (text) => ({ Body: text }),

@@ -35,14 +35,27 @@
       const data = await fn();
       res = { flow: name, ok: true, logged, data };
     } catch (err) {
-      const e = err || {};
-      const inner = e.error || e.err || {};
-      const code = e.code || inner.Code || inner.code || '';
-      const message = e.message || inner.Message || inner.message || e.errMsg || JSON.stringify(e);
-      res = { flow: name, ok: false, error: String(message), code: String(code), logged };
+      res = { flow: name, ok: false, error: describe(err), code: codeOf(err), logged };
     }
     out.progress(`  ${res.ok ? 'ok' : 'FAILED: ' + res.error} (${Date.now() - started} ms)`);
     await out.emit(res);
+  }
+
+  // The SDKs fail with an Error, {error: string | {Code, Message}}, or
+  // {err: …} nested a level or two: the first message and code found.
+  function describe(e, depth = 0) {
+    if (typeof e === 'string') return e;
+    if (!e || depth > 3) return String(e);
+    if (e.message) return String(e.message);
+    if (e.Message) return String(e.Message);
+    if (e.errMsg) return String(e.errMsg);
+    if (e.error || e.err) return describe(e.error || e.err, depth + 1);
+    return JSON.stringify(e);
+  }
+
+  function codeOf(e, depth = 0) {
+    if (!e || typeof e !== 'object' || depth > 3) return '';
+    return String(e.code || e.Code || codeOf(e.error || e.err, depth + 1) || '');
   }
 
   function xmlCode(text) {
@@ -109,5 +122,33 @@
     }
   }
 
-  return { out, env, call, flow, objectFlows, recipeLog, xmlCode };
+  // The flows under upload limits (SIGN_ALLOWED_CONTENT_TYPES,
+  // SIGN_MAX_CONTENT_LENGTH): an allowed type, a refused one, and a
+  // multipart upload, each stating its type as a caller would.
+  async function limitFlows(a) {
+    const Bucket = env('COS_BUCKET');
+    const Region = env('COS_REGION');
+    const prefix = env('KEY_PREFIX', 'interop/');
+    await flow('limitsPutObject', async () => {
+      const text = 'limited ' + Date.now();
+      const Key = prefix + 'limited.txt';
+      const d = await call(a.cos, 'putObject', Object.assign({ Bucket, Region, Key, ContentType: 'text/plain' }, await a.textParams(text)));
+      return { key: Key, etag: d.ETag, text };
+    });
+    await flow('limitsPutWrongType', async () => {
+      await call(a.cos, 'putObject', Object.assign({ Bucket, Region, Key: prefix + 'limited.png', ContentType: 'image/png' }, await a.textParams('not a png')));
+      return {};
+    });
+    await flow('limitsUploadFile', async () => {
+      const f = await a.bigFile('limited.bin', 3.5 * 1024 * 1024);
+      const Key = prefix + 'limited.bin';
+      await call(a.cos, 'uploadFile', Object.assign({ Bucket, Region, Key, ContentType: 'application/octet-stream', ChunkSize: 1024 * 1024, SliceSize: 1024 * 1024 }, f.params));
+      return { key: Key, sha256: f.sha256 };
+    });
+  }
+
+  // run picks the flows of the configuration (LIMITS=1: limitFlows).
+  const objectOrLimitFlows = (a) => (env('LIMITS') ? limitFlows(a) : objectFlows(a));
+
+  return { out, env, call, flow, objectFlows, limitFlows, objectOrLimitFlows, recipeLog, xmlCode };
 });
