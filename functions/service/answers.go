@@ -146,7 +146,7 @@ func (s *Service) batch(in *input, id *auth.Identity, now time.Time, le *logEntr
 		var entry json.RawMessage
 		if aerr != nil {
 			le.refused++
-			el.Decision, el.Code = "refused", aerr.code
+			el.Decision, el.Code = decisionOf(aerr.status), aerr.code
 			entry = marshal(errorObject(aerr, le.requestID, true))
 		} else {
 			el.Decision = "allowed"

@@ -29,6 +29,10 @@ type Request struct {
 	// Lambda HTTP API JWT authorizer's claims, or the REST API / Lambda
 	// authorizer context. nil when there is none. AUTH_MODE=gateway reads it.
 	Authorizer map[string]any
+
+	// bodyErr is why the body could not be read whole (ServeHTTP): such a
+	// request is refused, never served from what arrived.
+	bodyErr error
 }
 
 // Response is the service's answer, for the adapter to turn into its

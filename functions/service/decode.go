@@ -18,8 +18,9 @@ import (
 // names in camelCase, plus the cos-js-sdk-v5 / cos-wx-sdk-v5
 // getAuthorization options (Method, Pathname, Key, Query, Headers, Bucket,
 // Region), which encoding/json matches case-insensitively onto the same
-// fields. Unknown fields are ignored; a field of the wrong type is a 400
-// that names it.
+// fields. Other members are refused (checkMembers; an SDK options object's
+// own extra members aside); a field of the wrong type is a 400 that names
+// it.
 type input struct {
 	Action              string            `json:"action"`
 	Bucket              string            `json:"bucket"`
@@ -88,14 +89,36 @@ func (v *scalar) UnmarshalJSON(b []byte) error {
 
 func str(s string) scalar { return scalar{s: s, set: true} }
 
-// decodeJSON decodes a request body into in (which may hold defaults, as
-// batch entries do); the error is a 400 that says where and what.
+// decodeJSON decodes a request object into in (which may hold defaults:
+// the query's fields, or a batch's); the error is a 400 that says where and
+// what. Only request fields are accepted (checkMembers). A field the object
+// sets replaces the default, and expired and expires are one field: the
+// object's own one replaces the default's other one.
 func decodeJSON(body []byte, in *input) *apiError {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(body, &members); err != nil {
+		return jsonError(err)
+	}
+	fields, aerr := checkMembers(members)
+	if aerr != nil {
+		return aerr
+	}
+	var expired, expires scalar
+	_ = expired.UnmarshalJSON(fields["expired"]) // a bad value is reported below
+	_ = expires.UnmarshalJSON(fields["expires"])
+	if aerr := checkAliases(expired, expires); aerr != nil {
+		return aerr
+	}
 	if err := json.Unmarshal(body, in); err != nil {
 		return jsonError(err)
+	}
+	if expired.set && !expires.set {
+		in.Expires = scalar{}
+	} else if expires.set && !expired.set {
+		in.Expired = scalar{}
 	}
 	return nil
 }
@@ -136,7 +159,12 @@ func jsonKind(t reflect.Type) string {
 //
 // A field given twice (key=a&key=b, or key and KEY) is ambiguous: proxies
 // and clients disagree on which one wins, so it is a 400 DuplicateName.
-func decodeQuery(q map[string][]string, in *input) *apiError {
+//
+// A name that sets nothing is ignored in a URL's query: links are shared,
+// and share sheets and trackers append their own (utm_source, from=…). A
+// form body is the caller's own, so there (strict) it is a 400
+// UnknownField, as in a JSON body.
+func decodeQuery(q map[string][]string, in *input, strict bool) *apiError {
 	var seen map[string]string
 	for name, vs := range q {
 		if len(vs) == 0 {
@@ -205,10 +233,12 @@ func decodeQuery(q map[string][]string, in *input) *apiError {
 					in.Params = map[string]scalar{}
 				}
 				in.Params[name] = str(v)
+			} else if strict {
+				return unknownField(name)
 			}
 		}
 	}
-	return nil
+	return checkAliases(in.Expired, in.Expires)
 }
 
 // queryFieldName is the field a query name sets, lower-cased ("" for names
@@ -250,5 +280,5 @@ func decodeForm(body []byte, in *input) *apiError {
 	if err != nil {
 		return badRequest("InvalidForm", "the form body is not valid: "+err.Error())
 	}
-	return decodeQuery(q, in)
+	return decodeQuery(q, in, true)
 }

@@ -37,6 +37,8 @@ var fuzzSeeds = []string{
 	`{"action":"batch","method":"PUT","key":"public/v.mp4","requests":[{"params":{"partNumber":1,"uploadId":"U"}},{"key":"../x"},7]}`,
 	`{"action":"download","key":"public/%2e%2e/x","redirect":1,"expired":"99999"}`,
 	`{"key":"public/a","headers":{"Content-Type":"a","content-type":"b"},"signHost":false}`,
+	`{"Bucket":"examplebucket-1250000000","Region":"ap-guangzhou","Method":"get","Key":"public/a","Pathname":"/public/a","Scope":[{"action":"name/cos:GetObject"}],"SystemClockOffset":0,"ForceSignHost":true}`,
+	`{"key":"public/a","expire":60,"Expires":"60","expired":61}`,
 	`{"key":`,
 	`[]`,
 }

@@ -77,8 +77,8 @@ func (s *Service) uploadLimits(route string, in *input, t *target, op policy.Op)
 		}
 		return badRequest("MissingContentLength", what+unboundHint(route))
 	}
-	// Sign what was stated, so COS refuses anything else.
-	signType, signLen := creates && types.Set() && ctSet && ctName == "", sized && maxLen > 0 && clSet && clName == ""
+	// Sign what was stated, limits or not, so COS refuses anything else.
+	signType, signLen := creates && ctSet && ctName == "", sized && clSet && clName == ""
 	if signType || signLen {
 		if t.headers == nil {
 			t.headers = make(map[string]string, 2)

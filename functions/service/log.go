@@ -11,6 +11,7 @@ import (
 // logEntry is what the request's one log line says.
 type logEntry struct {
 	requestID, sourceIP        string
+	path                       string // as received, so a 404 says what was asked
 	route, method, bucket, key string
 	subject                    string
 	entries, refused           int
@@ -42,9 +43,14 @@ type stsLog struct {
 // ever put in a logEntry).
 func (s *Service) logRequest(ctx context.Context, le *logEntry, status int, fail *apiError, start time.Time) {
 	level := slog.LevelInfo
-	decision, code := "allowed", ""
+	decision, code, reason := "allowed", "", ""
 	if fail != nil {
-		decision, code = "refused", fail.code
+		decision, code = decisionOf(fail.status), fail.code
+		if fail.status == 401 {
+			// auth's reasons name what failed (expired, wrong issuer…),
+			// never the token.
+			reason = fail.message
+		}
 		if fail.status >= 500 {
 			level = slog.LevelError
 		}
@@ -53,7 +59,7 @@ func (s *Service) logRequest(ctx context.Context, le *logEntry, status int, fail
 		return
 	}
 	attrs := make([]slog.Attr, 0, 12)
-	attrs = append(attrs, slog.String("requestId", le.requestID), slog.String("route", le.route))
+	attrs = append(attrs, slog.String("requestId", le.requestID), slog.String("route", le.route), slog.String("path", truncate(le.path, 256)))
 	if le.method != "" {
 		attrs = append(attrs, slog.String("method", le.method))
 	}
@@ -91,11 +97,29 @@ func (s *Service) logRequest(ctx context.Context, le *logEntry, status int, fail
 	if code != "" {
 		attrs = append(attrs, slog.String("code", code))
 	}
+	if reason != "" {
+		attrs = append(attrs, slog.String("reason", truncate(reason, 200)))
+	}
 	if le.sts != nil && le.sts.failure != nil && le.sts.failure.STSCode != "" {
 		attrs = append(attrs, slog.String("stsCode", le.sts.failure.STSCode))
 	}
 	attrs = append(attrs, slog.Int("status", status), slog.Int64("latencyUs", time.Since(start).Microseconds()))
 	s.log.LogAttrs(ctx, level, "request", attrs...)
+}
+
+// decisionOf tells refusals apart by what they are: "invalid" for
+// malformed input (400, 404, 405, 413, 415), "unauthenticated" for 401,
+// "refused" for the policy's 403, "error" for the service's own 5xx.
+func decisionOf(status int) string {
+	switch {
+	case status == 401:
+		return "unauthenticated"
+	case status == 403:
+		return "refused"
+	case status >= 500:
+		return "error"
+	}
+	return "invalid"
 }
 
 func truncate(s string, n int) string {

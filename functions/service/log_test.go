@@ -28,7 +28,7 @@ func TestOneLogLinePerRequest(t *testing.T) {
 	assert.Equal(t, "allowed", ok["decision"])
 	assert.Equal(t, 200.0, ok["status"])
 	assert.Contains(t, ok, "latencyUs")
-	assert.Equal(t, "refused", refused["decision"])
+	assert.Equal(t, "invalid", refused["decision"], "malformed input, not a policy refusal")
 	assert.Equal(t, "InvalidKey", refused["code"])
 	assert.Equal(t, 400.0, refused["status"])
 	assert.NotEmpty(t, refused["requestId"])
@@ -89,4 +89,43 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 		assert.NotContains(t, out, s)
 	}
 	assert.Len(t, lines(out), 14)
+}
+
+// TestLogLinesSayWhatHappened: every line has the path (a 404's too), a
+// 401 its reason, and malformed input is told apart from the policy's
+// refusals (issue 13 item 7).
+func TestLogLinesSayWhatHappened(t *testing.T) {
+	f := newFixture(t, map[string]string{"SIGN_KEY_PREFIXES": "uploads/"})
+	f.cfg.Auth = stubAuth{err: &auth.Error{Reason: "the bearer token has expired"}}
+	unauth := newFixtureCfg(t, f.cfg)
+	unauth.post("/release/auth", `{"key":"uploads/a"}`)
+	f.post("/release/list", `{}`)
+	f.post("/presign", `{"key":"private/a"}`)
+	f.post("/presign", `{"key":"uploads/a","expire":5}`)
+	f.serve(&Request{Method: "PUT", Path: "/presign"})
+
+	var recs []map[string]any
+	for _, l := range append(lines(unauth.log.String()), lines(f.log.String())...) {
+		var rec map[string]any
+		require.NoError(t, json.Unmarshal([]byte(l), &rec))
+		recs = append(recs, rec)
+	}
+	require.Len(t, recs, 5)
+	want := []struct{ path, route, decision, code string }{
+		{"/release/auth", "auth", "unauthenticated", "Unauthorized"},
+		{"/release/list", "", "invalid", "UnknownRoute"},
+		{"/presign", "presign", "refused", "KeyNotAllowed"},
+		{"/presign", "presign", "invalid", "UnknownField"},
+		{"/presign", "presign", "invalid", "HTTPMethodNotAllowed"},
+	}
+	for i, w := range want {
+		assert.Equal(t, w.path, recs[i]["path"], "%d", i)
+		assert.Equal(t, w.route, recs[i]["route"], "%d", i)
+		assert.Equal(t, w.decision, recs[i]["decision"], "%d", i)
+		assert.Equal(t, w.code, recs[i]["code"], "%d", i)
+	}
+	assert.Equal(t, "the bearer token has expired", recs[0]["reason"])
+	for _, r := range recs[1:] {
+		assert.NotContains(t, r, "reason", "only a 401 needs its reason in the log: the answer has the rest")
+	}
 }

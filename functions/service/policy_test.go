@@ -218,10 +218,14 @@ func TestBuckets(t *testing.T) {
 	same := f.post("/presign", `{"bucket":"EXAMPLEBUCKET-1250000000","key":"k"}`)
 	assert.Equal(t, 200, same.status)
 
-	nobucket := newFixture(t, map[string]string{"COS_BUCKET": ""})
+	nobucket := newFixture(t, map[string]string{"COS_BUCKET": "", "COS_ALLOWED_BUCKETS": "other-1250000000"})
 	m := nobucket.post("/presign", `{"key":"k"}`)
 	assert.Equal(t, 400, m.status)
 	assert.Equal(t, "MissingBucket", m.code())
+	none := newFixture(t, map[string]string{"COS_BUCKET": ""}).post("/presign", `{"key":"k"}`)
+	assert.Equal(t, 503, none.status, "no bucket at all is the server's setting, not the caller's fault")
+	assert.Equal(t, "ServiceNotConfigured", none.code())
+	assert.Contains(t, none.message(), "COS_BUCKET")
 }
 
 func TestGetAuthorizationOptions(t *testing.T) {
@@ -361,14 +365,15 @@ func TestInputErrors(t *testing.T) {
 		{"too large", "", `{"key":"` + strings.Repeat("a", 100) + `"}`, 413, "BodyTooLarge", "100"},
 		{"unknown route", "/list", `{}`, 404, "UnknownRoute", ""},
 	})
-	// Unknown fields are accepted.
+	// Unknown fields are refused (strict_test.go has the rest).
 	a := f.post("/presign", `{"key":"k","clientVersion":"9","nested":{"x":[1]}}`)
-	assert.Equal(t, 200, a.status)
+	assert.Equal(t, 400, a.status)
+	assert.Equal(t, "UnknownField", a.code())
 
 	r := f.serve(&Request{Method: "PUT", Path: "/presign"})
 	assert.Equal(t, 405, r.status)
 	assert.Equal(t, "GET, POST, OPTIONS", r.header["Allow"])
-	assert.Equal(t, "MethodNotAllowed", r.code())
+	assert.Equal(t, "HTTPMethodNotAllowed", r.code())
 
 	for _, q := range []url.Values{
 		{"key": {"a.txt"}, "KEY": {"private/x"}},
@@ -381,7 +386,7 @@ func TestInputErrors(t *testing.T) {
 		assert.Equal(t, "DuplicateName", d.code(), "%v", q)
 	}
 	same := f.get("/download", url.Values{"key": {"a.txt", "a.txt"}, "utm": {"x", "y"}})
-	assert.Equal(t, 200, same.status, "repeats of one value and unknown names are harmless")
+	assert.Equal(t, 200, same.status, "repeats of one value and unknown names in a query are harmless")
 
 	form := f.serve(&Request{Method: "POST", Path: "/presign", Body: []byte("key=a%20b.txt&expired=60"), Header: map[string]string{"content-type": "application/x-www-form-urlencoded"}})
 	verifyPresigned(t, form, "", signer.Request{Method: "GET", Key: "a b.txt"})

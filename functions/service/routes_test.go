@@ -322,8 +322,8 @@ func TestNotConfigured(t *testing.T) {
 		assert.Contains(t, a.message(), "COS_SECRET_KEY")
 	}
 	h := f.get("/healthz", nil)
-	assert.Equal(t, 200, h.status)
-	assert.Equal(t, "ok", h.str("status"))
+	assert.Equal(t, 503, h.status, "healthz says what signing lacks")
+	assert.Contains(t, h.message(), "COS_SECRET_ID")
 
 	half := newFixture(t, map[string]string{"COS_SECRET_KEY": ""})
 	a := half.post("/presign", `{"key":"k"}`)
@@ -435,4 +435,60 @@ func TestConcurrentUse(t *testing.T) {
 		ids[id] = true
 	}
 	assert.Len(t, ids, 16)
+}
+
+// TestHealthIsHonest: /healthz answers 200 only when the service can sign,
+// and otherwise 503 naming each thing missing, never a secret (issue 13
+// item 5).
+func TestHealthIsHonest(t *testing.T) {
+	ok := newFixture(t, nil).get("/healthz", nil)
+	assert.Equal(t, 200, ok.status)
+	assert.Equal(t, "ok", ok.str("status"))
+	assert.Equal(t, "1.2.3", ok.str("version"))
+	assert.Equal(t, 200, newFixture(t, map[string]string{"COS_BUCKET": "", "COS_ALLOWED_BUCKETS": testBucket}).get("/healthz", nil).status,
+		"callers name one of the allowed buckets")
+	assert.Equal(t, 200, newFixture(t, map[string]string{"COS_REGION": "", "COS_ENDPOINT": "cos.ap-guangzhou.myqcloud.com"}).get("/healthz", nil).status)
+	assert.Equal(t, 200, newFixture(t, map[string]string{"COS_REGION": "", "COS_ALLOWED_REGIONS": "ap-shanghai"}).get("/healthz", nil).status,
+		"callers name one of the allowed regions")
+
+	for name, c := range map[string]struct {
+		env  map[string]string
+		want []string
+	}{
+		"no credentials": {map[string]string{"COS_SECRET_ID": "", "COS_SECRET_KEY": ""}, []string{"no credentials", "COS_SECRET_ID", "COS_SECRET_KEY"}},
+		"no secret key":  {map[string]string{"COS_SECRET_KEY": ""}, []string{"COS_SECRET_KEY"}},
+		"no bucket":      {map[string]string{"COS_BUCKET": ""}, []string{"no bucket", "COS_BUCKET", "COS_ALLOWED_BUCKETS"}},
+		"no region":      {map[string]string{"COS_REGION": ""}, []string{"no region", "COS_REGION"}},
+		"nothing":        {map[string]string{"COS_SECRET_ID": "", "COS_BUCKET": "", "COS_REGION": ""}, []string{"COS_SECRET_ID", "COS_BUCKET", "COS_REGION"}},
+	} {
+		f := newFixture(t, c.env)
+		for _, method := range []string{"GET", "HEAD"} {
+			a := f.serve(&Request{Method: method, Path: "/healthz"})
+			assert.Equal(t, 503, a.status, "%s %s", name, method)
+		}
+		a := f.get("/healthz", nil)
+		assert.Equal(t, "ServiceNotConfigured", a.code(), name)
+		for _, w := range c.want {
+			assert.Contains(t, a.message(), w, name)
+		}
+		for _, secret := range []string{testSecretID, testSecretKey} {
+			assert.NotContains(t, string(a.body), secret, name)
+		}
+	}
+}
+
+// TestMethodCodesAreDistinct: the policy's refusal of a signed method (403)
+// and an HTTP method a route does not answer (405) carry different codes
+// (issue 13 item 12).
+func TestMethodCodesAreDistinct(t *testing.T) {
+	f := newFixture(t, nil)
+	policy := f.post("/presign", `{"key":"k","method":"DELETE"}`)
+	assert.Equal(t, 403, policy.status)
+	assert.Equal(t, "MethodNotAllowed", policy.code())
+	for _, r := range []*Request{{Method: "DELETE", Path: "/auth"}, {Method: "GET", Path: "/batch"}, {Method: "POST", Path: "/healthz"}} {
+		a := f.serve(r)
+		assert.Equal(t, 405, a.status, "%s %s", r.Method, r.Path)
+		assert.Equal(t, "HTTPMethodNotAllowed", a.code(), "%s %s", r.Method, r.Path)
+		assert.NotEmpty(t, a.header["Allow"])
+	}
 }

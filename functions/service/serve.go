@@ -31,7 +31,7 @@ func (s *Service) handle(ctx context.Context, r *Request, direct bool) (resp *Re
 		// plain one is kept.
 		rid = s.newRequestID()
 	}
-	le := logEntry{requestID: rid, sourceIP: r.SourceIP}
+	le := logEntry{requestID: rid, sourceIP: r.SourceIP, path: r.Path}
 	defer func() {
 		if v := recover(); v != nil {
 			fail = &apiError{http.StatusInternalServerError, "InternalError", "an internal error occurred"}
@@ -61,9 +61,15 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 	}
 	if route == routeHealth {
 		if method != "GET" && method != "HEAD" {
-			return nil, &apiError{http.StatusMethodNotAllowed, "MethodNotAllowed", "use GET for healthz"}
+			return nil, &apiError{http.StatusMethodNotAllowed, "HTTPMethodNotAllowed", "use GET for healthz"}
+		}
+		if missing := s.unready(); len(missing) > 0 {
+			return nil, &apiError{http.StatusServiceUnavailable, "ServiceNotConfigured", "cannot sign: " + strings.Join(missing, "; ")}
 		}
 		return s.jsonResponse(http.StatusOK, &healthAnswer{Status: "ok", Version: s.version}, rid), nil
+	}
+	if r.bodyErr != nil {
+		return nil, badRequest("IncompleteBody", "the request body could not be read whole: "+truncate(r.bodyErr.Error(), 120))
 	}
 	if int64(len(r.Body)) > s.cfg.MaxBodyBytes {
 		return nil, &apiError{http.StatusRequestEntityTooLarge, "BodyTooLarge", fmt.Sprintf("the body is %d bytes; the limit is %d (SIGN_MAX_BODY_BYTES)", len(r.Body), s.cfg.MaxBodyBytes)}
@@ -74,7 +80,7 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 	decode := func() *apiError {
 		decoded = true
 		if len(r.Query) > 0 {
-			if err := decodeQuery(r.Query, &in); err != nil {
+			if err := decodeQuery(r.Query, &in, false); err != nil {
 				return err
 			}
 		}
@@ -83,7 +89,11 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 		}
 		// A body that opens like JSON is JSON, whatever it is labelled: curl -d
 		// labels everything as a form, and a form field cannot start with '{'.
-		if strings.HasPrefix(strings.ToLower(r.Header["content-type"]), "application/x-www-form-urlencoded") && !looksLikeJSON(r.Body) {
+		ctype := strings.ToLower(r.Header["content-type"])
+		if strings.HasPrefix(ctype, "multipart/") {
+			return &apiError{http.StatusUnsupportedMediaType, "UnsupportedMediaType", "a multipart body is not read: send application/json or application/x-www-form-urlencoded"}
+		}
+		if strings.HasPrefix(ctype, "application/x-www-form-urlencoded") && !looksLikeJSON(r.Body) {
 			return decodeForm(r.Body, &in)
 		}
 		return decodeJSON(r.Body, &in)
@@ -107,10 +117,12 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 		}
 	}
 	if !methodFits(route, method) {
-		return nil, &apiError{http.StatusMethodNotAllowed, "MethodNotAllowed", fmt.Sprintf("%s does not answer %s: use %s", route, truncate(method, 16), allowedHTTP(route))}
+		return nil, &apiError{http.StatusMethodNotAllowed, "HTTPMethodNotAllowed", fmt.Sprintf("%s does not answer %s: use %s", route, truncate(method, 16), allowedHTTP(route))}
 	}
-	if s.signer == nil {
-		return nil, &apiError{http.StatusServiceUnavailable, "ServiceNotConfigured", s.missing}
+	if missing := s.unready(); len(missing) > 0 {
+		// A server setting, not the caller's fault: never a 400 that
+		// blames the request (MissingBucket) for it.
+		return nil, &apiError{http.StatusServiceUnavailable, "ServiceNotConfigured", "cannot sign: " + strings.Join(missing, "; ")}
 	}
 	id, aerr := s.authenticate(r)
 	if aerr != nil {

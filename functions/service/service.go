@@ -30,7 +30,6 @@ type Options struct {
 type Service struct {
 	cfg     Config
 	signer  *signer.Signer // nil without credentials
-	missing string         // why signing is unavailable (variable names only)
 	now     func() time.Time
 	log     *slog.Logger
 	version string
@@ -60,9 +59,7 @@ func New(cfg Config, opts Options) (*Service, error) {
 	if s.version == "" {
 		s.version = "dev"
 	}
-	if len(cfg.MissingCredentials) > 0 {
-		s.missing = "signing credentials are not configured: set " + strings.Join(cfg.MissingCredentials, " and ")
-	} else {
+	if len(cfg.MissingCredentials) == 0 {
 		sg, err := signer.New(cfg.Credentials, cfg.Endpoint)
 		if err != nil {
 			return nil, fmt.Errorf("signing credentials or endpoint: %s", signerMessage(err))
@@ -140,4 +137,20 @@ func (s *Service) newRequestID() string {
 	out := append(b[:0], s.ridPrefix...)
 	out = strconv.AppendUint(out, s.ridSeq.Add(1), 10)
 	return string(out)
+}
+
+// unready names what the service lacks to sign anything (variable names
+// only, never a value): /healthz and every signing route answer 503 with it.
+func (s *Service) unready() []string {
+	var missing []string
+	if s.signer == nil {
+		missing = append(missing, "no credentials (set "+strings.Join(s.cfg.MissingCredentials, " and ")+")")
+	}
+	if s.cfg.Bucket == "" && len(s.cfg.AllowedBuckets) == 0 {
+		missing = append(missing, "no bucket (set COS_BUCKET, or COS_ALLOWED_BUCKETS for callers to choose from)")
+	}
+	if ep := s.cfg.Endpoint; ep.Region == "" && ep.Endpoint == "" && ep.Domain == "" && len(s.cfg.AllowedRegions) == 0 {
+		missing = append(missing, "no region (set COS_REGION, or COS_ALLOWED_REGIONS for callers to choose from, or COS_ENDPOINT / COS_DOMAIN)")
+	}
+	return missing
 }

@@ -109,8 +109,9 @@ func TestBannerIsTrueInEveryMode(t *testing.T) {
 		out, svc := bannerFor(t, false, with(realCreds, "COS_REGION", "ap-guangzhou", "SIGN_ALLOW_ANONYMOUS_WRITES", "true"))
 		assert.NotContains(t, out, "Signing for real")
 		assert.Contains(t, out, "neither COS_BUCKET nor COS_ALLOWED_BUCKETS")
-		_, c := code(t, svc, upload)
-		assert.Equal(t, "MissingBucket", c)
+		status, c := code(t, svc, upload)
+		assert.Equal(t, 503, status, "a server setting, not the caller's fault")
+		assert.Equal(t, "ServiceNotConfigured", c)
 	})
 
 	t.Run("real credentials, only allowed buckets", func(t *testing.T) {

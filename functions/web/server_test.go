@@ -180,7 +180,7 @@ func TestConfigErrorNamesTheVariable(t *testing.T) {
 }
 
 // TestWithoutCredentials: outside demo mode, no credentials means signing
-// answers 503 naming the variables to set, and /healthz still answers.
+// answers 503 naming the variables to set, and so does /healthz.
 func TestWithoutCredentials(t *testing.T) {
 	h, err := newHandler(env(map[string]string{"COS_BUCKET": "examplebucket-1250000000", "COS_REGION": "ap-guangzhou"}), testOptions())
 	require.NoError(t, err)
@@ -193,6 +193,8 @@ func TestWithoutCredentials(t *testing.T) {
 	assert.Contains(t, string(b), "COS_SECRET_ID")
 	resp, err = srv.Client().Get(srv.URL + "/healthz")
 	require.NoError(t, err)
+	b, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	assert.Contains(t, string(b), "COS_SECRET_ID")
 }

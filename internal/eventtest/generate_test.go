@@ -142,7 +142,7 @@ func httpCases() []logical {
 		{name: "error-too-large", method: "POST", path: "/auth", headers: jsonHdr, browser: true,
 			body: mustJSON(map[string]any{"method": "PUT", "key": "uploads/note.txt", "headers": map[string]string{"x-cos-meta-note": big}}),
 			exp:  Expectation{Status: 413, Code: "BodyTooLarge"}},
-		{name: "error-wrong-method", method: "DELETE", path: "/auth", browser: true, exp: Expectation{Status: 405, Code: "MethodNotAllowed"}},
+		{name: "error-wrong-method", method: "DELETE", path: "/auth", browser: true, exp: Expectation{Status: 405, Code: "HTTPMethodNotAllowed"}},
 	}
 }
 

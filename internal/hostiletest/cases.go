@@ -186,11 +186,11 @@ func Cases(t testing.TB) []Case {
 	}
 	add("signed method PUT on download", AnonWrites, PostJSON("/download", map[string]any{"key": "uploads/user1/a.jpg", "method": "PUT"}), 400, "InvalidMethod")
 	for _, m := range []string{"DELETE", "PATCH", "PUT", "patch", "delete", "TRACE"} {
-		add("HTTP "+m+" /presign", nil, Request{Method: m, Path: "/presign", Header: jsonCT(), Body: mustJSON(map[string]any{"key": "public/a.pdf"})}, 405, "MethodNotAllowed")
+		add("HTTP "+m+" /presign", nil, Request{Method: m, Path: "/presign", Header: jsonCT(), Body: mustJSON(map[string]any{"key": "public/a.pdf"})}, 405, "HTTPMethodNotAllowed")
 	}
-	add("HTTP GET /auth", nil, Get("/auth", map[string][]string{"key": {"public/a.pdf"}}), 405, "MethodNotAllowed")
-	add("HTTP get /batch", nil, Request{Method: "get", Path: "/batch"}, 405, "MethodNotAllowed")
-	add("HTTP POST /healthz", nil, Request{Method: "POST", Path: "/healthz"}, 405, "MethodNotAllowed")
+	add("HTTP GET /auth", nil, Get("/auth", map[string][]string{"key": {"public/a.pdf"}}), 405, "HTTPMethodNotAllowed")
+	add("HTTP get /batch", nil, Request{Method: "get", Path: "/batch"}, 405, "HTTPMethodNotAllowed")
+	add("HTTP POST /healthz", nil, Request{Method: "POST", Path: "/healthz"}, 405, "HTTPMethodNotAllowed")
 
 	// Bodies: over the limit, invalid JSON, invalid base64.
 	big := mustJSON(map[string]any{"key": "public/a.pdf", "pad": strings.Repeat("x", MaxBodyBytes)})

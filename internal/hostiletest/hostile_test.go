@@ -77,12 +77,14 @@ func TestBodyOn(t *testing.T) {
 }
 
 func TestLogProblems(t *testing.T) {
-	good := `{"time":"t","level":"INFO","msg":"request","requestId":"r1","route":"presign","decision":"allowed","status":200}
-{"time":"t","level":"INFO","msg":"request","requestId":"r2","route":"","decision":"refused","code":"UnknownRoute","status":404}
+	good := `{"time":"t","level":"INFO","msg":"request","requestId":"r1","route":"presign","path":"/presign","decision":"allowed","status":200}
+{"time":"t","level":"INFO","msg":"request","requestId":"r2","route":"","path":"/list","decision":"invalid","code":"UnknownRoute","status":404}
+{"time":"t","level":"INFO","msg":"request","requestId":"r4","route":"auth","path":"/auth","decision":"unauthenticated","code":"Unauthorized","reason":"no token","status":401}
+{"time":"t","level":"INFO","msg":"request","requestId":"r5","route":"auth","path":"/auth","decision":"refused","code":"KeyNotAllowed","status":403}
 {"time":"t","level":"WARN","msg":"unreadable SCF event","requestId":"r3","error":"x"}`
 	problems, n := LogProblems(good, []string{SecretKey})
 	assert.Empty(t, problems)
-	assert.Equal(t, 2, n)
+	assert.Equal(t, 4, n)
 
 	for name, log := range map[string]string{
 		"secret":      `{"msg":"request","requestId":"r","route":"a","decision":"allowed","status":200,"k":"` + SecretKey + `"}`,
@@ -91,7 +93,11 @@ func TestLogProblems(t *testing.T) {
 		"no route":    `{"msg":"request","requestId":"r","decision":"allowed","status":200}`,
 		"no decision": `{"msg":"request","requestId":"r","route":"a","status":200}`,
 		"no code":     `{"msg":"request","requestId":"r","route":"a","decision":"refused","status":403}`,
-		"wrong":       `{"msg":"request","requestId":"r","route":"a","decision":"allowed","status":403}`,
+		"wrong":       `{"msg":"request","requestId":"r","route":"a","path":"/a","decision":"allowed","status":403}`,
+		"no path":     `{"msg":"request","requestId":"r","route":"a","decision":"allowed","status":200}`,
+		"invalid 403": `{"msg":"request","requestId":"r","route":"a","path":"/a","decision":"invalid","code":"KeyNotAllowed","status":403}`,
+		"refused 400": `{"msg":"request","requestId":"r","route":"a","path":"/a","decision":"refused","code":"InvalidJSON","status":400}`,
+		"401 reason":  `{"msg":"request","requestId":"r","route":"a","path":"/a","decision":"unauthenticated","code":"Unauthorized","status":401}`,
 	} {
 		problems, _ := LogProblems(log, []string{SecretKey})
 		assert.NotEmpty(t, problems, name)

@@ -86,8 +86,8 @@ func RunLogSecrets(t *testing.T, p Platform, build Builder) {
 }
 
 // LogProblems checks captured log output: no secret in any form, every
-// line JSON with a requestId, every request line with a route and a
-// decision that fits its status. It returns what is wrong and how many
+// line JSON with a requestId, every request line with a route, a path and
+// a decision that fits its status (a 401 with its reason). It returns what is wrong and how many
 // request lines there are.
 func LogProblems(log string, secrets []string) (problems []string, requests int) {
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
@@ -113,24 +113,42 @@ func LogProblems(log string, secrets []string) (problems []string, requests int)
 		if _, ok := rec["route"].(string); !ok {
 			bad("a request line without route: %s", clip([]byte(line)))
 		}
+		if _, ok := rec["path"].(string); !ok {
+			bad("a request line without path: %s", clip([]byte(line)))
+		}
 		status, _ := rec["status"].(float64)
-		switch rec["decision"] {
-		case "allowed":
-			if status >= 400 {
-				bad("an allowed request with status %v: %s", status, clip([]byte(line)))
-			}
-		case "refused":
-			if status < 400 {
-				bad("a refused request with status %v: %s", status, clip([]byte(line)))
-			}
+		decision, _ := rec["decision"].(string)
+		switch want := decisionFor(status); {
+		case decision == "":
+			bad("a request line without a decision: %s", clip([]byte(line)))
+		case decision != want:
+			bad("a request with status %v is %q, not %q: %s", status, decision, want, clip([]byte(line)))
+		case decision != "allowed":
 			if c, _ := rec["code"].(string); c == "" {
 				bad("a refusal without its code: %s", clip([]byte(line)))
 			}
-		default:
-			bad("a request line without a decision: %s", clip([]byte(line)))
+			if r, _ := rec["reason"].(string); status == 401 && r == "" {
+				bad("a 401 without its reason: %s", clip([]byte(line)))
+			}
 		}
 	}
 	return problems, requests
+}
+
+// decisionFor is the decision a request line with this status carries:
+// malformed input is told apart from the policy's refusals.
+func decisionFor(status float64) string {
+	switch {
+	case status < 400:
+		return "allowed"
+	case status == 401:
+		return "unauthenticated"
+	case status == 403:
+		return "refused"
+	case status >= 500:
+		return "error"
+	}
+	return "invalid"
 }
 
 // secretSet holds the secrets to look for, each in the forms it could be
