@@ -135,13 +135,7 @@ func (s *Service) methodsAt(key, sub string) []string {
 	if key == "" {
 		return nil
 	}
-	var out []string
-	for _, m := range s.cfg.AllowedMethods {
-		if s.cfg.KeyPrefixes.Check(key, sub, m) == policy.KeyAllowed {
-			out = append(out, m)
-		}
-	}
-	return out
+	return s.cfg.KeyPrefixes.MethodsAt(key, sub, s.cfg.AllowedMethods)
 }
 
 func (s *Service) bucketAllowed(b string) bool {
