@@ -266,7 +266,7 @@ func TestCORSAllowedHeaders(t *testing.T) {
 func TestBatchLogsEveryEntry(t *testing.T) {
 	f := withIdentity(t, prodLike, "alice")
 	a := f.post("/batch", `{"requests":[{"key":"users/alice/a.jpg","method":"PUT"},{"key":"users/bob/b.jpg","method":"PUT"},`+
-		`{"action":"download","key":"public/c.pdf"},{"action":"post-policy","key":"public/d.pdf"}]}`)
+		`{"action":"download","key":"public/c.pdf"},{"action":"post-policy","key":"public/d.pdf"},{"key":"users/alice/../bob/x"}]}`)
 	require.Equal(t, 200, a.status, "%s", a.body)
 	var line struct {
 		Batch []map[string]string `json:"batch"`
@@ -277,6 +277,7 @@ func TestBatchLogsEveryEntry(t *testing.T) {
 		{"route": "presign", "method": "PUT", "key": "users/bob/b.jpg", "decision": "refused", "code": "KeyNotAllowed"},
 		{"route": "download", "method": "GET", "key": "public/c.pdf", "decision": "allowed"},
 		{"route": "post-policy", "method": "POST", "key": "public/d.pdf", "decision": "refused", "code": "MethodNotAllowed"},
+		{"route": "presign", "method": "GET", "key": "users/alice/../bob/x", "decision": "invalid", "code": "InvalidKey"},
 	}, line.Batch)
 	assert.NotContains(t, f.log.String(), "q-signature", "no signature in the log")
 }
