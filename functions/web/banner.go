@@ -68,12 +68,12 @@ func banner(w io.Writer, l listening, demoFilled []string, cfg service.Config) {
 
 	switch {
 	case cfg.Bucket == "" && len(cfg.AllowedBuckets) == 0:
-		warn = append(warn, "No bucket: neither COS_BUCKET nor COS_ALLOWED_BUCKETS is set, so nothing can be signed. Set COS_BUCKET (name-appid).")
+		warn = append(warn, "No bucket: neither COS_BUCKET nor COS_ALLOWED_BUCKETS is set, so every signing route answers 503. Set COS_BUCKET (name-appid).")
 	case cfg.Bucket == "":
 		warn = append(warn, "COS_BUCKET is not set: each request must name one of COS_ALLOWED_BUCKETS (requests without a bucket answer 400 MissingBucket).")
 	}
-	if cfg.Endpoint.Region == "" && cfg.Endpoint.Endpoint == "" && cfg.Endpoint.Domain == "" {
-		warn = append(warn, "COS_REGION is not set: each request must name its region. Set COS_REGION (e.g. ap-guangzhou).")
+	if cfg.Endpoint.Region == "" && cfg.Endpoint.Endpoint == "" && cfg.Endpoint.Domain == "" && len(cfg.AllowedRegions) == 0 {
+		warn = append(warn, "No region: neither COS_REGION nor COS_ALLOWED_REGIONS is set, so every signing route answers 503. Set COS_REGION (e.g. ap-guangzhou).")
 	}
 	if writesRefused {
 		warn = append(warn, "Uploads and deletes (PUT, POST, DELETE) are refused with 403 AnonymousWriteRefused: callers are not authenticated (AUTH_MODE=none). "+

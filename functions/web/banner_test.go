@@ -114,6 +114,15 @@ func TestBannerIsTrueInEveryMode(t *testing.T) {
 		assert.Equal(t, "ServiceNotConfigured", c)
 	})
 
+	t.Run("real credentials, no region", func(t *testing.T) {
+		out, svc := bannerFor(t, false, with(realCreds, "COS_BUCKET", bucket["COS_BUCKET"], "SIGN_ALLOW_ANONYMOUS_WRITES", "true"))
+		assert.NotContains(t, out, "Signing for real")
+		assert.Contains(t, out, "No region")
+		status, c := code(t, svc, `{"key":"a.txt"}`)
+		assert.Equal(t, 503, status)
+		assert.Equal(t, "ServiceNotConfigured", c)
+	})
+
 	t.Run("real credentials, only allowed buckets", func(t *testing.T) {
 		out, _ := bannerFor(t, false, with(realCreds, "COS_REGION", "ap-guangzhou", "COS_ALLOWED_BUCKETS", "a-1250000000"))
 		assert.NotContains(t, out, "Signing for real")
