@@ -16,13 +16,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cos-signer/cos-signer/functions/service"
 	"github.com/cos-signer/cos-signer/internal/fakecos"
+	"github.com/cos-signer/cos-signer/internal/runtimeharness"
 )
 
 // The bucket every flow uses, and the credentials the service signs with.
@@ -69,8 +69,13 @@ func Start(t testing.TB, vars map[string]string) *Env {
 // Dir is the interop/ folder: the node package and its scripts.
 func Dir(t testing.TB) string {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "interop")
+	// From the module root, not runtime.Caller: make test builds with
+	// -trimpath, which leaves no source path to start from.
+	root, err := runtimeharness.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(root, "interop")
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "cos-nodejs-sdk-v5")); err != nil {
 		t.Fatalf("%s/node_modules is not installed: `make test` installs it (npm ci), or run `cd interop && npm ci`", dir)
 	}
