@@ -96,8 +96,9 @@ func printTable() {
 	if len(table.rows) == 0 {
 		return
 	}
-	// Columns in a fixed order: SDK, then configuration.
-	var cols []string
+	// Columns in a fixed order: SDK, then configuration; any other column
+	// (the /sts runs) after them, by name.
+	var cols, rest []string
 	for _, sdk := range []string{"node", "wx", "browser"} {
 		for _, c := range append(slices.Clone(configs), config{name: "noETag"}) {
 			if slices.Contains(table.cols, sdk+" "+c.name) {
@@ -105,7 +106,13 @@ func printTable() {
 			}
 		}
 	}
-	table.cols = cols
+	for _, c := range table.cols {
+		if !slices.Contains(cols, c) {
+			rest = append(rest, c)
+		}
+	}
+	slices.Sort(rest)
+	table.cols = append(cols, rest...)
 	flows := make([]string, 0, len(table.rows))
 	for f := range table.rows {
 		flows = append(flows, f)
