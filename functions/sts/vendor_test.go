@@ -71,6 +71,9 @@ func TestVendAWrongKeyIsRefusedBySTS(t *testing.T) {
 func TestSessionName(t *testing.T) {
 	assert.Equal(t, "alice@example.com", SessionName("alice@example.com"))
 	assert.Equal(t, "anonymous", SessionName(""))
+	for _, s := range []string{"ab", "A_b+=,.@-9", strings.Repeat("x", 128)} {
+		assert.Equal(t, s, SessionName(s))
+	}
 	for _, s := range []string{"a", "用户", "a b", strings.Repeat("x", 129)} {
 		n := SessionName(s)
 		assert.True(t, strings.HasPrefix(n, "h-") && len(n) == 66, n)
