@@ -19,6 +19,20 @@ const (
 	routeSTS        = "sts"
 )
 
+// routeNames are the names a path's last segment or a body's action may
+// use for each route.
+var routeNames = map[string]string{
+	"auth": routeAuth, "presign": routePresign, "download": routeDownload,
+	"post-policy": routePostPolicy, "postpolicy": routePostPolicy, "batch": routeBatch,
+	"healthz": routeHealth, "health": routeHealth, "sts": routeSTS,
+}
+
+// actionNames are the seed SDK's method names, accepted as actions only.
+var actionNames = map[string]string{
+	"getauth": routeAuth, "get_auth": routeAuth, "get_presigned_url": routePresign,
+	"get_presigned_download_url": routeDownload, "post_policy": routePostPolicy,
+}
+
 // routeOf matches the end of the path, so stage and service prefixes
 // (/release/auth, /prod/sign/presign) do not matter. "" means the path names
 // no route.
@@ -27,44 +41,16 @@ func routeOf(path string) string {
 	if i := strings.LastIndexByte(path, '/'); i >= 0 {
 		path = path[i+1:]
 	}
-	switch strings.ToLower(path) {
-	case "auth":
-		return routeAuth
-	case "presign":
-		return routePresign
-	case "download":
-		return routeDownload
-	case "post-policy", "postpolicy":
-		return routePostPolicy
-	case "batch":
-		return routeBatch
-	case "healthz", "health":
-		return routeHealth
-	case "sts":
-		return routeSTS
-	}
-	return routeNone
+	return routeNames[strings.ToLower(path)]
 }
 
 // routeOfAction reads the body field action.
 func routeOfAction(a string) string {
-	switch strings.ToLower(a) {
-	case "auth", "getauth", "get_auth":
-		return routeAuth
-	case "presign", "get_presigned_url":
-		return routePresign
-	case "download", "get_presigned_download_url":
-		return routeDownload
-	case "post-policy", "postpolicy", "post_policy":
-		return routePostPolicy
-	case "batch":
-		return routeBatch
-	case "healthz", "health":
-		return routeHealth
-	case "sts":
-		return routeSTS
+	a = strings.ToLower(a)
+	if r, ok := routeNames[a]; ok {
+		return r
 	}
-	return routeNone
+	return actionNames[a]
 }
 
 // allowedHTTP is the Allow header of each route.

@@ -492,3 +492,25 @@ func TestMethodCodesAreDistinct(t *testing.T) {
 		assert.NotEmpty(t, a.header["Allow"])
 	}
 }
+
+func TestRouteNames(t *testing.T) {
+	for path, want := range map[string]string{
+		"/auth": routeAuth, "/release/presign/": routePresign, "/prod/sign/Download": routeDownload,
+		"/post-policy": routePostPolicy, "/postpolicy": routePostPolicy, "/batch": routeBatch,
+		"/health": routeHealth, "/healthz": routeHealth, "/sts": routeSTS,
+		"/": routeNone, "/get_auth": routeNone, "/post_policy": routeNone, "/auth/x": routeNone,
+	} {
+		if got := routeOf(path); got != want {
+			t.Errorf("routeOf(%q) = %q, want %q", path, got, want)
+		}
+	}
+	for action, want := range map[string]string{
+		"auth": routeAuth, "GetAuth": routeAuth, "get_auth": routeAuth, "get_presigned_url": routePresign,
+		"get_presigned_download_url": routeDownload, "post_policy": routePostPolicy, "postpolicy": routePostPolicy,
+		"STS": routeSTS, "health": routeHealth, "": routeNone, "sign": routeNone,
+	} {
+		if got := routeOfAction(action); got != want {
+			t.Errorf("routeOfAction(%q) = %q, want %q", action, got, want)
+		}
+	}
+}
