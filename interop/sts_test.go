@@ -109,22 +109,7 @@ func TestNodeSDKWithSTS(t *testing.T) {
 			stored := storedCheck(env)
 			ok("putObject", stored)
 			ok("getObject", nil)
-			ok("sliceUploadFile", func(r interoptest.Result) error {
-				if err := stored(r); err != nil {
-					return err
-				}
-				key, _ := r.Data["key"].(string)
-				parts := 0
-				for _, e := range env.COS.Log() {
-					if e.Key == key && e.Method == "PUT" && strings.Contains(e.Query, "partNumber=") && e.Status == 200 {
-						parts++
-					}
-				}
-				if parts < 3 {
-					return fmt.Errorf("%s went up in %d parts, want at least 3", key, parts)
-				}
-				return nil
-			})
+			ok("sliceUploadFile", multipartCheck(env))
 			byService := ""
 			if c.form == "scope" {
 				byService = "ScopeNotAllowed"
