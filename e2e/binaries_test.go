@@ -2,9 +2,6 @@
 // platforms do (internal/runtimeharness) and checks every sample event's
 // answer with eventtest; its benchmarks measure cold start and warm
 // invocation against hello-world floors built and run the same way.
-//
-// It lives under functions/ because Go lets only packages there import
-// internal/eventtest.
 package e2e
 
 import (
@@ -42,6 +39,8 @@ var (
 	webBinary    = &binary{name: "web server", build: runtimeharness.Build{Package: "./functions/web"}}
 	floorSCF     = &binary{name: "floor scf", build: runtimeharness.Build{Package: "./internal/runtimeharness/testdata/floorscf"}}
 	floorLambda  = &binary{name: "floor lambda", build: runtimeharness.Build{Package: "./internal/runtimeharness/testdata/floorlambda", Tags: []string{"lambda.norpc"}}}
+	// floorSCFHTTPS is a size floor only: floorscf plus one HTTPS request.
+	floorSCFHTTPS = &binary{name: "floor scf+https", build: runtimeharness.Build{Package: "./e2e/testdata/floorscfhttps"}}
 )
 
 // get builds the binary on first use and fails tb if that fails.
