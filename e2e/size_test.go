@@ -29,8 +29,8 @@ func TestBinarySizes(t *testing.T) {
 	for _, b := range []*binary{scfBinary, lambdaBinary, webBinary} {
 		n := size(b)
 		msg := ""
-		for _, f := range floors[b] {
-			if testing.Verbose() {
+		if testing.Verbose() {
+			for _, f := range floors[b] {
 				fn := size(f)
 				msg += fmt.Sprintf("; %s %.2f MB, ×%.2f", f.name, float64(fn)/1e6, float64(n)/float64(fn))
 			}
