@@ -2,7 +2,6 @@ package signer
 
 import (
 	"crypto/sha1"
-	"encoding/binary"
 	"encoding/hex"
 )
 
@@ -40,27 +39,6 @@ func (k *hmacKey) hexSum(dst *[40]byte, msg []byte) {
 	inner := sha1.Sum(append(append(buf[:0], k.ipad[:]...), msg...))
 	sum := sha1.Sum(append(append(buf[:0], k.opad[:]...), inner[:]...))
 	hex.Encode(dst[:], sum[:])
-}
-
-// hmacHexOnce is hexSum for a key used once, the 40-digit sign key: its pad
-// blocks are written straight into the buffer, eight bytes at a time.
-func hmacHexOnce(dst *[40]byte, key *[40]byte, msg []byte) {
-	var buf [64 + 88]byte
-	inner := sha1.Sum(append(appendPad(buf[:0], key, 0x36), msg...))
-	sum := sha1.Sum(append(appendPad(buf[:0], key, 0x5c), inner[:]...))
-	hex.Encode(dst[:], sum[:])
-}
-
-// appendPad appends the 64-byte HMAC pad block of a 40-byte key.
-func appendPad(dst []byte, key *[40]byte, pad byte) []byte {
-	p := uint64(pad) * 0x0101010101010101
-	for i := 0; i < 40; i += 8 {
-		dst = binary.LittleEndian.AppendUint64(dst, binary.LittleEndian.Uint64(key[i:])^p)
-	}
-	for range 3 {
-		dst = binary.LittleEndian.AppendUint64(dst, p)
-	}
-	return dst
 }
 
 // sha1Hex writes SHA-1(b) as hex.

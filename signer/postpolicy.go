@@ -163,7 +163,8 @@ func (s *Signer) signPolicy(policy string, kt []byte) map[string]string {
 	var sts [40]byte
 	sha1Hex(&sts, []byte(policy))
 	var sig [40]byte
-	hmacHexOnce(&sig, &signKey, sts[:])
+	signing := newHMACKey(signKey[:])
+	signing.hexSum(&sig, sts[:])
 	f := map[string]string{
 		"policy":           base64.StdEncoding.EncodeToString([]byte(policy)),
 		"q-sign-algorithm": "sha1",

@@ -323,7 +323,8 @@ func (s *Signer) sign(r *Request, forURL bool) (out, host string, send map[strin
 	sts = append(sts, hsHex[:]...)
 	sts = append(sts, '\n')
 	var sig [40]byte
-	hmacHexOnce(&sig, &signKey, sts)
+	signing := newHMACKey(signKey[:])
+	signing.hexSum(&sig, sts)
 
 	o := work[:0]
 	if forURL {
