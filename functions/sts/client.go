@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
@@ -60,7 +61,7 @@ func (c *client) init() {
 	hp := profile.NewHttpProfile()
 	hp.Endpoint = c.cfg.Host
 	hp.Scheme = strings.ToUpper(c.cfg.Scheme)
-	hp.ReqTimeout = 10
+	hp.ReqTimeout = int(callTimeout / time.Second)
 	cp := profile.NewClientProfile()
 	cp.HttpProfile = hp
 	// The region breaker would move calls to a backup endpoint on failures;
