@@ -109,10 +109,10 @@ func unboundHint(route string) string {
 func (s *Service) checkType(v, what string) *apiError {
 	mt, ok, err := s.cfg.AllowedContentTypes.Check(v)
 	if err != nil {
-		return badRequest("InvalidContentType", fmt.Sprintf("%s %s: %v", what, truncate(strconv.Quote(v), 80), err))
+		return badRequest("InvalidContentType", fmt.Sprintf("%s %s: %v", what, quoteName(v), err))
 	}
 	if !ok {
-		msg := fmt.Sprintf("%s %s is not allowed (SIGN_ALLOWED_CONTENT_TYPES: %s)", what, truncate(strconv.Quote(v), 80), s.cfg.AllowedContentTypes)
+		msg := fmt.Sprintf("%s %s is not allowed (SIGN_ALLOWED_CONTENT_TYPES: %s)", what, quoteName(v), s.cfg.AllowedContentTypes)
 		if policy.Active(mt) {
 			msg += "; it can run script in a browser, so it passes only when listed by name"
 		}

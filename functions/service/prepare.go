@@ -40,7 +40,7 @@ func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity,
 			return badRequest("MissingBucket", "bucket is required: no default bucket (COS_BUCKET) is configured")
 		}
 	} else if !strings.EqualFold(t.bucket, s.cfg.Bucket) && !s.buckets[strings.ToLower(t.bucket)] {
-		return forbidden("BucketNotAllowed", fmt.Sprintf("bucket %s is not the configured bucket nor listed in COS_ALLOWED_BUCKETS", truncate(strconv.Quote(t.bucket), 80)))
+		return forbidden("BucketNotAllowed", fmt.Sprintf("bucket %s is not the configured bucket nor listed in COS_ALLOWED_BUCKETS", quoteName(t.bucket)))
 	}
 	le.bucket = t.bucket
 	region, aerr := s.requestRegion(in.Region)
@@ -198,13 +198,13 @@ func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity,
 	// params are allowed by its own rule (policy.BucketListing).
 	for name := range t.headers {
 		if signer.SignsHeader(name) && !s.cfg.AllowedHeaders.Allows(name) && !s.tokenName(name) {
-			return forbidden("HeaderNotAllowed", fmt.Sprintf("header %s may not be signed (SIGN_ALLOWED_HEADERS%s)", truncate(strconv.Quote(name), 80), sensitiveNote(name)))
+			return forbidden("HeaderNotAllowed", fmt.Sprintf("header %s may not be signed (SIGN_ALLOWED_HEADERS%s)", quoteName(name), sensitiveNote(name)))
 		}
 	}
 	if !listing {
 		for name := range t.params {
 			if !s.cfg.AllowedParams.Allows(name) && !s.tokenName(name) {
-				return forbidden("ParamNotAllowed", fmt.Sprintf("param %s may not be signed (SIGN_ALLOWED_PARAMS%s)", truncate(strconv.Quote(name), 80), sensitiveNote(name)))
+				return forbidden("ParamNotAllowed", fmt.Sprintf("param %s may not be signed (SIGN_ALLOWED_PARAMS%s)", quoteName(name), sensitiveNote(name)))
 			}
 		}
 	}
@@ -246,7 +246,7 @@ func (s *Service) checkHost(t *target, given string) *apiError {
 		h = h[:i]
 	}
 	if !strings.EqualFold(h, own) {
-		return badRequest("HostHeader", fmt.Sprintf("the Host header %s is not this bucket's host %s", truncate(strconv.Quote(given), 80), own))
+		return badRequest("HostHeader", fmt.Sprintf("the Host header %s is not this bucket's host %s", quoteName(given), own))
 	}
 	return nil
 }

@@ -30,9 +30,9 @@ func (s *Service) collectNames(t *target, route string, in *input) *apiError {
 	if n := len(in.Params) + len(in.Query); n > maxParams {
 		return badRequest("TooManyParams", fmt.Sprintf("params and Query hold %d names; the maximum is %d", n, maxParams))
 	}
-	seen := make(map[string]string, len(in.Headers)+len(in.Params)+len(in.Query))
 	if len(in.Headers) > 0 {
 		t.headers = make(map[string]string, len(in.Headers)+2)
+		seen := make(map[string]string, len(in.Headers))
 		for name, v := range in.Headers {
 			if strings.EqualFold(name, "host") && route == routeAuth {
 				if err := s.checkHost(t, v.s); err != nil {
@@ -40,33 +40,42 @@ func (s *Service) collectNames(t *target, route string, in *input) *apiError {
 				}
 				continue
 			}
-			lower := "h:" + strings.ToLower(name)
-			if prev, dup := seen[lower]; dup {
-				return badRequest("DuplicateName", fmt.Sprintf("headers %s and %s differ only in letter case: send one of them", truncate(strconv.Quote(prev), 80), truncate(strconv.Quote(name), 80)))
+			if err := caseTwin(seen, "headers", name); err != nil {
+				return err
 			}
-			seen[lower] = name
 			t.headers[name] = v.s
 		}
 	}
 	if n := len(in.Params) + len(in.Query); n > 0 {
 		t.params = make(map[string]string, n)
+		seen := make(map[string]string, n)
 		for _, m := range []map[string]scalar{in.Query, in.Params} {
 			for name, v := range m {
 				if old, dup := t.params[name]; dup {
 					if old != v.s {
-						return badRequest("DuplicateName", fmt.Sprintf("param %s is given twice with different values", truncate(strconv.Quote(name), 80)))
+						return badRequest("DuplicateName", fmt.Sprintf("param %s is given twice with different values", quoteName(name)))
 					}
 					continue
 				}
-				lower := "p:" + strings.ToLower(name)
-				if prev, dup := seen[lower]; dup {
-					return badRequest("DuplicateName", fmt.Sprintf("params %s and %s differ only in letter case: send one of them", truncate(strconv.Quote(prev), 80), truncate(strconv.Quote(name), 80)))
+				if err := caseTwin(seen, "params", name); err != nil {
+					return err
 				}
-				seen[lower] = name
 				t.params[name] = v.s
 			}
 		}
 	}
+	return nil
+}
+
+// caseTwin refuses name when seen holds another spelling of it, differing
+// only in letter case (what names the list: "headers", "params"), and
+// records it otherwise.
+func caseTwin(seen map[string]string, what, name string) *apiError {
+	lower := strings.ToLower(name)
+	if prev, dup := seen[lower]; dup {
+		return badRequest("DuplicateName", fmt.Sprintf("%s %s and %s differ only in letter case: send one of them", what, quoteName(prev), quoteName(name)))
+	}
+	seen[lower] = name
 	return nil
 }
 
@@ -283,10 +292,10 @@ func (s *Service) requestRegion(given string) (string, *apiError) {
 		return "", nil
 	}
 	if !tokenLike(given, ".-") || len(given) > 128 {
-		return "", badRequest("InvalidRegion", fmt.Sprintf("region %s is not valid (such as ap-guangzhou)", truncate(strconv.Quote(given), 80)))
+		return "", badRequest("InvalidRegion", fmt.Sprintf("region %s is not valid (such as ap-guangzhou)", quoteName(given)))
 	}
 	if !policy.PlainRegion(given) {
-		return "", forbidden("RegionNotAllowed", fmt.Sprintf("region %s is not a region name (such as ap-guangzhou): hosts and the accelerate endpoint come only from the deployment's COS_ENDPOINT", truncate(strconv.Quote(given), 80)))
+		return "", forbidden("RegionNotAllowed", fmt.Sprintf("region %s is not a region name (such as ap-guangzhou): hosts and the accelerate endpoint come only from the deployment's COS_ENDPOINT", quoteName(given)))
 	}
 	// Compared as Tencent Cloud names them, so that a COS_REGION written
 	// "cos.ap-guangzhou" or "cosgz" admits the SDKs' "ap-guangzhou".
@@ -302,5 +311,5 @@ func (s *Service) requestRegion(given string) (string, *apiError) {
 	if s.cfg.Endpoint.Endpoint != "" || s.cfg.Endpoint.Domain != "" {
 		return "", nil
 	}
-	return "", forbidden("RegionNotAllowed", fmt.Sprintf("region %s is not the configured region (COS_REGION) nor listed in COS_ALLOWED_REGIONS", truncate(strconv.Quote(given), 80)))
+	return "", forbidden("RegionNotAllowed", fmt.Sprintf("region %s is not the configured region (COS_REGION) nor listed in COS_ALLOWED_REGIONS", quoteName(given)))
 }

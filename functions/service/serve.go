@@ -106,10 +106,10 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 			return nil, badRequest("MissingAction", "the event needs a field \"action\": auth, presign, download, post-policy, batch or sts")
 		}
 		if in.Action == "" {
-			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("no route at %s: use /auth, /presign, /download, /post-policy, /batch, /sts or /healthz, or send a body field \"action\"", truncate(strconv.Quote(r.Path), 80))}
+			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("no route at %s: use /auth, /presign, /download, /post-policy, /batch, /sts or /healthz, or send a body field \"action\"", quoteName(r.Path))}
 		}
 		if route = routeOfAction(in.Action); route == routeNone {
-			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("action %s is not one of auth, presign, download, post-policy, batch, sts", truncate(strconv.Quote(in.Action), 80))}
+			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("action %s is not one of auth, presign, download, post-policy, batch, sts", quoteName(in.Action))}
 		}
 		le.route = route
 		if route == routeHealth {

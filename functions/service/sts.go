@@ -146,7 +146,7 @@ func (s *Service) bucketAllowed(b string) bool {
 // one or an allowed one, in the configured region.
 func (s *Service) stsBucket(in *input, region string) (string, *apiError) {
 	if in.Region != "" && signer.CanonicalRegion(in.Region) != region {
-		return "", forbidden("ScopeNotAllowed", fmt.Sprintf("region %s is not the configured region %s", truncate(strconv.Quote(in.Region), 80), region))
+		return "", forbidden("ScopeNotAllowed", fmt.Sprintf("region %s is not the configured region %s", quoteName(in.Region), region))
 	}
 	b := in.Bucket
 	if b == "" {
@@ -154,10 +154,10 @@ func (s *Service) stsBucket(in *input, region string) (string, *apiError) {
 			return "", badRequest("MissingBucket", "bucket is required: no default bucket (COS_BUCKET) is configured")
 		}
 	} else if !s.bucketAllowed(b) {
-		return "", forbidden("BucketNotAllowed", fmt.Sprintf("bucket %s is not the configured bucket nor listed in COS_ALLOWED_BUCKETS", truncate(strconv.Quote(b), 80)))
+		return "", forbidden("BucketNotAllowed", fmt.Sprintf("bucket %s is not the configured bucket nor listed in COS_ALLOWED_BUCKETS", quoteName(b)))
 	}
 	if _, err := sts.AppID(b); err != nil {
-		return "", badRequest("InvalidBucket", fmt.Sprintf("bucket %s must end in its APPID (name-appid) for /sts: CAM resources name the APPID", truncate(strconv.Quote(b), 80)))
+		return "", badRequest("InvalidBucket", fmt.Sprintf("bucket %s must end in its APPID (name-appid) for /sts: CAM resources name the APPID", quoteName(b)))
 	}
 	return b, nil
 }
@@ -202,7 +202,7 @@ func (s *Service) stsKeyGrant(in *input, sub string, limits *sts.Limits) (string
 			return "", sts.Grant{}, badRequest("InvalidContentType", err.Error())
 		}
 		if !ok {
-			return "", sts.Grant{}, forbidden("ContentTypeNotAllowed", fmt.Sprintf("content type %s is not allowed (SIGN_ALLOWED_CONTENT_TYPES)", truncate(strconv.Quote(ct), 80)))
+			return "", sts.Grant{}, forbidden("ContentTypeNotAllowed", fmt.Sprintf("content type %s is not allowed (SIGN_ALLOWED_CONTENT_TYPES)", quoteName(ct)))
 		}
 		*limits = sts.Limits{ContentTypes: []string{mt, mt + ";*"}, DenyContentTypes: []string{"*,*"}, MaxContentLength: limits.MaxContentLength}
 	}
