@@ -33,16 +33,11 @@ func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity,
 	}
 
 	// Bucket: the configured one, or one of COS_ALLOWED_BUCKETS.
-	t.bucket = in.Bucket
-	if t.bucket == "" {
-		t.bucket = s.cfg.Bucket
-		if t.bucket == "" {
-			return badRequest("MissingBucket", "bucket is required: no default bucket (COS_BUCKET) is configured")
-		}
-	} else if !strings.EqualFold(t.bucket, s.cfg.Bucket) && !s.buckets[strings.ToLower(t.bucket)] {
-		return forbidden("BucketNotAllowed", fmt.Sprintf("bucket %s is not the configured bucket nor listed in COS_ALLOWED_BUCKETS", quoteName(t.bucket)))
+	bucket, aerr := s.requestBucket(in.Bucket)
+	if aerr != nil {
+		return aerr
 	}
-	le.bucket = t.bucket
+	t.bucket, le.bucket = bucket, bucket
 	region, aerr := s.requestRegion(in.Region)
 	if aerr != nil {
 		return aerr

@@ -281,6 +281,28 @@ func (s *Service) ownHost(host, region string) bool {
 	return false
 }
 
+// requestBucket is a request's bucket: the given one if it is the
+// configured one (COS_BUCKET) or one of COS_ALLOWED_BUCKETS, else the
+// configured one when none is given.
+func (s *Service) requestBucket(given string) (string, *apiError) {
+	if given == "" {
+		if s.cfg.Bucket == "" {
+			return "", badRequest("MissingBucket", "bucket is required: no default bucket (COS_BUCKET) is configured")
+		}
+		return s.cfg.Bucket, nil
+	}
+	if !s.bucketAllowed(given) {
+		return "", forbidden("BucketNotAllowed", fmt.Sprintf("bucket %s is not the configured bucket nor listed in COS_ALLOWED_BUCKETS", quoteName(given)))
+	}
+	return given, nil
+}
+
+// bucketAllowed says whether b names the configured bucket or one of
+// COS_ALLOWED_BUCKETS, in any letter case.
+func (s *Service) bucketAllowed(b string) bool {
+	return b != "" && (strings.EqualFold(b, s.cfg.Bucket) || s.buckets[strings.ToLower(b)])
+}
+
 // requestRegion pins a request's region: the configured one (COS_REGION)
 // or one of COS_ALLOWED_REGIONS, given as a plain region name. A region
 // holding "cos." or a host, or the accelerate endpoint, would let the

@@ -138,23 +138,15 @@ func (s *Service) methodsAt(key, sub string) []string {
 	return s.cfg.KeyPrefixes.MethodsAt(key, sub, s.cfg.AllowedMethods)
 }
 
-func (s *Service) bucketAllowed(b string) bool {
-	return b != "" && (strings.EqualFold(b, s.cfg.Bucket) || s.buckets[strings.ToLower(b)])
-}
-
 // stsBucket is the bucket of a prefix- or key-form request: the configured
 // one or an allowed one, in the configured region.
 func (s *Service) stsBucket(in *input, region string) (string, *apiError) {
 	if in.Region != "" && signer.CanonicalRegion(in.Region) != region {
 		return "", forbidden("ScopeNotAllowed", fmt.Sprintf("region %s is not the configured region %s", quoteName(in.Region), region))
 	}
-	b := in.Bucket
-	if b == "" {
-		if b = s.cfg.Bucket; b == "" {
-			return "", badRequest("MissingBucket", "bucket is required: no default bucket (COS_BUCKET) is configured")
-		}
-	} else if !s.bucketAllowed(b) {
-		return "", forbidden("BucketNotAllowed", fmt.Sprintf("bucket %s is not the configured bucket nor listed in COS_ALLOWED_BUCKETS", quoteName(b)))
+	b, aerr := s.requestBucket(in.Bucket)
+	if aerr != nil {
+		return "", aerr
 	}
 	if _, err := sts.AppID(b); err != nil {
 		return "", badRequest("InvalidBucket", fmt.Sprintf("bucket %s must end in its APPID (name-appid) for /sts: CAM resources name the APPID", quoteName(b)))
