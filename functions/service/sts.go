@@ -117,15 +117,7 @@ func (s *Service) withSTSFailure(resp *Response, le *logEntry, fail *apiError, r
 // subWidens: an identity holding '*', '$', '{' or '}' would widen a CAM
 // resource built from a {sub} prefix.
 func (s *Service) subWidens(sub string) bool {
-	if sub == "" || !strings.ContainsAny(sub, "*${}") {
-		return false
-	}
-	for _, p := range s.cfg.KeyPrefixes {
-		if p.HasSub() {
-			return true
-		}
-	}
-	return false
+	return strings.ContainsAny(sub, "*${}") && s.cfg.KeyPrefixes.NeedsSub()
 }
 
 // methodsAt lists the methods the key policy lets the caller use on a
