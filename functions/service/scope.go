@@ -109,16 +109,35 @@ func (s *Service) checkKey(key, sub, route, method string) *apiError {
 			v = policy.KeyAllowed
 		}
 	}
+	if v == policy.KeyAllowed {
+		return nil
+	}
+	q := truncate(strconv.Quote(key), 120)
+	return s.keyRefusal(v, sub,
+		fmt.Sprintf("%s is not allowed under the prefix of key %s (SIGN_KEY_PREFIXES: %s)", methodLabel(route, method), q, s.rulesList()),
+		fmt.Sprintf("key %s is outside the allowed prefixes (SIGN_KEY_PREFIXES)", q))
+}
+
+// keyRefusal is the refusal for a verdict of SIGN_KEY_PREFIXES other than
+// KeyAllowed: MethodNotAllowed with methodRefused, else IdentityNotUsable
+// when the rules need an identity the caller's cannot fill, else
+// KeyNotAllowed with outside.
+func (s *Service) keyRefusal(v policy.KeyVerdict, sub, methodRefused, outside string) *apiError {
 	switch v {
 	case policy.KeyAllowed:
 		return nil
 	case policy.KeyMethodRefused:
-		return forbidden("MethodNotAllowed", fmt.Sprintf("%s is not allowed under the prefix of key %s (SIGN_KEY_PREFIXES: %s)", methodLabel(route, method), truncate(strconv.Quote(key), 120), s.rulesList()))
+		return forbidden("MethodNotAllowed", methodRefused)
 	}
-	if rules.NeedsSub() && sub != "" && !policy.ValidIdentity(sub) {
-		return forbidden("IdentityNotUsable", "the caller's identity cannot name a key prefix (it holds '/', '..', '%' or control characters)")
+	if s.cfg.KeyPrefixes.NeedsSub() && sub != "" && !policy.ValidIdentity(sub) {
+		return identityNotUsable()
 	}
-	return forbidden("KeyNotAllowed", fmt.Sprintf("key %s is outside the allowed prefixes (SIGN_KEY_PREFIXES)", truncate(strconv.Quote(key), 120)))
+	return forbidden("KeyNotAllowed", outside)
+}
+
+// identityNotUsable: the caller's identity cannot fill {sub}.
+func identityNotUsable() *apiError {
+	return forbidden("IdentityNotUsable", "the caller's identity cannot name a key prefix (it holds '/', '..', '%' or control characters)")
 }
 
 func methodLabel(route, method string) string {
@@ -178,16 +197,14 @@ func (s *Service) bucketRequest(t *target, route, sub string) (bool, *apiError) 
 	if err != nil {
 		return false, badRequest("InvalidKey", err.Error())
 	}
-	switch s.cfg.KeyPrefixes.Check(n, sub, "GET") {
-	case policy.KeyAllowed:
+	v := s.cfg.KeyPrefixes.Check(n, sub, "GET")
+	if v == policy.KeyAllowed {
 		return true, nil
-	case policy.KeyMethodRefused:
-		return false, forbidden("MethodNotAllowed", fmt.Sprintf("GET (%s) is not allowed under the prefix of %s (SIGN_KEY_PREFIXES: %s)", kind, truncate(strconv.Quote(n), 120), s.rulesList()))
 	}
-	if s.cfg.KeyPrefixes.NeedsSub() && sub != "" && !policy.ValidIdentity(sub) {
-		return false, forbidden("IdentityNotUsable", "the caller's identity cannot name a key prefix (it holds '/', '..', '%' or control characters)")
-	}
-	return false, forbidden("KeyNotAllowed", fmt.Sprintf("%s prefix %s is outside the allowed prefixes (SIGN_KEY_PREFIXES): name your folder with its trailing '/' (users/alice/, not users/alice, which would also match users/alice2/)", kind, truncate(strconv.Quote(n), 120)))
+	q := truncate(strconv.Quote(n), 120)
+	return false, s.keyRefusal(v, sub,
+		fmt.Sprintf("GET (%s) is not allowed under the prefix of %s (SIGN_KEY_PREFIXES: %s)", kind, q, s.rulesList()),
+		fmt.Sprintf("%s prefix %s is outside the allowed prefixes (SIGN_KEY_PREFIXES): name your folder with its trailing '/' (users/alice/, not users/alice, which would also match users/alice2/)", kind, q))
 }
 
 // chooseKey makes a server-chosen key: the first prefix that the caller's
@@ -220,7 +237,7 @@ func (s *Service) chooseKey(in *input, sub, route, method string) (string, *apiE
 	}
 	if !found {
 		if sub != "" && !policy.ValidIdentity(sub) {
-			return "", forbidden("IdentityNotUsable", "the caller's identity cannot name a key prefix (it holds '/', '..', '%' or control characters)")
+			return "", identityNotUsable()
 		}
 		return "", forbidden("KeyNotAllowed", fmt.Sprintf("no allowed key prefix admits %s for this caller (SIGN_KEY_PREFIXES: %s; {sub} needs an authenticated caller)", methodLabel(route, method), s.rulesList()))
 	}

@@ -165,7 +165,7 @@ func (s *Service) stsPrefixGrants(sub string) ([]sts.Grant, *apiError) {
 	}
 	if len(grants) == 0 {
 		if sub != "" && !policy.ValidIdentity(sub) {
-			return nil, forbidden("IdentityNotUsable", "the caller's identity cannot name a key prefix (it holds '/', '..', '%' or control characters)")
+			return nil, identityNotUsable()
 		}
 		return nil, forbidden("ScopeNotAllowed", "no configured key prefix can be used by this caller ({sub} prefixes need an authenticated caller; a \"*\" prefix is the whole bucket)")
 	}
