@@ -44,9 +44,9 @@ func (s *Service) uploadLimits(route string, in *input, t *target, op policy.Op)
 		}
 	}
 	if clSet {
-		n, err := strconv.ParseInt(strings.TrimSpace(cl), 10, 64)
-		if err != nil || n < 0 {
-			return badRequest("InvalidContentLength", fmt.Sprintf("contentLength must be a whole number of bytes, got %s", truncate(strconv.Quote(cl), 40)))
+		n, aerr := statedLength(cl)
+		if aerr != nil {
+			return aerr
 		}
 		t.contentLength = n
 	}
@@ -61,8 +61,10 @@ func (s *Service) uploadLimits(route string, in *input, t *target, op policy.Op)
 			return aerr
 		}
 	}
-	if sized && clSet && maxLen > 0 && t.contentLength > maxLen {
-		return forbidden("ContentLengthNotAllowed", fmt.Sprintf("content length %d is more than the maximum of %d bytes (SIGN_MAX_CONTENT_LENGTH)", t.contentLength, maxLen))
+	if sized && clSet {
+		if aerr := s.checkLength(t.contentLength); aerr != nil {
+			return aerr
+		}
 	}
 	if route == routePostPolicy {
 		return nil
@@ -89,6 +91,24 @@ func (s *Service) uploadLimits(route string, in *input, t *target, op policy.Op)
 		if signLen {
 			t.headers["Content-Length"] = strconv.FormatInt(t.contentLength, 10)
 		}
+	}
+	return nil
+}
+
+// statedLength reads a stated contentLength (or Content-Length header):
+// a whole number of bytes, spaces around it ignored.
+func statedLength(v string) (int64, *apiError) {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n < 0 {
+		return 0, badRequest("InvalidContentLength", fmt.Sprintf("contentLength must be a whole number of bytes, got %s", truncate(strconv.Quote(v), 40)))
+	}
+	return n, nil
+}
+
+// checkLength admits a stated length under SIGN_MAX_CONTENT_LENGTH.
+func (s *Service) checkLength(n int64) *apiError {
+	if maxLen := s.cfg.MaxContentLength; maxLen > 0 && n > maxLen {
+		return forbidden("ContentLengthNotAllowed", fmt.Sprintf("content length %d is more than the maximum of %d bytes (SIGN_MAX_CONTENT_LENGTH)", n, maxLen))
 	}
 	return nil
 }

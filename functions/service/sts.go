@@ -191,12 +191,12 @@ func (s *Service) stsKeyGrant(in *input, sub string, limits *sts.Limits) (string
 		*limits = sts.Limits{ContentTypes: []string{mt, mt + ";*"}, DenyContentTypes: []string{"*,*"}, MaxContentLength: limits.MaxContentLength}
 	}
 	if cl := strings.TrimSpace(in.ContentLength.s); in.ContentLength.set && cl != "" {
-		n, err := strconv.ParseInt(cl, 10, 64)
-		if err != nil || n < 0 {
-			return "", sts.Grant{}, badRequest("InvalidContentLength", fmt.Sprintf("contentLength must be a whole number of bytes, got %s", truncate(strconv.Quote(cl), 40)))
+		n, aerr := statedLength(cl)
+		if aerr == nil {
+			aerr = s.checkLength(n)
 		}
-		if s.cfg.MaxContentLength > 0 && n > s.cfg.MaxContentLength {
-			return "", sts.Grant{}, forbidden("ContentLengthNotAllowed", fmt.Sprintf("content length %d is more than the maximum of %d bytes (SIGN_MAX_CONTENT_LENGTH)", n, s.cfg.MaxContentLength))
+		if aerr != nil {
+			return "", sts.Grant{}, aerr
 		}
 		limits.MaxContentLength = max(n, 1)
 	}
