@@ -147,7 +147,7 @@ func (s *Service) checkResponseType(t *target) *apiError {
 	if !s.cfg.AllowedContentTypes.Set() {
 		return nil
 	}
-	if name := paramName(t.params, "response-content-type"); name != "" {
+	if name := policy.ParamName(t.params, "response-content-type"); name != "" {
 		return s.checkType(t.params[name], "response-content-type")
 	}
 	return nil

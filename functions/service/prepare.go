@@ -186,7 +186,7 @@ func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity,
 	}
 	le.key = t.key
 	if listing {
-		le.key = "?prefix=" + t.params[paramName(t.params, "prefix")]
+		le.key = "?prefix=" + t.params[policy.ParamName(t.params, "prefix")]
 	}
 
 	// Only the names the policy allows may be signed; a scoped listing's

@@ -87,16 +87,6 @@ func sensitiveNote(name string) string {
 	return ""
 }
 
-// paramName is the spelling of a param in m, any letter case ("" if absent).
-func paramName(m map[string]string, name string) string {
-	for k := range m {
-		if strings.EqualFold(k, name) {
-			return k
-		}
-	}
-	return ""
-}
-
 // checkKey admits a normalised, non-empty key for method under
 // SIGN_KEY_PREFIXES (any key when none is configured): some prefix must
 // hold the key at a segment boundary and allow the method. A form upload
@@ -177,7 +167,7 @@ func (s *Service) bucketRequest(t *target, route, sub string) (bool, *apiError) 
 			"set SimpleUploadMethod: 'putObject' in the SDK's options, or upload with the fields of /post-policy, which bind one key")
 	}
 	params := t.params
-	if tok := paramName(params, "x-cos-security-token"); tok != "" && s.tokenName(tok) {
+	if tok := policy.ParamName(params, "x-cos-security-token"); tok != "" && s.tokenName(tok) {
 		params = maps.Clone(params)
 		delete(params, tok)
 	}
