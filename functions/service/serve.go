@@ -43,11 +43,15 @@ func (s *Service) handle(ctx context.Context, r *Request, direct bool) (resp *Re
 	}()
 	resp, fail = s.serve(ctx, r, rid, &le, direct)
 	if fail != nil {
-		resp = s.errorResponse(fail, rid)
+		e := errorObject(fail, rid, false)
+		retryAfter := stsFailure(&le, &e.Error)
+		resp = s.jsonResponse(fail.status, e, rid)
 		if fail.status == http.StatusMethodNotAllowed {
 			resp.Header["Allow"] = allowedHTTP(le.route)
 		}
-		resp = s.withSTSFailure(resp, &le, fail, rid)
+		if retryAfter > 0 {
+			resp.Header["Retry-After"] = strconv.Itoa(retryAfter)
+		}
 	}
 	return resp, fail
 }

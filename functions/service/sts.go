@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-
-	"strconv"
 	"strings"
 	"time"
 
@@ -100,18 +98,15 @@ func (s *Service) vendSTS(ctx context.Context, in *input, id *auth.Identity, now
 	return &a, nil
 }
 
-// withSTSFailure completes the answer of a refusal that came from STS:
-// error.stsCode (STS's own code) and, for throttling, Retry-After.
-func (s *Service) withSTSFailure(resp *Response, le *logEntry, fail *apiError, rid string) *Response {
+// stsFailure completes the error of a refusal that came from STS with
+// error.stsCode (STS's own code), and returns the seconds of its
+// Retry-After (0 for none; STS throttling sets it).
+func stsFailure(le *logEntry, d *errorDetail) (retryAfter int) {
 	if le.sts == nil || le.sts.failure == nil {
-		return resp
+		return 0
 	}
-	f := le.sts.failure
-	out := s.jsonResponse(fail.status, &errorAnswer{Error: errorDetail{Code: fail.code, Message: fail.message, RequestID: rid, STSCode: f.STSCode}}, rid)
-	if f.RetryAfter > 0 {
-		out.Header["Retry-After"] = strconv.Itoa(f.RetryAfter)
-	}
-	return out
+	d.STSCode = le.sts.failure.STSCode
+	return le.sts.failure.RetryAfter
 }
 
 // subWidens: an identity holding '*', '$', '{' or '}' would widen a CAM
