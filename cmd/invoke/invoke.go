@@ -7,13 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/cos-signer/cos-signer/internal/eventtest"
 	"github.com/cos-signer/cos-signer/internal/runtimeharness"
 )
 
@@ -238,56 +237,16 @@ func jsonBody(response []byte) []byte {
 	return []byte(*r.Body)
 }
 
-// webEvent is an events/web/*.json file: a plain HTTP request.
-type webEvent struct {
-	Method  string            `json:"method"`
-	Path    string            `json:"path"`
-	Query   map[string]any    `json:"query"` // a string or a list of strings each
-	Headers map[string]string `json:"headers"`
-	Body    string            `json:"body"`
-}
-
 // webRoundTrip sends a web event to the server and returns
 // {status, headers, body} (body as JSON when it is JSON).
 func webRoundTrip(w *runtimeharness.Web, event []byte) ([]byte, error) {
-	var ev webEvent
-	if err := json.Unmarshal(event, &ev); err != nil {
+	ev, err := eventtest.ParseWebRequest(event)
+	if err != nil {
 		return nil, fmt.Errorf("web event: %v", err)
 	}
-	if ev.Method == "" || !strings.HasPrefix(ev.Path, "/") {
-		return nil, errors.New("web event needs a method and a path starting with /")
-	}
-	q := url.Values{}
-	for k, v := range ev.Query {
-		switch v := v.(type) {
-		case string:
-			q.Add(k, v)
-		case []any:
-			for _, s := range v {
-				str, ok := s.(string)
-				if !ok {
-					return nil, fmt.Errorf("web event: query %q: values must be strings", k)
-				}
-				q.Add(k, str)
-			}
-		default:
-			return nil, fmt.Errorf("web event: query %q: a string or a list of strings", k)
-		}
-	}
-	u := w.URL + ev.Path
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	req, err := http.NewRequest(ev.Method, u, strings.NewReader(ev.Body))
+	req, err := ev.NewHTTPRequest(w.URL)
 	if err != nil {
 		return nil, err
-	}
-	for k, v := range ev.Headers {
-		if strings.EqualFold(k, "host") {
-			req.Host = v
-			continue
-		}
-		req.Header.Set(k, v)
 	}
 	resp, err := w.Client.Do(req)
 	if err != nil {
@@ -298,13 +257,10 @@ func webRoundTrip(w *runtimeharness.Web, event []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	headers := map[string]string{}
-	for k, vs := range resp.Header {
-		headers[strings.ToLower(k)] = strings.Join(vs, ", ")
-	}
-	out := map[string]any{"status": resp.StatusCode, "headers": headers, "body": string(body)}
-	if json.Valid(body) && len(body) > 0 {
-		out["body"] = json.RawMessage(body)
+	a := eventtest.HTTPAnswer(resp.StatusCode, resp.Header, body)
+	out := map[string]any{"status": a.Status, "headers": a.Headers, "body": string(a.Body)}
+	if json.Valid(a.Body) && len(a.Body) > 0 {
+		out["body"] = json.RawMessage(a.Body)
 	}
 	return json.Marshal(out)
 }

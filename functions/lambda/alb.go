@@ -25,21 +25,12 @@ func albRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*service
 	}
 	raw := requestQuery(ev.QueryStringParameters, ev.MultiValueQueryStringParameters)
 	q := make(map[string][]string, len(raw))
-	for k, vs := range raw {
-		k = unescape(k)
-		for _, v := range vs {
-			q[k] = append(q[k], unescape(v))
-		}
-	}
-	if len(q) < len(raw) {
-		// Names that unescape alike ("a+b", "a%20b") keep their values
-		// in one order (of the raw names, sorted), not map order.
-		clear(q)
-		for _, k := range slices.Sorted(maps.Keys(raw)) {
-			uk := unescape(k)
-			for _, v := range raw[k] {
-				q[uk] = append(q[uk], unescape(v))
-			}
+	// Names that unescape alike ("a+b", "a%20b") keep their values in one
+	// order (of the raw names, sorted), not map order.
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
+		uk := unescape(k)
+		for _, v := range raw[k] {
+			q[uk] = append(q[uk], unescape(v))
 		}
 	}
 	h := requestHeaders(ev.Headers, ev.MultiValueHeaders)

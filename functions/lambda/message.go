@@ -54,14 +54,8 @@ func requestHeaders(single map[string]string, multi map[string][]string) map[str
 
 func lowerNames[V any](in map[string]V, value func(V) string) map[string]string {
 	h := make(map[string]string, len(in))
-	for k, v := range in {
-		h[strings.ToLower(k)] = value(v)
-	}
-	if len(h) < len(in) {
-		clear(h)
-		for _, k := range slices.Sorted(maps.Keys(in)) {
-			h[strings.ToLower(k)] = value(in[k])
-		}
+	for _, k := range slices.Sorted(maps.Keys(in)) {
+		h[strings.ToLower(k)] = value(in[k])
 	}
 	return h
 }

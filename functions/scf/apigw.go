@@ -74,14 +74,8 @@ func toRequest(ctx context.Context, raw []byte) (*service.Request, error) {
 // not left to map order: the byte-wise greatest original name wins.
 func lowerHeaders(h map[string]string) map[string]string {
 	out := make(map[string]string, len(h))
-	for k, v := range h {
-		out[strings.ToLower(k)] = v
-	}
-	if len(out) < len(h) {
-		clear(out)
-		for _, k := range slices.Sorted(maps.Keys(h)) {
-			out[strings.ToLower(k)] = h[k]
-		}
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		out[strings.ToLower(k)] = h[k]
 	}
 	return out
 }

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
@@ -60,7 +61,7 @@ func (c *client) init() {
 	hp := profile.NewHttpProfile()
 	hp.Endpoint = c.cfg.Host
 	hp.Scheme = strings.ToUpper(c.cfg.Scheme)
-	hp.ReqTimeout = 10
+	hp.ReqTimeout = int(callTimeout / time.Second)
 	cp := profile.NewClientProfile()
 	cp.HttpProfile = hp
 	// The region breaker would move calls to a backup endpoint on failures;
@@ -83,9 +84,6 @@ func (c *client) Issue(ctx context.Context, call Call) (Credentials, error) {
 	// STS URL-decodes the Policy parameter.
 	policy := escapePolicy(call.Policy)
 	dur := uint64(call.Duration)
-	var creds *stsapi.Credentials
-	var expired *int64
-	var expiration, rid *string
 	switch c.cfg.Mode {
 	case ModeFederation:
 		req := stsapi.NewGetFederationTokenRequest()
@@ -96,13 +94,16 @@ func (c *client) Issue(ctx context.Context, call Call) (Credentials, error) {
 		if err != nil {
 			return Credentials{}, err
 		}
-		if r := resp.Response; r != nil {
-			creds, expiration, rid = r.Credentials, r.Expiration, r.RequestId
-			if r.ExpiredTime != nil {
-				e := int64(*r.ExpiredTime)
-				expired = &e
-			}
+		r := resp.Response
+		if r == nil {
+			return Credentials{}, errNoCredentials
 		}
+		var expired *int64
+		if r.ExpiredTime != nil {
+			e := int64(*r.ExpiredTime)
+			expired = &e
+		}
+		return credentialsOf(r.Credentials, expired, r.Expiration, r.RequestId)
 	default:
 		req := stsapi.NewAssumeRoleRequest()
 		req.RoleArn = common.StringPtr(c.cfg.RoleARN)
@@ -113,14 +114,21 @@ func (c *client) Issue(ctx context.Context, call Call) (Credentials, error) {
 		if err != nil {
 			return Credentials{}, err
 		}
-		if r := resp.Response; r != nil {
-			creds, expired, expiration, rid = r.Credentials, r.ExpiredTime, r.Expiration, r.RequestId
+		r := resp.Response
+		if r == nil {
+			return Credentials{}, errNoCredentials
 		}
+		return credentialsOf(r.Credentials, r.ExpiredTime, r.Expiration, r.RequestId)
 	}
-	if creds == nil || creds.TmpSecretId == nil || creds.TmpSecretKey == nil || creds.Token == nil || expired == nil {
+}
+
+// credentialsOf reads an answer's fields, which the SDK gives as pointers:
+// the keys, the token and the expiry must be there.
+func credentialsOf(c *stsapi.Credentials, expired *int64, expiration, rid *string) (Credentials, error) {
+	if c == nil || c.TmpSecretId == nil || c.TmpSecretKey == nil || c.Token == nil || expired == nil {
 		return Credentials{}, errNoCredentials
 	}
-	out := Credentials{TmpSecretID: *creds.TmpSecretId, TmpSecretKey: *creds.TmpSecretKey, Token: *creds.Token, ExpiredTime: *expired}
+	out := Credentials{TmpSecretID: *c.TmpSecretId, TmpSecretKey: *c.TmpSecretKey, Token: *c.Token, ExpiredTime: *expired}
 	if expiration != nil {
 		out.Expiration = *expiration
 	}

@@ -1,7 +1,6 @@
 package sts
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -43,9 +42,6 @@ func MapError(err error) *Error {
 		}
 		return &Error{Status: http.StatusBadGateway, Code: "STSRefused", Message: "STS refused to vend credentials (see stsCode; check STS_MODE, STS_ROLE_ARN, STS_DURATION and the service's CAM permissions)",
 			STSCode: se.Code, RequestID: se.RequestId}
-	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || errors.Is(err, errNoCredentials) {
-		return unavailable()
 	}
 	return unavailable()
 }

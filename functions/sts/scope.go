@@ -112,12 +112,6 @@ func scopePath(prefix string) (string, string) {
 	return key, ""
 }
 
-// SubUsable says whether an identity can fill {sub} in a CAM resource:
-// besides the key policy's rules, no '*', '$', '{' or '}'.
-func SubUsable(sub string) bool {
-	return policy.ValidIdentity(sub) && !strings.ContainsAny(sub, "*${}")
-}
-
 func quote(s string) string {
 	if len(s) > 80 {
 		s = s[:80] + "…"

@@ -95,13 +95,6 @@ func TestCheckScopeRefusesNamingTheItem(t *testing.T) {
 	assert.Equal(t, 1, se.Item, "no write action for a caller without writes")
 }
 
-func TestSubUsable(t *testing.T) {
-	assert.True(t, SubUsable("alice"))
-	for _, s := range []string{"*", "a*", "$x", "{sub}", "a}", "", "a/b", ".."} {
-		assert.False(t, SubUsable(s), s)
-	}
-}
-
 // FuzzCheckScopeStaysInside: whatever prefix a scope item names, what the
 // resulting CAM resource admits lies inside the caller's prefixes by the
 // key policy's own rule (a folder's every key, or the one exact key).

@@ -38,7 +38,7 @@ func webRequestOf(r hostiletest.Request) *http.Request {
 }
 
 func webBuilder(t testing.TB, getenv func(string) string, opts service.Options) hostiletest.Server {
-	h, err := newHandler(getenv, opts)
+	h, err := service.FromEnv(getenv, opts)
 	require.NoError(t, err)
 	handler := newServer(h).Handler
 	return func(t testing.TB, r hostiletest.Request) hostiletest.Response {
@@ -64,7 +64,7 @@ func TestHostileWeb(t *testing.T) { hostiletest.Run(t, web, webBuilder) }
 var webSocket = hostiletest.Platform{Name: "web-socket"}
 
 func webSocketBuilder(t testing.TB, getenv func(string) string, opts service.Options) hostiletest.Server {
-	h, err := newHandler(getenv, opts)
+	h, err := service.FromEnv(getenv, opts)
 	require.NoError(t, err)
 	srv := startServer(t, h)
 	client := noRedirects(srv.Client())

@@ -8,8 +8,6 @@ import (
 	"net"
 	"net/http"
 	"time"
-
-	"github.com/cos-signer/cos-signer/functions/service"
 )
 
 // Server timeouts: a signing request is small and answered in microseconds,
@@ -22,14 +20,6 @@ const (
 	shutdownTimeout   = 10 * time.Second
 	maxHeaderBytes    = 64 << 10
 )
-
-func newHandler(getenv func(string) string, opts service.Options) (http.Handler, error) {
-	svc, err := service.FromEnv(getenv, opts)
-	if err != nil {
-		return nil, err // not a nil *Service inside a non-nil http.Handler
-	}
-	return svc, nil
-}
 
 func newServer(h http.Handler) *http.Server {
 	return &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,

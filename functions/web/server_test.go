@@ -42,7 +42,7 @@ func startServer(t testing.TB, h http.Handler) *httptest.Server {
 }
 
 func TestSampleEvents(t *testing.T) {
-	h, err := newHandler(eventtest.Getenv(eventtest.Env(t)), testOptions())
+	h, err := service.FromEnv(eventtest.Getenv(eventtest.Env(t)), testOptions())
 	require.NoError(t, err)
 	srv := startServer(t, h)
 	client := noRedirects(srv.Client())
@@ -95,7 +95,7 @@ func TestDemoEnv(t *testing.T) {
 // demo server.
 func TestDemoExamplesWork(t *testing.T) {
 	get, filled := demoEnv(env(map[string]string{}))
-	h, err := newHandler(get, testOptions())
+	h, err := service.FromEnv(get, testOptions())
 	require.NoError(t, err)
 	srv := startServer(t, h)
 
@@ -174,7 +174,7 @@ func TestServerTimeouts(t *testing.T) {
 }
 
 func TestConfigErrorNamesTheVariable(t *testing.T) {
-	_, err := newHandler(env(map[string]string{"SIGN_MAX_EXPIRED": "soon"}), testOptions())
+	_, err := service.FromEnv(env(map[string]string{"SIGN_MAX_EXPIRED": "soon"}), testOptions())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "SIGN_MAX_EXPIRED")
 }
@@ -182,7 +182,7 @@ func TestConfigErrorNamesTheVariable(t *testing.T) {
 // TestWithoutCredentials: outside demo mode, no credentials means signing
 // answers 503 naming the variables to set, and so does /healthz.
 func TestWithoutCredentials(t *testing.T) {
-	h, err := newHandler(env(map[string]string{"COS_BUCKET": "examplebucket-1250000000", "COS_REGION": "ap-guangzhou"}), testOptions())
+	h, err := service.FromEnv(env(map[string]string{"COS_BUCKET": "examplebucket-1250000000", "COS_REGION": "ap-guangzhou"}), testOptions())
 	require.NoError(t, err)
 	srv := startServer(t, h)
 	resp, err := srv.Client().Post(srv.URL+"/presign", "application/json", strings.NewReader(`{"method":"GET","key":"a.txt"}`))

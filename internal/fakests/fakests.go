@@ -158,7 +158,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	rid := randomHex(16)
-	if code, msg := s.check(r, body); code != "" {
+	c, code, msg := s.check(r, body)
+	if code != "" {
 		s.mu.Lock()
 		s.refused = append(s.refused, code+": "+msg)
 		s.mu.Unlock()
@@ -190,7 +191,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.vend(w, r, body, rid)
+	s.vend(w, c, rid)
 }
 
 var (
@@ -212,40 +213,51 @@ type roleParams struct {
 	ExternalId      *string
 }
 
-// check refuses a call as STS would: an error code and message, or "".
-func (s *Server) check(r *http.Request, body []byte) (string, string) {
+// callParams is what a call asks for, read once by checkParams.
+type callParams struct {
+	action     string
+	name       string // Name or RoleSessionName
+	duration   int64
+	policyText string
+	policy     *campolicy.Policy
+}
+
+// check refuses a call as STS would: an error code and message, or "" and
+// what the call asks for.
+func (s *Server) check(r *http.Request, body []byte) (callParams, string, string) {
 	if r.Method != http.MethodPost || r.URL.Path != "/" || r.URL.RawQuery != "" {
-		return "InvalidParameter", "POST / only"
+		return callParams{}, "InvalidParameter", "POST / only"
 	}
 	if ct := r.Header.Get("Content-Type"); ct != "application/json" && ct != "application/json; charset=utf-8" {
-		return "InvalidParameter", "Content-Type must be application/json, got " + ct
+		return callParams{}, "InvalidParameter", "Content-Type must be application/json, got " + ct
 	}
 	if v := r.Header.Get("X-TC-Version"); v != "2018-08-13" {
-		return "InvalidParameter", "X-TC-Version must be 2018-08-13, got " + v
+		return callParams{}, "InvalidParameter", "X-TC-Version must be 2018-08-13, got " + v
 	}
 	action := r.Header.Get("X-TC-Action")
 	if action != "GetFederationToken" && action != "AssumeRole" {
-		return "InvalidAction", "action " + action + " is not one this fake serves"
+		return callParams{}, "InvalidAction", "action " + action + " is not one this fake serves"
 	}
 	if reg := r.Header.Get("X-TC-Region"); reg != s.opts.Region {
-		return "InvalidParameter", fmt.Sprintf("X-TC-Region %q, want %q", reg, s.opts.Region)
+		return callParams{}, "InvalidParameter", fmt.Sprintf("X-TC-Region %q, want %q", reg, s.opts.Region)
 	}
 	if code, msg := s.checkSignature(r, body); code != "" {
-		return code, msg
+		return callParams{}, code, msg
 	}
 	tok := r.Header.Get("X-TC-Token")
 	if tok != s.opts.Token {
-		return "AuthFailure.TokenFailure", "X-TC-Token does not match the caller's session token"
+		return callParams{}, "AuthFailure.TokenFailure", "X-TC-Token does not match the caller's session token"
 	}
 	if action == "GetFederationToken" && tok != "" {
 		// STS documents GetFederationToken for permanent keys only (the
 		// code it then answers is unverified).
-		return "AuthFailure.UnauthorizedOperation", "GetFederationToken takes permanent keys only"
+		return callParams{}, "AuthFailure.UnauthorizedOperation", "GetFederationToken takes permanent keys only"
 	}
 	return s.checkParams(action, body)
 }
 
-func (s *Server) checkParams(action string, body []byte) (string, string) {
+func (s *Server) checkParams(action string, body []byte) (callParams, string, string) {
+	c := callParams{action: action}
 	var policy *string
 	var dur *int64
 	dec := json.NewDecoder(strings.NewReader(string(body)))
@@ -254,78 +266,63 @@ func (s *Server) checkParams(action string, body []byte) (string, string) {
 	case "GetFederationToken":
 		var p fedParams
 		if err := dec.Decode(&p); err != nil {
-			return "InvalidParameter", "body: " + err.Error()
+			return callParams{}, "InvalidParameter", "body: " + err.Error()
 		}
 		if p.Name == nil || !lettersRE.MatchString(*p.Name) {
-			return "InvalidParameter", "Name must be letters"
+			return callParams{}, "InvalidParameter", "Name must be letters"
 		}
+		c.name, c.duration = *p.Name, 1800
 		policy, dur = p.Policy, p.DurationSeconds
 		max := int64(129600)
 		if s.opts.RootAccount {
 			max = 7200
 		}
 		if dur != nil && (*dur < 1 || *dur > max) {
-			return "InvalidParameter.OverTimeError", "DurationSeconds out of range"
+			return callParams{}, "InvalidParameter.OverTimeError", "DurationSeconds out of range"
 		}
 	default:
 		var p roleParams
 		if err := dec.Decode(&p); err != nil {
-			return "InvalidParameter", "body: " + err.Error()
+			return callParams{}, "InvalidParameter", "body: " + err.Error()
 		}
 		if p.RoleArn == nil || *p.RoleArn != s.opts.RoleARN {
-			return "InvalidParameter.ResouceError", "RoleArn is not a role this account may assume"
+			return callParams{}, "InvalidParameter.ResouceError", "RoleArn is not a role this account may assume"
 		}
 		if p.RoleSessionName == nil || !sessionNameRE.MatchString(*p.RoleSessionName) {
-			return "InvalidParameter", "RoleSessionName must be 2-128 of [\\w+=,.@-]"
+			return callParams{}, "InvalidParameter", "RoleSessionName must be 2-128 of [\\w+=,.@-]"
 		}
+		c.name, c.duration = *p.RoleSessionName, 7200
 		policy, dur = p.Policy, p.DurationSeconds
 		if dur != nil && (*dur < 1 || *dur > 43200) {
-			return "InvalidParameter.OverTimeError", "DurationSeconds out of range"
+			return callParams{}, "InvalidParameter.OverTimeError", "DurationSeconds out of range"
 		}
 	}
+	if dur != nil {
+		c.duration = *dur
+	}
 	if policy == nil {
-		return "InvalidParameter", "Policy is required"
+		return callParams{}, "InvalidParameter", "Policy is required"
 	}
 	text, err := url.PathUnescape(*policy)
 	if err != nil {
-		return "InvalidParameter.StrategyFormatError", "Policy is not URL-encoded"
+		return callParams{}, "InvalidParameter.StrategyFormatError", "Policy is not URL-encoded"
 	}
 	if len(text) > 4096 {
-		return "InvalidParameter.PolicyTooLong", "Policy is too long"
+		return callParams{}, "InvalidParameter.PolicyTooLong", "Policy is too long"
 	}
-	if _, err := campolicy.Parse(text, s.opts.Scope); err != nil {
-		return "InvalidParameter.StrategyFormatError", err.Error()
+	parsed, err := campolicy.Parse(text, s.opts.Scope)
+	if err != nil {
+		return callParams{}, "InvalidParameter.StrategyFormatError", err.Error()
 	}
-	return "", ""
+	c.policyText, c.policy = text, parsed
+	return c, "", ""
 }
 
-func (s *Server) vend(w http.ResponseWriter, r *http.Request, body []byte, rid string) {
-	action := r.Header.Get("X-TC-Action")
-	var name string
-	var policy string
-	dur := int64(1800)
-	if action == "GetFederationToken" {
-		var p fedParams
-		_ = json.Unmarshal(body, &p)
-		name, policy = *p.Name, *p.Policy
-		if p.DurationSeconds != nil {
-			dur = *p.DurationSeconds
-		}
-	} else {
-		var p roleParams
-		_ = json.Unmarshal(body, &p)
-		name, policy = *p.RoleSessionName, *p.Policy
-		dur = 7200
-		if p.DurationSeconds != nil {
-			dur = *p.DurationSeconds
-		}
-	}
-	text, _ := url.PathUnescape(policy)
-	parsed, _ := campolicy.Parse(text, s.opts.Scope)
+func (s *Server) vend(w http.ResponseWriter, c callParams, rid string) {
 	now := s.opts.Now()
-	v := Vended{Action: action, SessionName: name, Duration: dur, PolicyText: text, Policy: parsed,
+	v := Vended{Action: c.action, SessionName: c.name, Duration: c.duration, PolicyText: c.policyText, Policy: c.policy,
 		TmpSecretID: "AKID" + randomHex(16), TmpSecretKey: randomHex(16), Token: "tok" + randomHex(100),
-		ExpiredTime: now.Unix() + dur, RequestID: rid}
+		ExpiredTime: now.Unix() + c.duration, RequestID: rid}
 	s.mu.Lock()
 	s.vended = append(s.vended, v)
 	s.mu.Unlock()
