@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -174,7 +173,7 @@ func decodeQuery(q map[string][]string, in *input, strict bool) *apiError {
 		canon := queryFieldName(name)
 		for _, other := range vs[1:] {
 			if other != v && canon != "" {
-				return badRequest("DuplicateName", fmt.Sprintf("query parameter %s is given more than once with different values", truncate(strconv.Quote(name), 80)))
+				return badRequest("DuplicateName", fmt.Sprintf("query parameter %s is given more than once with different values", quoteName(name)))
 			}
 		}
 		if canon != "" {
@@ -182,7 +181,7 @@ func decodeQuery(q map[string][]string, in *input, strict bool) *apiError {
 				seen = make(map[string]string, len(q))
 			}
 			if prev, dup := seen[canon]; dup {
-				return badRequest("DuplicateName", fmt.Sprintf("query parameters %s and %s name the same field: send one of them", truncate(strconv.Quote(prev), 80), truncate(strconv.Quote(name), 80)))
+				return badRequest("DuplicateName", fmt.Sprintf("query parameters %s and %s name the same field: send one of them", quoteName(prev), quoteName(name)))
 			}
 			seen[canon] = name
 		}

@@ -44,9 +44,9 @@ func (s *Service) uploadLimits(route string, in *input, t *target, op policy.Op)
 		}
 	}
 	if clSet {
-		n, err := strconv.ParseInt(strings.TrimSpace(cl), 10, 64)
-		if err != nil || n < 0 {
-			return badRequest("InvalidContentLength", fmt.Sprintf("contentLength must be a whole number of bytes, got %s", truncate(strconv.Quote(cl), 40)))
+		n, aerr := statedLength(cl)
+		if aerr != nil {
+			return aerr
 		}
 		t.contentLength = n
 	}
@@ -61,8 +61,10 @@ func (s *Service) uploadLimits(route string, in *input, t *target, op policy.Op)
 			return aerr
 		}
 	}
-	if sized && clSet && maxLen > 0 && t.contentLength > maxLen {
-		return forbidden("ContentLengthNotAllowed", fmt.Sprintf("content length %d is more than the maximum of %d bytes (SIGN_MAX_CONTENT_LENGTH)", t.contentLength, maxLen))
+	if sized && clSet {
+		if aerr := s.checkLength(t.contentLength); aerr != nil {
+			return aerr
+		}
 	}
 	if route == routePostPolicy {
 		return nil
@@ -93,6 +95,24 @@ func (s *Service) uploadLimits(route string, in *input, t *target, op policy.Op)
 	return nil
 }
 
+// statedLength reads a stated contentLength (or Content-Length header):
+// a whole number of bytes, spaces around it ignored.
+func statedLength(v string) (int64, *apiError) {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n < 0 {
+		return 0, badRequest("InvalidContentLength", fmt.Sprintf("contentLength must be a whole number of bytes, got %s", truncate(strconv.Quote(v), 40)))
+	}
+	return n, nil
+}
+
+// checkLength admits a stated length under SIGN_MAX_CONTENT_LENGTH.
+func (s *Service) checkLength(n int64) *apiError {
+	if maxLen := s.cfg.MaxContentLength; maxLen > 0 && n > maxLen {
+		return forbidden("ContentLengthNotAllowed", fmt.Sprintf("content length %d is more than the maximum of %d bytes (SIGN_MAX_CONTENT_LENGTH)", n, maxLen))
+	}
+	return nil
+}
+
 // unboundHint says, on /auth, why the SDKs cannot satisfy a limit there
 // and what does enforce it.
 func unboundHint(route string) string {
@@ -109,10 +129,10 @@ func unboundHint(route string) string {
 func (s *Service) checkType(v, what string) *apiError {
 	mt, ok, err := s.cfg.AllowedContentTypes.Check(v)
 	if err != nil {
-		return badRequest("InvalidContentType", fmt.Sprintf("%s %s: %v", what, truncate(strconv.Quote(v), 80), err))
+		return badRequest("InvalidContentType", fmt.Sprintf("%s %s: %v", what, quoteName(v), err))
 	}
 	if !ok {
-		msg := fmt.Sprintf("%s %s is not allowed (SIGN_ALLOWED_CONTENT_TYPES: %s)", what, truncate(strconv.Quote(v), 80), s.cfg.AllowedContentTypes)
+		msg := fmt.Sprintf("%s %s is not allowed (SIGN_ALLOWED_CONTENT_TYPES: %s)", what, quoteName(v), s.cfg.AllowedContentTypes)
 		if policy.Active(mt) {
 			msg += "; it can run script in a browser, so it passes only when listed by name"
 		}
@@ -127,7 +147,7 @@ func (s *Service) checkResponseType(t *target) *apiError {
 	if !s.cfg.AllowedContentTypes.Set() {
 		return nil
 	}
-	if name := paramName(t.params, "response-content-type"); name != "" {
+	if name := policy.ParamName(t.params, "response-content-type"); name != "" {
 		return s.checkType(t.params[name], "response-content-type")
 	}
 	return nil

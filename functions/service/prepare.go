@@ -33,16 +33,11 @@ func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity,
 	}
 
 	// Bucket: the configured one, or one of COS_ALLOWED_BUCKETS.
-	t.bucket = in.Bucket
-	if t.bucket == "" {
-		t.bucket = s.cfg.Bucket
-		if t.bucket == "" {
-			return badRequest("MissingBucket", "bucket is required: no default bucket (COS_BUCKET) is configured")
-		}
-	} else if !strings.EqualFold(t.bucket, s.cfg.Bucket) && !s.buckets[strings.ToLower(t.bucket)] {
-		return forbidden("BucketNotAllowed", fmt.Sprintf("bucket %s is not the configured bucket nor listed in COS_ALLOWED_BUCKETS", truncate(strconv.Quote(t.bucket), 80)))
+	bucket, aerr := s.requestBucket(in.Bucket)
+	if aerr != nil {
+		return aerr
 	}
-	le.bucket = t.bucket
+	t.bucket, le.bucket = bucket, bucket
 	region, aerr := s.requestRegion(in.Region)
 	if aerr != nil {
 		return aerr
@@ -191,20 +186,20 @@ func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity,
 	}
 	le.key = t.key
 	if listing {
-		le.key = "?prefix=" + t.params[paramName(t.params, "prefix")]
+		le.key = "?prefix=" + t.params[policy.ParamName(t.params, "prefix")]
 	}
 
 	// Only the names the policy allows may be signed; a scoped listing's
 	// params are allowed by its own rule (policy.BucketListing).
 	for name := range t.headers {
 		if signer.SignsHeader(name) && !s.cfg.AllowedHeaders.Allows(name) && !s.tokenName(name) {
-			return forbidden("HeaderNotAllowed", fmt.Sprintf("header %s may not be signed (SIGN_ALLOWED_HEADERS%s)", truncate(strconv.Quote(name), 80), sensitiveNote(name)))
+			return forbidden("HeaderNotAllowed", fmt.Sprintf("header %s may not be signed (SIGN_ALLOWED_HEADERS%s)", quoteName(name), sensitiveNote(name)))
 		}
 	}
 	if !listing {
 		for name := range t.params {
 			if !s.cfg.AllowedParams.Allows(name) && !s.tokenName(name) {
-				return forbidden("ParamNotAllowed", fmt.Sprintf("param %s may not be signed (SIGN_ALLOWED_PARAMS%s)", truncate(strconv.Quote(name), 80), sensitiveNote(name)))
+				return forbidden("ParamNotAllowed", fmt.Sprintf("param %s may not be signed (SIGN_ALLOWED_PARAMS%s)", quoteName(name), sensitiveNote(name)))
 			}
 		}
 	}
@@ -246,7 +241,7 @@ func (s *Service) checkHost(t *target, given string) *apiError {
 		h = h[:i]
 	}
 	if !strings.EqualFold(h, own) {
-		return badRequest("HostHeader", fmt.Sprintf("the Host header %s is not this bucket's host %s", truncate(strconv.Quote(given), 80), own))
+		return badRequest("HostHeader", fmt.Sprintf("the Host header %s is not this bucket's host %s", quoteName(given), own))
 	}
 	return nil
 }

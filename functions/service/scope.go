@@ -30,9 +30,9 @@ func (s *Service) collectNames(t *target, route string, in *input) *apiError {
 	if n := len(in.Params) + len(in.Query); n > maxParams {
 		return badRequest("TooManyParams", fmt.Sprintf("params and Query hold %d names; the maximum is %d", n, maxParams))
 	}
-	seen := make(map[string]string, len(in.Headers)+len(in.Params)+len(in.Query))
 	if len(in.Headers) > 0 {
 		t.headers = make(map[string]string, len(in.Headers)+2)
+		seen := make(map[string]string, len(in.Headers))
 		for name, v := range in.Headers {
 			if strings.EqualFold(name, "host") && route == routeAuth {
 				if err := s.checkHost(t, v.s); err != nil {
@@ -40,29 +40,26 @@ func (s *Service) collectNames(t *target, route string, in *input) *apiError {
 				}
 				continue
 			}
-			lower := "h:" + strings.ToLower(name)
-			if prev, dup := seen[lower]; dup {
-				return badRequest("DuplicateName", fmt.Sprintf("headers %s and %s differ only in letter case: send one of them", truncate(strconv.Quote(prev), 80), truncate(strconv.Quote(name), 80)))
+			if err := caseTwin(seen, "headers", name); err != nil {
+				return err
 			}
-			seen[lower] = name
 			t.headers[name] = v.s
 		}
 	}
 	if n := len(in.Params) + len(in.Query); n > 0 {
 		t.params = make(map[string]string, n)
+		seen := make(map[string]string, n)
 		for _, m := range []map[string]scalar{in.Query, in.Params} {
 			for name, v := range m {
 				if old, dup := t.params[name]; dup {
 					if old != v.s {
-						return badRequest("DuplicateName", fmt.Sprintf("param %s is given twice with different values", truncate(strconv.Quote(name), 80)))
+						return badRequest("DuplicateName", fmt.Sprintf("param %s is given twice with different values", quoteName(name)))
 					}
 					continue
 				}
-				lower := "p:" + strings.ToLower(name)
-				if prev, dup := seen[lower]; dup {
-					return badRequest("DuplicateName", fmt.Sprintf("params %s and %s differ only in letter case: send one of them", truncate(strconv.Quote(prev), 80), truncate(strconv.Quote(name), 80)))
+				if err := caseTwin(seen, "params", name); err != nil {
+					return err
 				}
-				seen[lower] = name
 				t.params[name] = v.s
 			}
 		}
@@ -70,20 +67,22 @@ func (s *Service) collectNames(t *target, route string, in *input) *apiError {
 	return nil
 }
 
+// caseTwin refuses name when seen holds another spelling of it, differing
+// only in letter case (what names the list: "headers", "params"), and
+// records it otherwise.
+func caseTwin(seen map[string]string, what, name string) *apiError {
+	lower := strings.ToLower(name)
+	if prev, dup := seen[lower]; dup {
+		return badRequest("DuplicateName", fmt.Sprintf("%s %s and %s differ only in letter case: send one of them", what, quoteName(prev), quoteName(name)))
+	}
+	seen[lower] = name
+	return nil
+}
+
 // sensitiveNote tells why a wildcard did not admit a name.
 func sensitiveNote(name string) string {
 	if policy.Sensitive(name) {
 		return "; it is a sensitive name, signed only when listed by name"
-	}
-	return ""
-}
-
-// paramName is the spelling of a param in m, any letter case ("" if absent).
-func paramName(m map[string]string, name string) string {
-	for k := range m {
-		if strings.EqualFold(k, name) {
-			return k
-		}
 	}
 	return ""
 }
@@ -100,16 +99,35 @@ func (s *Service) checkKey(key, sub, route, method string) *apiError {
 			v = policy.KeyAllowed
 		}
 	}
+	if v == policy.KeyAllowed {
+		return nil
+	}
+	q := truncate(strconv.Quote(key), 120)
+	return s.keyRefusal(v, sub,
+		fmt.Sprintf("%s is not allowed under the prefix of key %s (SIGN_KEY_PREFIXES: %s)", methodLabel(route, method), q, s.rulesList()),
+		fmt.Sprintf("key %s is outside the allowed prefixes (SIGN_KEY_PREFIXES)", q))
+}
+
+// keyRefusal is the refusal for a verdict of SIGN_KEY_PREFIXES other than
+// KeyAllowed: MethodNotAllowed with methodRefused, else IdentityNotUsable
+// when the rules need an identity the caller's cannot fill, else
+// KeyNotAllowed with outside.
+func (s *Service) keyRefusal(v policy.KeyVerdict, sub, methodRefused, outside string) *apiError {
 	switch v {
 	case policy.KeyAllowed:
 		return nil
 	case policy.KeyMethodRefused:
-		return forbidden("MethodNotAllowed", fmt.Sprintf("%s is not allowed under the prefix of key %s (SIGN_KEY_PREFIXES: %s)", methodLabel(route, method), truncate(strconv.Quote(key), 120), s.rulesList()))
+		return forbidden("MethodNotAllowed", methodRefused)
 	}
-	if rules.NeedsSub() && sub != "" && !policy.ValidIdentity(sub) {
-		return forbidden("IdentityNotUsable", "the caller's identity cannot name a key prefix (it holds '/', '..', '%' or control characters)")
+	if s.cfg.KeyPrefixes.NeedsSub() && sub != "" && !policy.ValidIdentity(sub) {
+		return identityNotUsable()
 	}
-	return forbidden("KeyNotAllowed", fmt.Sprintf("key %s is outside the allowed prefixes (SIGN_KEY_PREFIXES)", truncate(strconv.Quote(key), 120)))
+	return forbidden("KeyNotAllowed", outside)
+}
+
+// identityNotUsable: the caller's identity cannot fill {sub}.
+func identityNotUsable() *apiError {
+	return forbidden("IdentityNotUsable", "the caller's identity cannot name a key prefix (it holds '/', '..', '%' or control characters)")
 }
 
 func methodLabel(route, method string) string {
@@ -149,7 +167,7 @@ func (s *Service) bucketRequest(t *target, route, sub string) (bool, *apiError) 
 			"set SimpleUploadMethod: 'putObject' in the SDK's options, or upload with the fields of /post-policy, which bind one key")
 	}
 	params := t.params
-	if tok := paramName(params, "x-cos-security-token"); tok != "" && s.tokenName(tok) {
+	if tok := policy.ParamName(params, "x-cos-security-token"); tok != "" && s.tokenName(tok) {
 		params = maps.Clone(params)
 		delete(params, tok)
 	}
@@ -169,16 +187,14 @@ func (s *Service) bucketRequest(t *target, route, sub string) (bool, *apiError) 
 	if err != nil {
 		return false, badRequest("InvalidKey", err.Error())
 	}
-	switch s.cfg.KeyPrefixes.Check(n, sub, "GET") {
-	case policy.KeyAllowed:
+	v := s.cfg.KeyPrefixes.Check(n, sub, "GET")
+	if v == policy.KeyAllowed {
 		return true, nil
-	case policy.KeyMethodRefused:
-		return false, forbidden("MethodNotAllowed", fmt.Sprintf("GET (%s) is not allowed under the prefix of %s (SIGN_KEY_PREFIXES: %s)", kind, truncate(strconv.Quote(n), 120), s.rulesList()))
 	}
-	if s.cfg.KeyPrefixes.NeedsSub() && sub != "" && !policy.ValidIdentity(sub) {
-		return false, forbidden("IdentityNotUsable", "the caller's identity cannot name a key prefix (it holds '/', '..', '%' or control characters)")
-	}
-	return false, forbidden("KeyNotAllowed", fmt.Sprintf("%s prefix %s is outside the allowed prefixes (SIGN_KEY_PREFIXES): name your folder with its trailing '/' (users/alice/, not users/alice, which would also match users/alice2/)", kind, truncate(strconv.Quote(n), 120)))
+	q := truncate(strconv.Quote(n), 120)
+	return false, s.keyRefusal(v, sub,
+		fmt.Sprintf("GET (%s) is not allowed under the prefix of %s (SIGN_KEY_PREFIXES: %s)", kind, q, s.rulesList()),
+		fmt.Sprintf("%s prefix %s is outside the allowed prefixes (SIGN_KEY_PREFIXES): name your folder with its trailing '/' (users/alice/, not users/alice, which would also match users/alice2/)", kind, q))
 }
 
 // chooseKey makes a server-chosen key: the first prefix that the caller's
@@ -211,7 +227,7 @@ func (s *Service) chooseKey(in *input, sub, route, method string) (string, *apiE
 	}
 	if !found {
 		if sub != "" && !policy.ValidIdentity(sub) {
-			return "", forbidden("IdentityNotUsable", "the caller's identity cannot name a key prefix (it holds '/', '..', '%' or control characters)")
+			return "", identityNotUsable()
 		}
 		return "", forbidden("KeyNotAllowed", fmt.Sprintf("no allowed key prefix admits %s for this caller (SIGN_KEY_PREFIXES: %s; {sub} needs an authenticated caller)", methodLabel(route, method), s.rulesList()))
 	}
@@ -272,6 +288,28 @@ func (s *Service) ownHost(host, region string) bool {
 	return false
 }
 
+// requestBucket is a request's bucket: the given one if it is the
+// configured one (COS_BUCKET) or one of COS_ALLOWED_BUCKETS, else the
+// configured one when none is given.
+func (s *Service) requestBucket(given string) (string, *apiError) {
+	if given == "" {
+		if s.cfg.Bucket == "" {
+			return "", badRequest("MissingBucket", "bucket is required: no default bucket (COS_BUCKET) is configured")
+		}
+		return s.cfg.Bucket, nil
+	}
+	if !s.bucketAllowed(given) {
+		return "", forbidden("BucketNotAllowed", fmt.Sprintf("bucket %s is not the configured bucket nor listed in COS_ALLOWED_BUCKETS", quoteName(given)))
+	}
+	return given, nil
+}
+
+// bucketAllowed says whether b names the configured bucket or one of
+// COS_ALLOWED_BUCKETS, in any letter case.
+func (s *Service) bucketAllowed(b string) bool {
+	return b != "" && (strings.EqualFold(b, s.cfg.Bucket) || s.buckets[strings.ToLower(b)])
+}
+
 // requestRegion pins a request's region: the configured one (COS_REGION)
 // or one of COS_ALLOWED_REGIONS, given as a plain region name. A region
 // holding "cos." or a host, or the accelerate endpoint, would let the
@@ -283,10 +321,10 @@ func (s *Service) requestRegion(given string) (string, *apiError) {
 		return "", nil
 	}
 	if !tokenLike(given, ".-") || len(given) > 128 {
-		return "", badRequest("InvalidRegion", fmt.Sprintf("region %s is not valid (such as ap-guangzhou)", truncate(strconv.Quote(given), 80)))
+		return "", badRequest("InvalidRegion", fmt.Sprintf("region %s is not valid (such as ap-guangzhou)", quoteName(given)))
 	}
 	if !policy.PlainRegion(given) {
-		return "", forbidden("RegionNotAllowed", fmt.Sprintf("region %s is not a region name (such as ap-guangzhou): hosts and the accelerate endpoint come only from the deployment's COS_ENDPOINT", truncate(strconv.Quote(given), 80)))
+		return "", forbidden("RegionNotAllowed", fmt.Sprintf("region %s is not a region name (such as ap-guangzhou): hosts and the accelerate endpoint come only from the deployment's COS_ENDPOINT", quoteName(given)))
 	}
 	// Compared as Tencent Cloud names them, so that a COS_REGION written
 	// "cos.ap-guangzhou" or "cosgz" admits the SDKs' "ap-guangzhou".
@@ -302,5 +340,5 @@ func (s *Service) requestRegion(given string) (string, *apiError) {
 	if s.cfg.Endpoint.Endpoint != "" || s.cfg.Endpoint.Domain != "" {
 		return "", nil
 	}
-	return "", forbidden("RegionNotAllowed", fmt.Sprintf("region %s is not the configured region (COS_REGION) nor listed in COS_ALLOWED_REGIONS", truncate(strconv.Quote(given), 80)))
+	return "", forbidden("RegionNotAllowed", fmt.Sprintf("region %s is not the configured region (COS_REGION) nor listed in COS_ALLOWED_REGIONS", quoteName(given)))
 }

@@ -43,11 +43,15 @@ func (s *Service) handle(ctx context.Context, r *Request, direct bool) (resp *Re
 	}()
 	resp, fail = s.serve(ctx, r, rid, &le, direct)
 	if fail != nil {
-		resp = s.errorResponse(fail, rid)
+		e := errorObject(fail, rid, false)
+		retryAfter := stsFailure(&le, &e.Error)
+		resp = s.jsonResponse(fail.status, e, rid)
 		if fail.status == http.StatusMethodNotAllowed {
 			resp.Header["Allow"] = allowedHTTP(le.route)
 		}
-		resp = s.withSTSFailure(resp, &le, fail, rid)
+		if retryAfter > 0 {
+			resp.Header["Retry-After"] = strconv.Itoa(retryAfter)
+		}
 	}
 	return resp, fail
 }
@@ -106,10 +110,10 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 			return nil, badRequest("MissingAction", "the event needs a field \"action\": auth, presign, download, post-policy, batch or sts")
 		}
 		if in.Action == "" {
-			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("no route at %s: use /auth, /presign, /download, /post-policy, /batch, /sts or /healthz, or send a body field \"action\"", truncate(strconv.Quote(r.Path), 80))}
+			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("no route at %s: use /auth, /presign, /download, /post-policy, /batch, /sts or /healthz, or send a body field \"action\"", quoteName(r.Path))}
 		}
 		if route = routeOfAction(in.Action); route == routeNone {
-			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("action %s is not one of auth, presign, download, post-policy, batch, sts", truncate(strconv.Quote(in.Action), 80))}
+			return nil, &apiError{http.StatusNotFound, "UnknownRoute", fmt.Sprintf("action %s is not one of auth, presign, download, post-policy, batch, sts", quoteName(in.Action))}
 		}
 		le.route = route
 		if route == routeHealth {

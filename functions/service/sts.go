@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-
-	"strconv"
 	"strings"
 	"time"
 
@@ -100,32 +98,21 @@ func (s *Service) vendSTS(ctx context.Context, in *input, id *auth.Identity, now
 	return &a, nil
 }
 
-// withSTSFailure completes the answer of a refusal that came from STS:
-// error.stsCode (STS's own code) and, for throttling, Retry-After.
-func (s *Service) withSTSFailure(resp *Response, le *logEntry, fail *apiError, rid string) *Response {
+// stsFailure completes the error of a refusal that came from STS with
+// error.stsCode (STS's own code), and returns the seconds of its
+// Retry-After (0 for none; STS throttling sets it).
+func stsFailure(le *logEntry, d *errorDetail) (retryAfter int) {
 	if le.sts == nil || le.sts.failure == nil {
-		return resp
+		return 0
 	}
-	f := le.sts.failure
-	out := s.jsonResponse(fail.status, &errorAnswer{Error: errorDetail{Code: fail.code, Message: fail.message, RequestID: rid, STSCode: f.STSCode}}, rid)
-	if f.RetryAfter > 0 {
-		out.Header["Retry-After"] = strconv.Itoa(f.RetryAfter)
-	}
-	return out
+	d.STSCode = le.sts.failure.STSCode
+	return le.sts.failure.RetryAfter
 }
 
 // subWidens: an identity holding '*', '$', '{' or '}' would widen a CAM
 // resource built from a {sub} prefix.
 func (s *Service) subWidens(sub string) bool {
-	if sub == "" || !strings.ContainsAny(sub, "*${}") {
-		return false
-	}
-	for _, p := range s.cfg.KeyPrefixes {
-		if p.HasSub() {
-			return true
-		}
-	}
-	return false
+	return strings.ContainsAny(sub, "*${}") && s.cfg.KeyPrefixes.NeedsSub()
 }
 
 // methodsAt lists the methods the key policy lets the caller use on a
@@ -138,26 +125,18 @@ func (s *Service) methodsAt(key, sub string) []string {
 	return s.cfg.KeyPrefixes.MethodsAt(key, sub, s.cfg.AllowedMethods)
 }
 
-func (s *Service) bucketAllowed(b string) bool {
-	return b != "" && (strings.EqualFold(b, s.cfg.Bucket) || s.buckets[strings.ToLower(b)])
-}
-
 // stsBucket is the bucket of a prefix- or key-form request: the configured
 // one or an allowed one, in the configured region.
 func (s *Service) stsBucket(in *input, region string) (string, *apiError) {
 	if in.Region != "" && signer.CanonicalRegion(in.Region) != region {
-		return "", forbidden("ScopeNotAllowed", fmt.Sprintf("region %s is not the configured region %s", truncate(strconv.Quote(in.Region), 80), region))
+		return "", forbidden("ScopeNotAllowed", fmt.Sprintf("region %s is not the configured region %s", quoteName(in.Region), region))
 	}
-	b := in.Bucket
-	if b == "" {
-		if b = s.cfg.Bucket; b == "" {
-			return "", badRequest("MissingBucket", "bucket is required: no default bucket (COS_BUCKET) is configured")
-		}
-	} else if !s.bucketAllowed(b) {
-		return "", forbidden("BucketNotAllowed", fmt.Sprintf("bucket %s is not the configured bucket nor listed in COS_ALLOWED_BUCKETS", truncate(strconv.Quote(b), 80)))
+	b, aerr := s.requestBucket(in.Bucket)
+	if aerr != nil {
+		return "", aerr
 	}
 	if _, err := sts.AppID(b); err != nil {
-		return "", badRequest("InvalidBucket", fmt.Sprintf("bucket %s must end in its APPID (name-appid) for /sts: CAM resources name the APPID", truncate(strconv.Quote(b), 80)))
+		return "", badRequest("InvalidBucket", fmt.Sprintf("bucket %s must end in its APPID (name-appid) for /sts: CAM resources name the APPID", quoteName(b)))
 	}
 	return b, nil
 }
@@ -181,7 +160,7 @@ func (s *Service) stsPrefixGrants(sub string) ([]sts.Grant, *apiError) {
 	}
 	if len(grants) == 0 {
 		if sub != "" && !policy.ValidIdentity(sub) {
-			return nil, forbidden("IdentityNotUsable", "the caller's identity cannot name a key prefix (it holds '/', '..', '%' or control characters)")
+			return nil, identityNotUsable()
 		}
 		return nil, forbidden("ScopeNotAllowed", "no configured key prefix can be used by this caller ({sub} prefixes need an authenticated caller; a \"*\" prefix is the whole bucket)")
 	}
@@ -202,17 +181,17 @@ func (s *Service) stsKeyGrant(in *input, sub string, limits *sts.Limits) (string
 			return "", sts.Grant{}, badRequest("InvalidContentType", err.Error())
 		}
 		if !ok {
-			return "", sts.Grant{}, forbidden("ContentTypeNotAllowed", fmt.Sprintf("content type %s is not allowed (SIGN_ALLOWED_CONTENT_TYPES)", truncate(strconv.Quote(ct), 80)))
+			return "", sts.Grant{}, forbidden("ContentTypeNotAllowed", fmt.Sprintf("content type %s is not allowed (SIGN_ALLOWED_CONTENT_TYPES)", quoteName(ct)))
 		}
 		*limits = sts.Limits{ContentTypes: []string{mt, mt + ";*"}, DenyContentTypes: []string{"*,*"}, MaxContentLength: limits.MaxContentLength}
 	}
 	if cl := strings.TrimSpace(in.ContentLength.s); in.ContentLength.set && cl != "" {
-		n, err := strconv.ParseInt(cl, 10, 64)
-		if err != nil || n < 0 {
-			return "", sts.Grant{}, badRequest("InvalidContentLength", fmt.Sprintf("contentLength must be a whole number of bytes, got %s", truncate(strconv.Quote(cl), 40)))
+		n, aerr := statedLength(cl)
+		if aerr == nil {
+			aerr = s.checkLength(n)
 		}
-		if s.cfg.MaxContentLength > 0 && n > s.cfg.MaxContentLength {
-			return "", sts.Grant{}, forbidden("ContentLengthNotAllowed", fmt.Sprintf("content length %d is more than the maximum of %d bytes (SIGN_MAX_CONTENT_LENGTH)", n, s.cfg.MaxContentLength))
+		if aerr != nil {
+			return "", sts.Grant{}, aerr
 		}
 		limits.MaxContentLength = max(n, 1)
 	}

@@ -52,7 +52,7 @@ func BucketListing(method string, params map[string]string) (Listing, string, er
 	}
 	kind := ListObjects
 	allowed := listObjectsParams
-	if _, ok := lookupFold(params, "uploads"); ok {
+	if ParamName(params, "uploads") != "" {
 		kind, allowed = ListUploads, listUploadsParams
 	}
 	prefix, hasPrefix := "", false
@@ -124,13 +124,4 @@ func ListingPrefix(prefix string) (string, error) {
 		return "", keyErr("prefix must not start with '/': keys have no leading '/'")
 	}
 	return n, nil
-}
-
-func lookupFold(m map[string]string, name string) (string, bool) {
-	for k, v := range m {
-		if strings.EqualFold(k, name) {
-			return v, true
-		}
-	}
-	return "", false
 }

@@ -143,15 +143,18 @@ func (c ContentTypes) Single() (string, bool) {
 	return c.exact[0], true
 }
 
-// String is the list as configured (lower case), for messages.
-func (c ContentTypes) String() string {
-	var parts []string
-	parts = append(parts, c.exact...)
+// Patterns lists the configured entries (lower case): exact media types,
+// "type/*" patterns and "*", for the /sts CAM conditions.
+func (c ContentTypes) Patterns() []string {
+	out := append([]string(nil), c.exact...)
 	for _, p := range c.prefixes {
-		parts = append(parts, p+"*")
+		out = append(out, p+"*")
 	}
 	if c.any {
-		parts = append(parts, "*")
+		out = append(out, "*")
 	}
-	return strings.Join(parts, ",")
+	return out
 }
+
+// String is the list as configured (lower case), for messages.
+func (c ContentTypes) String() string { return strings.Join(c.Patterns(), ",") }

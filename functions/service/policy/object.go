@@ -38,7 +38,7 @@ func (e *OpError) Error() string { return e.Reason }
 // size, and POST ?append or ?restore would write or change objects the
 // limits never see.
 func ObjectOp(method string, params map[string]string) (Op, *OpError) {
-	has := func(name string) bool { _, ok := lookupFold(params, name); return ok }
+	has := func(name string) bool { return ParamName(params, name) != "" }
 	switch method {
 	case "PUT":
 		uploadID, partNumber := has("uploadId"), has("partNumber")
