@@ -21,6 +21,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -39,15 +40,12 @@ type Credentials struct {
 
 // Entry is one request the fake COS answered, for tests to assert on.
 type Entry struct {
-	Method, Host, Key string
-	Query             string // the raw query, signature parameters included
-	Status            int
-	Code, Message     string // the error answered, if any
-	Retry             bool   // the request carried x-cos-sdk-retry
-	SignedHeaders     string // q-header-list, as sent
-	SignedParams      string // q-url-param-list, as sent
-	TokenIn           string // "header", "query" or "" (no security token)
-	Origin            string // the CORS Origin, if any
+	Method, Key   string
+	Query         string // the raw query, signature parameters included
+	Status        int
+	Code, Message string // the error answered, if any
+	Retry         bool   // the request carried x-cos-sdk-retry
+	TokenIn       string // "header", "query", "form" or "" (no security token)
 }
 
 // Object is a stored object.
@@ -166,8 +164,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		host = h
 	}
 	key := strings.TrimPrefix(r.URL.Path, "/")
-	e := Entry{Method: r.Method, Host: host, Key: key, Query: r.URL.RawQuery, Origin: r.Header.Get("Origin"),
-		Retry: r.Header.Get("x-cos-sdk-retry") != ""}
+	e := Entry{Method: r.Method, Key: key, Query: r.URL.RawQuery, Retry: r.Header.Get("x-cos-sdk-retry") != ""}
 
 	s.mu.Lock()
 	s.seq++
@@ -175,7 +172,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	w.Header().Set("x-cos-request-id", rid)
 	w.Header().Set("Server", "tencent-cos")
-	if e.Origin != "" {
+	if r.Header.Get("Origin") != "" {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		w.Header().Set("Access-Control-Expose-Headers", strings.Join(s.ExposeHeaders, ", "))
 	}
@@ -209,10 +206,11 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, host, key string
 	if err != nil {
 		return 0, &cosError{400, "IncompleteBody", err.Error()}
 	}
-	if cerr := s.verify(r, e); cerr != nil {
+	secretID, cerr := s.verify(r, q, e)
+	if cerr != nil {
 		return 0, cerr
 	}
-	if s.Authorize != nil && !s.Authorize(accessOf(r, secretIDOf(r, q), host, key, q)) {
+	if s.Authorize != nil && !s.Authorize(accessOf(r, secretID, host, key, q)) {
 		return 0, &cosError{403, "AccessDenied", "Access Denied. (the credentials' CAM policy does not allow " + ActionOf(r.Method, key, q) + " here)"}
 	}
 	if s.takeFail(r.Method, key) {
@@ -296,7 +294,7 @@ func (s *Server) putObject(w http.ResponseWriter, r *http.Request, host, key str
 	return http.StatusOK, nil
 }
 
-func (s *Server) getObject(w http.ResponseWriter, r *http.Request, host, key string, q map[string][]string) (int, *cosError) {
+func (s *Server) getObject(w http.ResponseWriter, r *http.Request, host, key string, q url.Values) (int, *cosError) {
 	s.mu.Lock()
 	o := s.objects[host+"/"+key]
 	s.mu.Unlock()
@@ -387,15 +385,14 @@ func writeXML(w http.ResponseWriter, v any) (int, *cosError) {
 
 // bucket answers the bucket-level requests: listing multipart uploads
 // (?uploads) and listing objects.
-func (s *Server) bucket(w http.ResponseWriter, r *http.Request, host string, q map[string][]string) (int, *cosError) {
+func (s *Server) bucket(w http.ResponseWriter, r *http.Request, host string, q url.Values) (int, *cosError) {
 	if r.Method != http.MethodGet {
 		return 0, &cosError{405, "MethodNotAllowed", "fake COS serves only GET on a bucket"}
 	}
-	prefix := first(q["prefix"])
-	bucketName, _, _ := strings.Cut(host, ".")
+	prefix := q.Get("prefix")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := q["uploads"]; ok {
+	if q.Has("uploads") {
 		type up struct {
 			Key          string
 			UploadID     string `xml:"UploadId"`
@@ -421,7 +418,7 @@ func (s *Server) bucket(w http.ResponseWriter, r *http.Request, host string, q m
 			MaxUploads  int
 			IsTruncated bool
 			Upload      []up
-		}{Bucket: bucketName, Prefix: prefix, MaxUploads: 1000, Upload: ups})
+		}{Bucket: bucketOf(host), Prefix: prefix, MaxUploads: 1000, Upload: ups})
 	}
 	type content struct {
 		Key          string
@@ -444,14 +441,13 @@ func (s *Server) bucket(w http.ResponseWriter, r *http.Request, host string, q m
 		MaxKeys     int
 		IsTruncated bool
 		Contents    []content
-	}{Name: bucketName, Prefix: prefix, MaxKeys: 1000, Contents: cs})
+	}{Name: bucketOf(host), Prefix: prefix, MaxKeys: 1000, Contents: cs})
 }
 
-func first(v []string) string {
-	if len(v) == 0 {
-		return ""
-	}
-	return v[0]
+// bucketOf is the bucket (name-appid) a bucket host names.
+func bucketOf(host string) string {
+	bucket, _, _ := strings.Cut(host, ".")
+	return bucket
 }
 
 func (s *Server) initiate(w http.ResponseWriter, r *http.Request, host, key string) (int, *cosError) {
@@ -460,26 +456,25 @@ func (s *Server) initiate(w http.ResponseWriter, r *http.Request, host, key stri
 	id := fmt.Sprintf("fakecos-upload-%d-%d", s.Now().UnixNano(), s.seq)
 	s.uploads[id] = &upload{host: host, key: key, contentType: r.Header.Get("Content-Type"), initiated: s.Now(), parts: map[int]part{}}
 	s.mu.Unlock()
-	bucketName, _, _ := strings.Cut(host, ".")
 	return writeXML(w, struct {
 		XMLName  xml.Name `xml:"InitiateMultipartUploadResult"`
 		Bucket   string
 		Key      string
 		UploadID string `xml:"UploadId"`
-	}{Bucket: bucketName, Key: key, UploadID: id})
+	}{Bucket: bucketOf(host), Key: key, UploadID: id})
 }
 
 // minPartSize is COS's smallest part but the last.
 const minPartSize = 1 << 20
 
-func (s *Server) uploadPart(w http.ResponseWriter, q map[string][]string, body []byte) (int, *cosError) {
-	n, err := strconv.Atoi(first(q["partNumber"]))
+func (s *Server) uploadPart(w http.ResponseWriter, q url.Values, body []byte) (int, *cosError) {
+	n, err := strconv.Atoi(q.Get("partNumber"))
 	if err != nil || n < 1 || n > 10000 {
 		return 0, &cosError{400, "InvalidArgument", "partNumber must be 1 to 10000"}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.uploads[first(q["uploadId"])]
+	u := s.uploads[q.Get("uploadId")]
 	if u == nil {
 		return 0, &cosError{404, "NoSuchUpload", "The specified upload does not exist."}
 	}
@@ -491,13 +486,22 @@ func (s *Server) uploadPart(w http.ResponseWriter, q map[string][]string, body [
 	return http.StatusOK, nil
 }
 
-func (s *Server) listParts(w http.ResponseWriter, host, key string, q map[string][]string) (int, *cosError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	id := first(q["uploadId"])
+// uploadOf is the multipart upload id of key on host; s.mu is held.
+func (s *Server) uploadOf(host, key, id string) (*upload, *cosError) {
 	u := s.uploads[id]
 	if u == nil || u.host != host || u.key != key {
-		return 0, &cosError{404, "NoSuchUpload", "The specified upload does not exist."}
+		return nil, &cosError{404, "NoSuchUpload", "The specified upload does not exist."}
+	}
+	return u, nil
+}
+
+func (s *Server) listParts(w http.ResponseWriter, host, key string, q url.Values) (int, *cosError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := q.Get("uploadId")
+	u, cerr := s.uploadOf(host, key, id)
+	if cerr != nil {
+		return 0, cerr
 	}
 	type xpart struct {
 		PartNumber   int
@@ -510,7 +514,6 @@ func (s *Server) listParts(w http.ResponseWriter, host, key string, q map[string
 		ps = append(ps, xpart{n, u.initiated.UTC().Format(time.RFC3339), p.etag, len(p.data)})
 	}
 	sort.Slice(ps, func(i, j int) bool { return ps[i].PartNumber < ps[j].PartNumber })
-	bucketName, _, _ := strings.Cut(host, ".")
 	return writeXML(w, struct {
 		XMLName     xml.Name `xml:"ListPartsResult"`
 		Bucket      string
@@ -519,10 +522,10 @@ func (s *Server) listParts(w http.ResponseWriter, host, key string, q map[string
 		MaxParts    int
 		IsTruncated bool
 		Part        []xpart
-	}{Bucket: bucketName, Key: key, UploadID: id, MaxParts: 1000, Part: ps})
+	}{Bucket: bucketOf(host), Key: key, UploadID: id, MaxParts: 1000, Part: ps})
 }
 
-func (s *Server) complete(w http.ResponseWriter, host, key string, q map[string][]string, body []byte) (int, *cosError) {
+func (s *Server) complete(w http.ResponseWriter, host, key string, q url.Values, body []byte) (int, *cosError) {
 	var req struct {
 		Part []struct {
 			PartNumber int
@@ -534,10 +537,10 @@ func (s *Server) complete(w http.ResponseWriter, host, key string, q map[string]
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id := first(q["uploadId"])
-	u := s.uploads[id]
-	if u == nil || u.host != host || u.key != key {
-		return 0, &cosError{404, "NoSuchUpload", "The specified upload does not exist."}
+	id := q.Get("uploadId")
+	u, cerr := s.uploadOf(host, key, id)
+	if cerr != nil {
+		return 0, cerr
 	}
 	var data []byte
 	sums := md5.New()
@@ -560,20 +563,19 @@ func (s *Server) complete(w http.ResponseWriter, host, key string, q map[string]
 	s.objects[host+"/"+key] = &Object{Data: data, ContentType: u.contentType, ETag: etag, Meta: http.Header{}, Modified: s.Now()}
 	delete(s.uploads, id)
 	w.Header().Set("x-cos-hash-crc64ecma", crc(data))
-	bucketName, _, _ := strings.Cut(host, ".")
 	return writeXML(w, struct {
 		XMLName  xml.Name `xml:"CompleteMultipartUploadResult"`
 		Location string
 		Bucket   string
 		Key      string
 		ETag     string
-	}{Location: host + "/" + key, Bucket: bucketName, Key: key, ETag: etag})
+	}{Location: host + "/" + key, Bucket: bucketOf(host), Key: key, ETag: etag})
 }
 
-func (s *Server) abort(w http.ResponseWriter, q map[string][]string) (int, *cosError) {
+func (s *Server) abort(w http.ResponseWriter, q url.Values) (int, *cosError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id := first(q["uploadId"])
+	id := q.Get("uploadId")
 	if s.uploads[id] == nil {
 		return 0, &cosError{404, "NoSuchUpload", "The specified upload does not exist."}
 	}

@@ -71,11 +71,3 @@ func accessOf(r *http.Request, secretID, host, key string, q url.Values) Access 
 	return Access{SecretID: secretID, Action: ActionOf(r.Method, key, q),
 		Resource: "qcs::cos:" + region + ":uid/" + appid + ":" + bucket + "/" + path, Headers: h}
 }
-
-// secretIDOf is the q-ak a request was signed with.
-func secretIDOf(r *http.Request, q url.Values) string {
-	if h := r.Header.Get("Authorization"); h != "" {
-		return parseAuth(h)["q-ak"]
-	}
-	return q.Get("q-ak")
-}

@@ -98,7 +98,7 @@ func (s *Server) postObject(w http.ResponseWriter, r *http.Request, host string,
 	if err != nil || now.After(exp) {
 		return 0, &cosError{403, "AccessDenied", "Invalid according to Policy: Policy expired."}
 	}
-	bucketName, _, _ := strings.Cut(host, ".")
+	bucketName := bucketOf(host)
 	formValue := func(name string) string {
 		switch strings.ToLower(name) {
 		case "bucket":

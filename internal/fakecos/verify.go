@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,9 +33,9 @@ func parseAuth(s string) map[string]string {
 // verify checks r's signature as COS would: known SecretId, the security
 // token of temporary keys, the sign and key time windows, and a signature
 // recomputed by cos-go-sdk-v5 over exactly the headers and parameters the
-// request says it signed (so a listed header not sent fails too).
-func (s *Server) verify(r *http.Request, e *Entry) *cosError {
-	q := parseQuery(r.URL.RawQuery)
+// request says it signed (so a listed header not sent fails too). q is r's
+// query (parseQuery); the SecretId it returns is the signature's q-ak.
+func (s *Server) verify(r *http.Request, q url.Values, e *Entry) (string, *cosError) {
 	var a map[string]string
 	if h := r.Header.Get("Authorization"); h != "" {
 		a = parseAuth(h)
@@ -44,16 +45,15 @@ func (s *Server) verify(r *http.Request, e *Entry) *cosError {
 			a[f] = q.Get(f)
 		}
 	} else {
-		return &cosError{403, "AccessDenied", "Access Denied. (no signature: the fake bucket is private)"}
+		return "", &cosError{403, "AccessDenied", "Access Denied. (no signature: the fake bucket is private)"}
 	}
-	e.SignedHeaders, e.SignedParams = a["q-header-list"], a["q-url-param-list"]
 	for _, f := range authFields {
 		if _, ok := a[f]; !ok {
-			return &cosError{403, "AccessDenied", "Authorization lacks " + f}
+			return "", &cosError{403, "AccessDenied", "Authorization lacks " + f}
 		}
 	}
 	if a["q-sign-algorithm"] != "sha1" {
-		return &cosError{400, "InvalidArgument", "q-sign-algorithm must be sha1"}
+		return "", &cosError{400, "InvalidArgument", "q-sign-algorithm must be sha1"}
 	}
 	s.mu.Lock()
 	cred, ok := s.creds[a["q-ak"]]
@@ -63,7 +63,7 @@ func (s *Server) verify(r *http.Request, e *Entry) *cosError {
 		cred, ok = s.CredentialsFor(a["q-ak"])
 	}
 	if !ok {
-		return &cosError{403, "InvalidAccessKeyId", "The access key Id format you provided is invalid."}
+		return "", &cosError{403, "InvalidAccessKeyId", "The access key Id format you provided is invalid."}
 	}
 
 	tokenHeader, tokenQuery := r.Header.Get("x-cos-security-token"), q.Get("x-cos-security-token")
@@ -75,42 +75,42 @@ func (s *Server) verify(r *http.Request, e *Entry) *cosError {
 	}
 	if cred.Token != "" {
 		if tokenHeader != cred.Token && tokenQuery != cred.Token {
-			return &cosError{403, "InvalidAccessKeyId", "temporary credentials need their x-cos-security-token (header or query parameter)"}
+			return "", &cosError{403, "InvalidAccessKeyId", "temporary credentials need their x-cos-security-token (header or query parameter)"}
 		}
 	} else if e.TokenIn != "" {
-		return &cosError{400, "InvalidToken", "x-cos-security-token sent with permanent credentials"}
+		return "", &cosError{400, "InvalidToken", "x-cos-security-token sent with permanent credentials"}
 	}
 
 	signTime, err := parseWindow(a["q-sign-time"])
 	if err != nil {
-		return &cosError{403, "AccessDenied", "q-sign-time: " + err.Error()}
+		return "", &cosError{403, "AccessDenied", "q-sign-time: " + err.Error()}
 	}
 	keyTime, err := parseWindow(a["q-key-time"])
 	if err != nil {
-		return &cosError{403, "AccessDenied", "q-key-time: " + err.Error()}
+		return "", &cosError{403, "AccessDenied", "q-key-time: " + err.Error()}
 	}
 	for _, w := range [][2]time.Time{signTime, keyTime} {
 		if now.Before(w[0]) {
-			return &cosError{403, "AccessDenied", "Request has not started yet"}
+			return "", &cosError{403, "AccessDenied", "Request has not started yet"}
 		}
 		if now.After(w[1]) {
-			return &cosError{403, "AccessDenied", "Request has expired"}
+			return "", &cosError{403, "AccessDenied", "Request has expired"}
 		}
 	}
 
-	want, cerr := recompute(r, a, cred, &cos.AuthTime{SignStartTime: signTime[0], SignEndTime: signTime[1], KeyStartTime: keyTime[0], KeyEndTime: keyTime[1]})
+	want, cerr := recompute(r, q, a, cred, &cos.AuthTime{SignStartTime: signTime[0], SignEndTime: signTime[1], KeyStartTime: keyTime[0], KeyEndTime: keyTime[1]})
 	if cerr != nil {
-		return cerr
+		return "", cerr
 	}
 	for _, f := range []string{"q-header-list", "q-url-param-list"} {
 		if want[f] != a[f] {
-			return &cosError{403, "SignatureDoesNotMatch", fmt.Sprintf("%s %q names what the request does not carry as listed (sent and listed: %q)", f, a[f], want[f])}
+			return "", &cosError{403, "SignatureDoesNotMatch", fmt.Sprintf("%s %q names what the request does not carry as listed (sent and listed: %q)", f, a[f], want[f])}
 		}
 	}
 	if want["q-signature"] != a["q-signature"] {
-		return &cosError{403, "SignatureDoesNotMatch", "The Signature you specified is invalid."}
+		return "", &cosError{403, "SignatureDoesNotMatch", "The Signature you specified is invalid."}
 	}
-	return nil
+	return a["q-ak"], nil
 }
 
 // parseQuery splits a query on "&" only: the SDKs put an Authorization's
@@ -146,13 +146,13 @@ func parseWindow(s string) ([2]time.Time, error) {
 // recompute widens for the duration of one signature.
 var signHeadersMu sync.Mutex
 
-// recompute signs, with cos-go-sdk-v5, a copy of r that holds only the
-// headers and parameters a's lists name, and returns that Authorization's
-// members.
-func recompute(r *http.Request, a map[string]string, cred Credentials, at *cos.AuthTime) (map[string]string, *cosError) {
+// recompute signs, with cos-go-sdk-v5, a copy of r (query q) that holds
+// only the headers and parameters a's lists name, and returns that
+// Authorization's members.
+func recompute(r *http.Request, q url.Values, a map[string]string, cred Credentials, at *cos.AuthTime) (map[string]string, *cosError) {
 	headerList := splitList(a["q-header-list"])
 	paramList := splitList(a["q-url-param-list"])
-	if !contains(headerList, "host") {
+	if !slices.Contains(headerList, "host") {
 		// COS admits an unsigned host; this fake does not, since a
 		// signature that does not bind the host is one the service must
 		// never hand out by default.
@@ -163,16 +163,16 @@ func recompute(r *http.Request, a map[string]string, cred Credentials, at *cos.A
 	c.URL.Path = r.URL.Path
 	c.Host = r.Host
 	for name, v := range r.Header {
-		if n := strings.ToLower(name); n != "host" && contains(headerList, encName(n)) {
+		if n := strings.ToLower(name); n != "host" && slices.Contains(headerList, encName(n)) {
 			c.Header[name] = v
 		}
 	}
-	if contains(headerList, "content-length") && c.Header.Get("Content-Length") == "" && r.ContentLength >= 0 {
+	if slices.Contains(headerList, "content-length") && c.Header.Get("Content-Length") == "" && r.ContentLength >= 0 {
 		c.Header.Set("Content-Length", strconv.FormatInt(r.ContentLength, 10))
 	}
 	kept := url.Values{}
-	for name, v := range parseQuery(r.URL.RawQuery) {
-		if contains(paramList, encName(name)) {
+	for name, v := range q {
+		if slices.Contains(paramList, encName(name)) {
 			kept[name] = v
 		}
 	}
@@ -200,15 +200,6 @@ func splitList(s string) []string {
 		return nil
 	}
 	return strings.Split(s, ";")
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // encName is a name as the lists carry it: lower-cased, percent-encoded.
