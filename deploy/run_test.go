@@ -16,6 +16,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cos-signer/cos-signer/internal/runtimeharness"
 )
 
 // TestMakeRunStopsWithMake runs `make run` as a developer does and stops
@@ -36,7 +38,8 @@ func TestMakeRunStopsWithMake(t *testing.T) {
 		{"kill -9 <make pid>", func(p *os.Process) error { return p.Kill() }}, // make cannot pass it on
 	} {
 		t.Run(stop.name, func(t *testing.T) {
-			port := freePort(t)
+			port, err := runtimeharness.FreePort()
+			require.NoError(t, err)
 			cmd := exec.Command("make", "-s", "run", "DIST="+dist)
 			cmd.Dir = repoRoot(t)
 			cmd.Env = append(withoutEnvPrefix(os.Environ(), "COS_", "SIGN_", "AUTH_", "CORS_", "STS_", "TENCENTCLOUD_", "LISTEN_HOST", "MAKEFLAGS", "PORT"), fmt.Sprintf("PORT=%d", port))
@@ -88,14 +91,6 @@ func TestMakeRunStopsWithMake(t *testing.T) {
 			}
 		})
 	}
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // withoutEnvPrefix drops the variables whose names start with a prefix.

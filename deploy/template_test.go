@@ -202,13 +202,7 @@ func browserHeaders(t *testing.T) []string {
 	}
 	delete(set, "origin")
 	require.Contains(t, set, "authorization", "the scan found the headers the service reads")
-	return slices.Sorted(func(yield func(string) bool) {
-		for k := range set {
-			if !yield(k) {
-				return
-			}
-		}
-	})
+	return sortedKeys(set)
 }
 
 func TestTemplateApiHasThrottlingAndCorsForTheHeadersTheServiceReads(t *testing.T) {
@@ -343,6 +337,7 @@ var descriptors = []string{"template.yaml", "serverless.yml", "deploy/scf.env.ex
 // described; that reference names every variable the code reads.
 func TestEveryVariableIsDocumentedWhereTheDescriptorsSay(t *testing.T) {
 	md := regexp.MustCompile(`[\w./-]*\w\.md\b`)
+	code := codeVars(t)
 	for _, f := range []string{"template.yaml", "serverless.yml"} {
 		var docs string
 		for _, m := range md.FindAllString(readFile(t, f), -1) {
@@ -351,7 +346,7 @@ func TestEveryVariableIsDocumentedWhereTheDescriptorsSay(t *testing.T) {
 			}
 		}
 		require.NotEmpty(t, docs, "%s names the configuration reference", f)
-		for _, v := range codeVars(t) {
+		for _, v := range code {
 			assert.Regexp(t, `\b`+v+`\b`, docs, "%s's configuration reference does not describe %s", f, v)
 		}
 	}
