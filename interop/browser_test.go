@@ -3,6 +3,7 @@
 package interop
 
 import (
+	"maps"
 	"testing"
 
 	"github.com/cos-signer/cos-signer/internal/interoptest"
@@ -15,9 +16,7 @@ func TestBrowser(t *testing.T) {
 		t.Run(cfg.name, func(t *testing.T) {
 			page := interoptest.NewPage(t)
 			withCORS := map[string]string{"CORS_ALLOWED_ORIGINS": page.URL()}
-			for k, v := range cfg.vars {
-				withCORS[k] = v
-			}
+			maps.Copy(withCORS, cfg.vars)
 			c := cfg
 			c.vars = withCORS
 			env, vars := start(t, c)
@@ -38,9 +37,7 @@ func TestBrowser(t *testing.T) {
 		c := cfg
 		c.name = "noETag"
 		c.vars = map[string]string{"CORS_ALLOWED_ORIGINS": page.URL()}
-		for k, v := range cfg.vars {
-			c.vars[k] = v
-		}
+		maps.Copy(c.vars, cfg.vars)
 		env, vars := start(t, c)
 		env.COS.ExposeHeaders = []string{"Content-Length", "x-cos-request-id"}
 		res := page.Run(t, env, vars)

@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"sort"
@@ -56,9 +57,7 @@ func jwtVars(more map[string]string) map[string]string {
 	v := authtest.HS256Env(authtest.Secret)
 	v["SIGN_KEY_PREFIXES"] = "users/{sub}/"
 	v["SIGN_ALLOWED_METHODS"] = "GET,HEAD,PUT,POST,DELETE"
-	for k, x := range more {
-		v[k] = x
-	}
+	maps.Copy(v, more)
 	return v
 }
 
@@ -76,12 +75,9 @@ func record(flow, cfg, result string) {
 		table.rows[flow] = map[string]string{}
 	}
 	table.rows[flow][cfg] = result
-	for _, c := range table.cols {
-		if c == cfg {
-			return
-		}
+	if !slices.Contains(table.cols, cfg) {
+		table.cols = append(table.cols, cfg)
 	}
-	table.cols = append(table.cols, cfg)
 }
 
 func TestMain(m *testing.M) {

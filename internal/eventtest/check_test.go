@@ -3,6 +3,7 @@ package eventtest
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"strings"
 	"testing"
@@ -86,10 +87,7 @@ func TestCheckAuth(t *testing.T) {
 	h := map[string]string{"access-control-allow-origin": origin}
 	assert.Empty(t, check(t, exp, 200, h, good))
 
-	bad := answerTimes(w)
-	for k, v := range good {
-		bad[k] = v
-	}
+	bad := maps.Clone(good)
 	bad["authorization"] = strings.Replace(a.Authorization, "q-signature=", "q-signature=0", 1)
 	assert.NotEmpty(t, check(t, exp, 200, h, bad), "a wrong signature must fail")
 
@@ -156,10 +154,7 @@ func TestCheckPostPolicy(t *testing.T) {
 
 	assert.NotEmpty(t, check(t, Expectation{Status: 200, Verify: "post-policy", Sign: &Sign{Key: "uploads/y.jpg"}}, 200, nil, good),
 		"a policy for another key must fail")
-	fields := map[string]string{}
-	for k, v := range pp.Fields {
-		fields[k] = v
-	}
+	fields := maps.Clone(pp.Fields)
 	fields["q-signature"] = strings.Repeat("0", 40)
 	good["fields"] = fields
 	assert.NotEmpty(t, check(t, exp, 200, nil, good), "a wrong policy signature must fail")

@@ -13,6 +13,7 @@ package eventtest
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -203,11 +204,7 @@ func Env(t testing.TB) map[string]string {
 	if envErr != nil {
 		t.Fatalf("eventtest: events/env.json: %v", envErr)
 	}
-	out := make(map[string]string, len(envMap))
-	for k, v := range envMap {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(envMap)
 }
 
 // Getenv turns an environment map into the lookup service.LoadConfig takes.

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -232,11 +233,7 @@ func Cases(t testing.TB) []Case {
 
 	// Caller authentication (AUTH_MODE=jwt).
 	jwtPresign := func(key string, h map[string]string) Request {
-		r := PostJSON("/presign", map[string]any{"key": key, "method": "PUT"})
-		for k, v := range h {
-			r.Header[k] = v
-		}
-		return r
+		return withHeader(PostJSON("/presign", map[string]any{"key": key, "method": "PUT"}), h)
 	}
 	add("jwt missing token", JWT, jwtPresign("users/user1/a.jpg", nil), 401, "Unauthorized")
 	add("jwt missing token read", JWT, presign("public/a.pdf"), 401, "Unauthorized")
@@ -403,9 +400,7 @@ func Get(path string, q map[string][]string) Request {
 }
 
 func withHeader(r Request, h map[string]string) Request {
-	for k, v := range h {
-		r.Header[k] = v
-	}
+	maps.Copy(r.Header, h)
 	return r
 }
 

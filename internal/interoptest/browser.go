@@ -3,6 +3,7 @@ package interoptest
 import (
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -100,9 +101,7 @@ func Chromium(t testing.TB) string {
 func (p *Page) Run(t testing.TB, e *Env, vars map[string]string) map[string]Result {
 	t.Helper()
 	cfg := map[string]string{"SIGNER_URL": e.Signer.URL, "COS_BUCKET": Bucket, "COS_REGION": Region, "COS_HOST": Host}
-	for k, v := range vars {
-		cfg[k] = v
-	}
+	maps.Copy(cfg, vars)
 	p.mu.Lock()
 	p.cfg = cfg
 	done := p.done

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -50,9 +51,7 @@ type Env struct {
 func Start(t testing.TB, vars map[string]string) *Env {
 	t.Helper()
 	env := map[string]string{"COS_SECRET_ID": SecretID, "COS_SECRET_KEY": SecretKey, "COS_BUCKET": Bucket, "COS_REGION": Region}
-	for k, v := range vars {
-		env[k] = v
-	}
+	maps.Copy(env, vars)
 	fake := fakecos.New(fakecos.Credentials{SecretID: env["COS_SECRET_ID"], SecretKey: env["COS_SECRET_KEY"], Token: env["COS_SESSION_TOKEN"]})
 	t.Cleanup(fake.Close)
 	svc, err := service.FromEnv(func(name string) string { return env[name] }, service.Options{
