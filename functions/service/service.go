@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -139,9 +140,11 @@ func (s *Service) newRequestID() string {
 	return string(out)
 }
 
-// unready names what the service lacks to sign anything (variable names
-// only, never a value): /healthz and every signing route answer 503 with it.
-func (s *Service) unready() []string {
+// notConfigured is the 503 ServiceNotConfigured that /healthz and every
+// signing route answer while the service lacks what it needs to sign
+// anything, naming it (variable names only, never a value); nil when
+// nothing is missing.
+func (s *Service) notConfigured() *apiError {
 	var missing []string
 	if s.signer == nil {
 		missing = append(missing, "no credentials (set "+strings.Join(s.cfg.MissingCredentials, " and ")+")")
@@ -152,5 +155,8 @@ func (s *Service) unready() []string {
 	if ep := s.cfg.Endpoint; ep.Region == "" && ep.Endpoint == "" && ep.Domain == "" && len(s.cfg.AllowedRegions) == 0 {
 		missing = append(missing, "no region (set COS_REGION, or COS_ALLOWED_REGIONS for callers to choose from, or COS_ENDPOINT / COS_DOMAIN)")
 	}
-	return missing
+	if missing == nil {
+		return nil
+	}
+	return &apiError{http.StatusServiceUnavailable, "ServiceNotConfigured", "cannot sign: " + strings.Join(missing, "; ")}
 }
