@@ -42,6 +42,7 @@ type Service struct {
 	corsOrigins map[string]bool
 	authMode    string
 	sts         *sts.Vendor // nil when STS_MODE is off
+	stsLimits   sts.Limits  // /sts's upload conditions: SIGN_ALLOWED_CONTENT_TYPES, SIGN_MAX_CONTENT_LENGTH
 
 	ridPrefix string
 	ridSeq    atomic.Uint64
@@ -114,6 +115,8 @@ func New(cfg Config, opts Options) (*Service, error) {
 	if cfg.STS.On() && s.signer != nil {
 		// The STS client itself is built on the first /sts request.
 		s.sts = sts.NewVendor(cfg.STS, sts.NewClient(cfg.STS, cfg.Credentials), s.now)
+		s.stsLimits = sts.TypeLimits(s.cfg.AllowedContentTypes.Patterns())
+		s.stsLimits.MaxContentLength = s.cfg.MaxContentLength
 	}
 	var rid [6]byte
 	if _, err := rand.Read(rid[:]); err != nil {
