@@ -45,7 +45,7 @@ func TestBrowser(t *testing.T) {
 		env.COS.ExposeHeaders = []string{"Content-Length", "x-cos-request-id"}
 		res := page.Run(t, env, vars)
 		want := expectation{sdk: `please add "ETag" to CORS ExposeHeader`}
-		check(t, "browser", c, res, "uploadFile", want, nil)
-		check(t, "browser", c, res, "sliceUploadFile", want, nil)
+		check(t, "browser "+c.name, res, "uploadFile", want, nil)
+		check(t, "browser "+c.name, res, "sliceUploadFile", want, nil)
 	})
 }

@@ -144,10 +144,9 @@ type expectation struct {
 }
 
 // check compares one flow's result with what it must do and records it in
-// the table.
-func check(t *testing.T, sdk string, cfg config, results map[string]interoptest.Result, flow string, want expectation, extra func(interoptest.Result) error) {
+// the table's column col ("<sdk> <configuration>").
+func check(t *testing.T, col string, results map[string]interoptest.Result, flow string, want expectation, extra func(interoptest.Result) error) {
 	t.Run(flow, func(t *testing.T) {
-		col := sdk + " " + cfg.name
 		r, ran := results[flow]
 		if !ran {
 			record(flow, col, "not run")
@@ -244,30 +243,32 @@ func etagCheck(r interoptest.Result) error {
 // length; the browser and mini-program SDKs do not, so /auth refuses them
 // and says what enforces the limit instead.
 func limitChecks(t *testing.T, sdk string, cfg config, env *interoptest.Env, res map[string]interoptest.Result) {
+	col := sdk + " " + cfg.name
 	if sdk == "node" {
-		check(t, sdk, cfg, res, "limitsPutObject", expectation{ok: true}, etagCheck)
-		check(t, sdk, cfg, res, "limitsPutWrongType", expectation{code: "ContentTypeNotAllowed"}, nil)
-		check(t, sdk, cfg, res, "limitsUploadFile", expectation{ok: true}, multipartCheck(env))
+		check(t, col, res, "limitsPutObject", expectation{ok: true}, etagCheck)
+		check(t, col, res, "limitsPutWrongType", expectation{code: "ContentTypeNotAllowed"}, nil)
+		check(t, col, res, "limitsUploadFile", expectation{ok: true}, multipartCheck(env))
 		return
 	}
 	refused := expectation{code: "MissingContentType", message: "/post-policy"}
 	for _, flow := range []string{"limitsPutObject", "limitsPutWrongType", "limitsUploadFile"} {
-		check(t, sdk, cfg, res, flow, refused, nil)
+		check(t, col, res, flow, refused, nil)
 	}
 }
 
 // objectChecks are the flows of lib/flows.js, checked against what the
 // fake COS saw and kept.
 func objectChecks(t *testing.T, sdk string, cfg config, env *interoptest.Env, res map[string]interoptest.Result) {
+	col := sdk + " " + cfg.name
 	ok := expectation{ok: true}
 	multipart := multipartCheck(env)
 	// deleteObject removes it later: the ETag says the fake COS got the SDK's bytes.
-	check(t, sdk, cfg, res, "putObject", ok, etagCheck)
-	check(t, sdk, cfg, res, "headObject", ok, nil)
-	check(t, sdk, cfg, res, "getObject", ok, nil)
-	check(t, sdk, cfg, res, "uploadFile", ok, multipart)
-	check(t, sdk, cfg, res, "sliceUploadFile", ok, multipart)
-	check(t, sdk, cfg, res, "getObjectUrl", ok, func(interoptest.Result) error {
+	check(t, col, res, "putObject", ok, etagCheck)
+	check(t, col, res, "headObject", ok, nil)
+	check(t, col, res, "getObject", ok, nil)
+	check(t, col, res, "uploadFile", ok, multipart)
+	check(t, col, res, "sliceUploadFile", ok, multipart)
+	check(t, col, res, "getObjectUrl", ok, func(interoptest.Result) error {
 		// The plain GET: the signature in the query, and a session token
 		// as a query parameter (no header can come with a plain link).
 		for _, e := range env.COS.Log() {
@@ -285,13 +286,13 @@ func objectChecks(t *testing.T, sdk string, cfg config, env *interoptest.Env, re
 		// DELETE is not in the default SIGN_ALLOWED_METHODS.
 		deleted = expectation{code: "MethodNotAllowed"}
 	}
-	check(t, sdk, cfg, res, "deleteObject", deleted, func(interoptest.Result) error {
+	check(t, col, res, "deleteObject", deleted, func(interoptest.Result) error {
 		if gone := env.COS.Object(interoptest.Host, cfg.prefix+"hello.txt") == nil; gone != deleted.ok {
 			return fmt.Errorf("the object is gone: %v", gone)
 		}
 		return nil
 	})
-	check(t, sdk, cfg, res, "retryAfter503", ok, func(interoptest.Result) error {
+	check(t, col, res, "retryAfter503", ok, func(interoptest.Result) error {
 		var seen []fakecos.Entry
 		for _, e := range env.COS.Log() {
 			if e.Key == cfg.prefix+"retry.txt" && e.Method != "OPTIONS" { // a browser's preflights aside
@@ -304,7 +305,7 @@ func objectChecks(t *testing.T, sdk string, cfg config, env *interoptest.Env, re
 		return nil
 	})
 	if cfg.other != "" {
-		check(t, sdk, cfg, res, "otherUsersKey", expectation{code: "KeyNotAllowed"}, func(interoptest.Result) error {
+		check(t, col, res, "otherUsersKey", expectation{code: "KeyNotAllowed"}, func(interoptest.Result) error {
 			if env.COS.Object(interoptest.Host, cfg.other) != nil {
 				return fmt.Errorf("another user's key was written")
 			}
@@ -352,15 +353,16 @@ func TestWxSDK(t *testing.T) {
 			env, vars := start(t, cfg)
 			res := env.Node(t, "wx-sdk.js", vars)
 			stored := storedCheck(env)
+			col := "wx " + cfg.name
 			if cfg.limits {
 				limitChecks(t, "wx", cfg, env, res)
-				check(t, "wx", cfg, res, "postPolicyTooLarge", expectation{cos: "EntityTooLarge"}, nil)
+				check(t, col, res, "postPolicyTooLarge", expectation{cos: "EntityTooLarge"}, nil)
 			} else {
 				objectChecks(t, "wx", cfg, env, res)
-				check(t, "wx", cfg, res, "uploadFileSmall", expectation{ok: true}, stored)
-				check(t, "wx", cfg, res, "uploadFileDefaultPostObject", expectation{code: "KeyNotAllowed", message: "SimpleUploadMethod"}, nil)
+				check(t, col, res, "uploadFileSmall", expectation{ok: true}, stored)
+				check(t, col, res, "uploadFileDefaultPostObject", expectation{code: "KeyNotAllowed", message: "SimpleUploadMethod"}, nil)
 			}
-			check(t, "wx", cfg, res, "postPolicyUpload", expectation{ok: true}, func(r interoptest.Result) error {
+			check(t, col, res, "postPolicyUpload", expectation{ok: true}, func(r interoptest.Result) error {
 				if key, _ := r.Data["key"].(string); !strings.HasPrefix(key, cfg.prefix) && cfg.user != "" {
 					return fmt.Errorf("the service chose %s, outside %s", key, cfg.prefix)
 				}

@@ -39,6 +39,30 @@ func check(t *testing.T, exp Expectation, status int, h map[string]string, body 
 
 var now = time.Unix(1795374000, 0)
 
+// testSigner is this project's signer with events/env.json's credentials:
+// the answers Check is tested on come from it, so each positive assertion
+// holds it to cos-go-sdk-v5, which Check recomputes with.
+func testSigner(t *testing.T) *signer.Signer {
+	env := Env(t)
+	s, err := signer.New(signer.Credentials{SecretID: env["COS_SECRET_ID"], SecretKey: env["COS_SECRET_KEY"]},
+		signer.Endpoint{Region: env["COS_REGION"]})
+	require.NoError(t, err)
+	return s
+}
+
+// request is sign as a signer.Request in window w.
+func (s *Sign) request(w signer.Window, method string) *signer.Request {
+	r := &signer.Request{Method: s.Method, Bucket: s.Bucket, Region: s.Region, Key: s.Key,
+		Headers: s.Headers, Params: s.Params, Window: w, UnsignedHost: s.SignHost != nil && !*s.SignHost}
+	if method != "" {
+		r.Method = method
+	}
+	if r.Bucket == "" {
+		r.Bucket = "examplebucket-1250000000"
+	}
+	return r
+}
+
 func fixedWindow(t *testing.T, expires int64) signer.Window {
 	w, err := signer.NewWindow(now, time.Duration(expires)*time.Second)
 	require.NoError(t, err)
@@ -78,6 +102,18 @@ func TestCheckAuth(t *testing.T) {
 	assert.NotEmpty(t, check(t, exp, 200, map[string]string{}, good), "a missing CORS header must fail")
 	assert.NotEmpty(t, check(t, exp, 201, h, good), "a wrong status must fail")
 	assert.NotEmpty(t, check(t, Expectation{Status: 200, Fields: []string{"securityToken"}}, 200, h, good), "a missing field must fail")
+
+	// One leading '/' is a separator: "/uploads/a.jpg" is "uploads/a.jpg".
+	slash := *sign
+	slash.Key = "/" + sign.Key
+	assert.Empty(t, check(t, Expectation{Status: 200, Verify: "auth", Sign: &slash}, 200, h, good))
+	unsigned := *sign
+	unsigned.SignHost = new(bool)
+	assert.NotEmpty(t, check(t, Expectation{Status: 200, Verify: "auth", Sign: &unsigned}, 200, h, good), "a signed host where none was asked must fail")
+	u, err := s.Authorization(unsigned.request(w, ""))
+	require.NoError(t, err)
+	good["authorization"] = u.Authorization
+	assert.Empty(t, check(t, Expectation{Status: 200, Verify: "auth", Sign: &unsigned}, 200, h, good))
 }
 
 func TestCheckPresignedAndRedirect(t *testing.T) {

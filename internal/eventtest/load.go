@@ -1,7 +1,8 @@
 // Package eventtest loads the sample events under events/ with their
 // expectations and checks a platform's answer against them: status, error
-// code, fields, headers, and that every returned signature verifies with the
-// signer package given the same inputs and the window the answer states.
+// code, fields, headers, and that every returned signature is the one
+// cos-go-sdk-v5 computes from the same inputs and the window the answer
+// states (never this project's signer).
 //
 // The platform tests run each event through the real handler code in
 // process; the shipping tests drive the built binaries and use the response
@@ -46,10 +47,12 @@ type Expectation struct {
 
 // Sign is one signing request as the event asks for it.
 type Sign struct {
-	Method  string            `json:"method,omitempty"`
-	Bucket  string            `json:"bucket,omitempty"` // "" = COS_BUCKET
-	Region  string            `json:"region,omitempty"` // "" = COS_REGION
-	Key     string            `json:"key,omitempty"`
+	Method string `json:"method,omitempty"`
+	Bucket string `json:"bucket,omitempty"` // "" = COS_BUCKET
+	Region string `json:"region,omitempty"` // "" = COS_REGION
+	Key    string `json:"key,omitempty"`
+	// Headers are checked as cos-go-sdk-v5 signs them: Content-Type and
+	// the like, x-cos-*; one it does not sign cannot be verified here.
 	Headers map[string]string `json:"headers,omitempty"`
 	Params  map[string]string `json:"params,omitempty"`
 	// SignHost false leaves the host out of the signature (nil = signed).

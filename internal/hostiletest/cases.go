@@ -15,15 +15,10 @@ import (
 // Now, so runners must give the service Options.Now returning Now.
 func Cases(t testing.TB) []Case {
 	t.Helper()
-	tok := func(sub string, opts ...authtest.Option) string { return mintToken(t, sub, opts...) }
-	bearer := func(token string) map[string]string { return map[string]string{"Authorization": "Bearer " + token} }
-	user1 := tok("user1")
+	user1 := mintToken(t, "user1")
 
-	var cs []Case
-	add := func(name string, env map[string]string, r Request, status int, code string) *Case {
-		cs = append(cs, Case{Name: name, Env: env, Request: r, Expect: Expect{Status: status, Code: code}})
-		return &cs[len(cs)-1]
-	}
+	var cs caseTable
+	add := cs.add
 	// presign is a POST /presign of a GET for key (reads are anonymous-ok).
 	presign := func(key string) Request { return PostJSON("/presign", map[string]any{"key": key}) }
 
@@ -245,37 +240,37 @@ func Cases(t testing.TB) []Case {
 	}
 	add("jwt missing token", JWT, jwtPresign("users/user1/a.jpg", nil), 401, "Unauthorized")
 	add("jwt missing token read", JWT, presign("public/a.pdf"), 401, "Unauthorized")
-	add("jwt expired", JWT, jwtPresign("users/user1/a.jpg", bearer(tok("user1", authtest.Expired()))), 401, "Unauthorized")
-	add("jwt not yet valid", JWT, jwtPresign("users/user1/a.jpg", bearer(tok("user1", authtest.NotYetValid()))), 401, "Unauthorized")
-	add("jwt wrongly signed", JWT, jwtPresign("users/user1/a.jpg", bearer(tok("user1", authtest.SignedWith("another-secret-0123456789abcdef-0123456789")))), 401, "Unauthorized")
-	add("jwt alg none", JWT, jwtPresign("users/user1/a.jpg", bearer(tok("user1", authtest.AlgNone()))), 401, "Unauthorized")
-	add("jwt alg none in X-Auth-Token", JWT, jwtPresign("users/user1/a.jpg", map[string]string{"X-Auth-Token": tok("user1", authtest.AlgNone())}), 401, "Unauthorized")
-	add("jwt wrong audience", JWT, jwtPresign("users/user1/a.jpg", bearer(tok("user1", authtest.WithAudience("another-service")))), 401, "Unauthorized")
-	add("jwt wrong issuer", JWT, jwtPresign("users/user1/a.jpg", bearer(tok("user1", authtest.WithIssuer("https://evil.example/")))), 401, "Unauthorized")
-	add("jwt without expiry", JWT, jwtPresign("users/user1/a.jpg", bearer(tok("user1", authtest.WithoutExpiry()))), 401, "Unauthorized")
-	add("jwt without subject", JWT, jwtPresign("users/user1/a.jpg", bearer(tok(""))), 401, "Unauthorized")
-	add("jwt signature stripped", JWT, jwtPresign("users/user1/a.jpg", bearer(user1[:strings.LastIndexByte(user1, '.')+1])), 401, "Unauthorized")
-	add("jwt garbage", JWT, jwtPresign("users/user1/a.jpg", bearer("not.a.token")), 401, "Unauthorized")
+	add("jwt expired", JWT, jwtPresign("users/user1/a.jpg", bearer(t, "user1", authtest.Expired())), 401, "Unauthorized")
+	add("jwt not yet valid", JWT, jwtPresign("users/user1/a.jpg", bearer(t, "user1", authtest.NotYetValid())), 401, "Unauthorized")
+	add("jwt wrongly signed", JWT, jwtPresign("users/user1/a.jpg", bearer(t, "user1", authtest.SignedWith("another-secret-0123456789abcdef-0123456789"))), 401, "Unauthorized")
+	add("jwt alg none", JWT, jwtPresign("users/user1/a.jpg", bearer(t, "user1", authtest.AlgNone())), 401, "Unauthorized")
+	add("jwt alg none in X-Auth-Token", JWT, jwtPresign("users/user1/a.jpg", map[string]string{"X-Auth-Token": mintToken(t, "user1", authtest.AlgNone())}), 401, "Unauthorized")
+	add("jwt wrong audience", JWT, jwtPresign("users/user1/a.jpg", bearer(t, "user1", authtest.WithAudience("another-service"))), 401, "Unauthorized")
+	add("jwt wrong issuer", JWT, jwtPresign("users/user1/a.jpg", bearer(t, "user1", authtest.WithIssuer("https://evil.example/"))), 401, "Unauthorized")
+	add("jwt without expiry", JWT, jwtPresign("users/user1/a.jpg", bearer(t, "user1", authtest.WithoutExpiry())), 401, "Unauthorized")
+	add("jwt without subject", JWT, jwtPresign("users/user1/a.jpg", bearer(t, "")), 401, "Unauthorized")
+	add("jwt signature stripped", JWT, jwtPresign("users/user1/a.jpg", bearerToken(user1[:strings.LastIndexByte(user1, '.')+1])), 401, "Unauthorized")
+	add("jwt garbage", JWT, jwtPresign("users/user1/a.jpg", bearerToken("not.a.token")), 401, "Unauthorized")
 	add("jwt basic scheme", JWT, jwtPresign("users/user1/a.jpg", map[string]string{"Authorization": "Basic dXNlcjE6cGFzcw=="}), 401, "Unauthorized")
 	add("jwt token with CRLF", JWT, jwtPresign("users/user1/a.jpg", map[string]string{"Authorization": "Bearer " + user1 + "\r\nX-Auth-Token: x"}), 401, "Unauthorized")
 	add("jwt token with NUL", JWT, jwtPresign("users/user1/a.jpg", map[string]string{"Authorization": "Bearer " + user1 + "\x00"}), 401, "Unauthorized")
-	add("jwt token too large", JWT, jwtPresign("users/user1/a.jpg", bearer(strings.Repeat("a", 9000))), 401, "Unauthorized")
+	add("jwt token too large", JWT, jwtPresign("users/user1/a.jpg", bearerToken(strings.Repeat("a", 9000))), 401, "Unauthorized")
 	add("jwt token in the query", JWT, Get("/download", map[string][]string{"key": {"users/user1/a.jpg"}, "access_token": {user1}, "token": {user1}}), 401, "Unauthorized")
 	add("jwt token in the body", JWT, PostJSON("/presign", map[string]any{"key": "users/user1/a.jpg", "token": user1, "authorization": "Bearer " + user1}), 401, "Unauthorized")
-	add("jwt other user's prefix", JWT, jwtPresign("users/user2/a.jpg", bearer(user1)), 403, "KeyNotAllowed")
+	add("jwt other user's prefix", JWT, jwtPresign("users/user2/a.jpg", bearerToken(user1)), 403, "KeyNotAllowed")
 	add("jwt other user's prefix via X-Auth-Token", JWT, jwtPresign("users/user2/a.jpg", map[string]string{"X-Auth-Token": user1}), 403, "KeyNotAllowed")
-	add("jwt prefix confusion user1 vs user10", JWT, jwtPresign("users/user10/a.jpg", bearer(user1)), 403, "KeyNotAllowed")
-	add("jwt dotdot into other user", JWT, jwtPresign("users/user1/../user2/a.jpg", bearer(user1)), 400, "InvalidKey")
-	add("jwt encoded dotdot into other user", JWT, jwtPresign("users/user1/%2e%2e/user2/a.jpg", bearer(user1)), 400, "InvalidKey")
+	add("jwt prefix confusion user1 vs user10", JWT, jwtPresign("users/user10/a.jpg", bearerToken(user1)), 403, "KeyNotAllowed")
+	add("jwt dotdot into other user", JWT, jwtPresign("users/user1/../user2/a.jpg", bearerToken(user1)), 400, "InvalidKey")
+	add("jwt encoded dotdot into other user", JWT, jwtPresign("users/user1/%2e%2e/user2/a.jpg", bearerToken(user1)), 400, "InvalidKey")
 	add("jwt other user's prefix in batch", JWT, withHeader(PostJSON("/batch", map[string]any{"requests": []any{
-		map[string]any{"key": "users/user1/a.jpg", "method": "PUT"}, map[string]any{"key": "users/user2/a.jpg", "method": "PUT"}}}), bearer(user1)), 200, "").
+		map[string]any{"key": "users/user1/a.jpg", "method": "PUT"}, map[string]any{"key": "users/user2/a.jpg", "method": "PUT"}}}), bearerToken(user1)), 200, "").
 		Expect.Entries = []string{"", "KeyNotAllowed"}
-	add("jwt other user's prefix in post-policy", JWT, withHeader(PostJSON("/post-policy", map[string]any{"key": "users/user2/a.jpg"}), bearer(user1)), 403, "KeyNotAllowed")
+	add("jwt other user's prefix in post-policy", JWT, withHeader(PostJSON("/post-policy", map[string]any{"key": "users/user2/a.jpg"}), bearerToken(user1)), 403, "KeyNotAllowed")
 	for _, sub := range []string{"user1/../user2", "..", ".", "a/b", "user1%2f..", "a\\b", "user\n1", "user1/"} {
-		add(fmt.Sprintf("jwt identity %q", sub), JWT, jwtPresign("users/user2/a.jpg", bearer(tok(sub))), 403, "IdentityNotUsable")
-		add(fmt.Sprintf("jwt identity %q server-chosen key", sub), JWTSubOnly, withHeader(PostJSON("/presign", map[string]any{"ext": "jpg"}), bearer(tok(sub))), 403, "IdentityNotUsable")
+		add(fmt.Sprintf("jwt identity %q", sub), JWT, jwtPresign("users/user2/a.jpg", bearer(t, sub)), 403, "IdentityNotUsable")
+		add(fmt.Sprintf("jwt identity %q server-chosen key", sub), JWTSubOnly, withHeader(PostJSON("/presign", map[string]any{"ext": "jpg"}), bearer(t, sub)), 403, "IdentityNotUsable")
 	}
-	add("jwt identity with slash reaching its own path", JWT, jwtPresign("users/a/b/x.jpg", bearer(tok("a/b"))), 403, "IdentityNotUsable")
+	add("jwt identity with slash reaching its own path", JWT, jwtPresign("users/a/b/x.jpg", bearer(t, "a/b")), 403, "IdentityNotUsable")
 
 	// Gateway mode trusts only what the platform's authorizer verified:
 	// nothing a caller sends stands in for it.
@@ -366,7 +361,28 @@ func Cases(t testing.TB) []Case {
 		add("no credentials "+r.Method+" "+r.Path, NoCredentials, r, 503, "ServiceNotConfigured")
 	}
 	cs = append(cs, stsCases(t)...)
-	return append(cs, scopeCases(tok)...)
+	return append(cs, scopeCases(t)...)
+}
+
+// caseTable is a table of cases being built.
+type caseTable []Case
+
+// add appends a case that must be answered with status and code ("" for a
+// success) and returns it, for the fields add does not set.
+func (ct *caseTable) add(name string, env map[string]string, r Request, status int, code string) *Case {
+	*ct = append(*ct, Case{Name: name, Env: env, Request: r, Expect: Expect{Status: status, Code: code}})
+	return &(*ct)[len(*ct)-1]
+}
+
+// bearer is an Authorization header with a token for sub (mintToken).
+func bearer(t testing.TB, sub string, opts ...authtest.Option) map[string]string {
+	t.Helper()
+	return bearerToken(mintToken(t, sub, opts...))
+}
+
+// bearerToken is an Authorization header carrying token as it is.
+func bearerToken(token string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + token}
 }
 
 // mintToken is a caller token for sub, valid at Now for ten minutes unless

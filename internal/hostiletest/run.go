@@ -78,35 +78,31 @@ func Run(t *testing.T, p Platform, build Builder) {
 // through the service.
 func Successes(t testing.TB) []Case {
 	t.Helper()
-	user1 := mintToken(t, "user1")
-	bearer := map[string]string{"Authorization": "Bearer " + user1}
+	user1 := bearer(t, "user1")
 	xauth := map[string]string{"X-Auth-Token": mintToken(t, "user2")}
-	ok := func(name string, env map[string]string, r Request, status int) Case {
-		return Case{Name: name, Env: env, Request: r, Expect: Expect{Status: status}}
-	}
-	return append([]Case{
-		ok("auth GET", nil, PostJSON("/auth", map[string]any{"Method": "get", "Pathname": "/public/a.pdf",
-			"Headers": map[string]any{"Host": Host}}), 200),
-		ok("presign GET", nil, Get("/presign", map[string][]string{"key": {"public/a.pdf"}}), 200),
-		ok("download", nil, Get("/download", map[string][]string{"key": {"uploads/user1/a.jpg"}}), 200),
-		ok("download redirect", nil, Get("/download", map[string][]string{"key": {"public/a.pdf"}, "redirect": {"1"}}), 302),
-		ok("download base64", nil, Request{Method: "POST", Path: "/download", Header: jsonCT(),
-			Body: mustJSON(map[string]any{"key": "public/a.pdf"}), Base64: true}, 200),
-		ok("healthz", nil, Get("/healthz", nil), 200),
-		ok("jwt auth PUT", JWT, withHeader(PostJSON("/auth", map[string]any{"Method": "PUT", "Key": "users/user1/a.jpg",
-			"Headers": map[string]any{"Content-Type": "image/jpeg"}}), bearer), 200),
-		ok("jwt presign PUT", JWT, withHeader(PostJSON("/presign", map[string]any{"key": "users/user1/a.jpg", "method": "PUT"}), bearer), 200),
-		ok("jwt presign server-chosen key", JWT, withHeader(PostJSON("/presign", map[string]any{"ext": "jpg"}), xauth), 200),
-		ok("jwt download", JWT, withHeader(Get("/download", map[string][]string{"key": {"users/user1/a.jpg"}}), bearer), 200),
-		ok("jwt post-policy", JWT, withHeader(PostJSON("/post-policy", map[string]any{"key": "users/user1/a.jpg",
-			"contentType": "image/jpeg", "contentLength": 1000}), bearer), 200),
-		ok("jwt batch", JWT, withHeader(PostJSON("/batch", map[string]any{"key": "users/user1/big.bin", "method": "PUT", "requests": []any{
-			map[string]any{"params": map[string]any{"partNumber": 1, "uploadId": "u1"}},
-			map[string]any{"params": map[string]any{"partNumber": 2, "uploadId": "u1"}},
-			map[string]any{"action": "auth", "method": "GET"},
-			map[string]any{"action": "post-policy", "key": "users/user1/b.jpg"},
-		}}), bearer), 200),
-		ok("upload limits presign PUT", UploadLimits, PostJSON("/presign", map[string]any{"key": "uploads/user1/a.jpg", "method": "PUT",
-			"contentType": "image/jpeg", "contentLength": 1000}), 200),
-	}, stsSuccesses(t)...)
+	var cs caseTable
+	cs.add("auth GET", nil, PostJSON("/auth", map[string]any{"Method": "get", "Pathname": "/public/a.pdf",
+		"Headers": map[string]any{"Host": Host}}), 200, "")
+	cs.add("presign GET", nil, Get("/presign", map[string][]string{"key": {"public/a.pdf"}}), 200, "")
+	cs.add("download", nil, Get("/download", map[string][]string{"key": {"uploads/user1/a.jpg"}}), 200, "")
+	cs.add("download redirect", nil, Get("/download", map[string][]string{"key": {"public/a.pdf"}, "redirect": {"1"}}), 302, "")
+	cs.add("download base64", nil, Request{Method: "POST", Path: "/download", Header: jsonCT(),
+		Body: mustJSON(map[string]any{"key": "public/a.pdf"}), Base64: true}, 200, "")
+	cs.add("healthz", nil, Get("/healthz", nil), 200, "")
+	cs.add("jwt auth PUT", JWT, withHeader(PostJSON("/auth", map[string]any{"Method": "PUT", "Key": "users/user1/a.jpg",
+		"Headers": map[string]any{"Content-Type": "image/jpeg"}}), user1), 200, "")
+	cs.add("jwt presign PUT", JWT, withHeader(PostJSON("/presign", map[string]any{"key": "users/user1/a.jpg", "method": "PUT"}), user1), 200, "")
+	cs.add("jwt presign server-chosen key", JWT, withHeader(PostJSON("/presign", map[string]any{"ext": "jpg"}), xauth), 200, "")
+	cs.add("jwt download", JWT, withHeader(Get("/download", map[string][]string{"key": {"users/user1/a.jpg"}}), user1), 200, "")
+	cs.add("jwt post-policy", JWT, withHeader(PostJSON("/post-policy", map[string]any{"key": "users/user1/a.jpg",
+		"contentType": "image/jpeg", "contentLength": 1000}), user1), 200, "")
+	cs.add("jwt batch", JWT, withHeader(PostJSON("/batch", map[string]any{"key": "users/user1/big.bin", "method": "PUT", "requests": []any{
+		map[string]any{"params": map[string]any{"partNumber": 1, "uploadId": "u1"}},
+		map[string]any{"params": map[string]any{"partNumber": 2, "uploadId": "u1"}},
+		map[string]any{"action": "auth", "method": "GET"},
+		map[string]any{"action": "post-policy", "key": "users/user1/b.jpg"},
+	}}), user1), 200, "")
+	cs.add("upload limits presign PUT", UploadLimits, PostJSON("/presign", map[string]any{"key": "uploads/user1/a.jpg", "method": "PUT",
+		"contentType": "image/jpeg", "contentLength": 1000}), 200, "")
+	return append(cs, stsSuccesses(t)...)
 }

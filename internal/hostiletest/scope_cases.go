@@ -3,6 +3,7 @@ package hostiletest
 import (
 	"fmt"
 	"strings"
+	"testing"
 
 	"github.com/cos-signer/cos-signer/internal/authtest"
 )
@@ -26,13 +27,10 @@ var (
 
 // scopeCases: every refused bucket-level request, and each gap of the
 // adversarial review (issue 12), refused with its documented status and code.
-func scopeCases(tok func(string, ...authtest.Option) string) []Case {
-	var cs []Case
-	add := func(name string, env map[string]string, r Request, status int, code string) *Case {
-		cs = append(cs, Case{Name: name, Env: env, Request: r, Expect: Expect{Status: status, Code: code}})
-		return &cs[len(cs)-1]
-	}
-	bearer := func(sub string) map[string]string { return map[string]string{"Authorization": "Bearer " + tok(sub)} }
+func scopeCases(t testing.TB) []Case {
+	t.Helper()
+	var cs caseTable
+	add := cs.add
 	// list is what cos-js-sdk-v5's multipartList asks /auth to sign.
 	list := func(query map[string]any) Request {
 		return PostJSON("/auth", map[string]any{"Bucket": Bucket, "Region": Region, "Method": "get", "Key": "", "Pathname": "/",
@@ -74,9 +72,9 @@ func scopeCases(tok func(string, ...authtest.Option) string) []Case {
 	add("bucket DELETE", BucketWrites, bucket("DELETE", nil), 403, "KeyNotAllowed")
 	add("bucket DELETE with a listing's params", BucketWrites, bucket("DELETE", map[string]any{"uploads": "", "prefix": "uploads/user1/"}), 403, "KeyNotAllowed")
 	add("post / (wx postObject)", AnonWrites, PostJSON("/auth", map[string]any{"Method": "post", "Key": "", "Pathname": "/", "Headers": map[string]any{"Host": Host}}), 403, "KeyNotAllowed")
-	add("jwt list uploads of another user", JWT, withHeader(list(map[string]any{"uploads": "", "prefix": "users/user2/"}), bearer("user1")), 403, "KeyNotAllowed")
-	add("jwt list uploads user1 vs user10", JWT, withHeader(list(map[string]any{"uploads": "", "prefix": "users/user10/"}), bearer("user1")), 403, "KeyNotAllowed")
-	add("jwt list uploads without the slash", JWT, withHeader(list(map[string]any{"uploads": "", "prefix": "users/user1"}), bearer("user1")), 403, "KeyNotAllowed")
+	add("jwt list uploads of another user", JWT, withHeader(list(map[string]any{"uploads": "", "prefix": "users/user2/"}), bearer(t, "user1")), 403, "KeyNotAllowed")
+	add("jwt list uploads user1 vs user10", JWT, withHeader(list(map[string]any{"uploads": "", "prefix": "users/user10/"}), bearer(t, "user1")), 403, "KeyNotAllowed")
+	add("jwt list uploads without the slash", JWT, withHeader(list(map[string]any{"uploads": "", "prefix": "users/user1"}), bearer(t, "user1")), 403, "KeyNotAllowed")
 	add("jwt list uploads anonymous", JWT, list(map[string]any{"uploads": "", "prefix": "users/user1/"}), 401, "Unauthorized")
 
 	// 1. Upload limits hold for every request that creates an object.
@@ -182,19 +180,16 @@ func scopeCases(tok func(string, ...authtest.Option) string) []Case {
 
 	// 7. A zero expiry is a missing expiry.
 	add("jwt exp 0", JWT, withHeader(PostJSON("/presign", map[string]any{"key": "users/user1/a.jpg"}),
-		map[string]string{"Authorization": "Bearer " + tok("user1", authtest.WithClaim("exp", 0))}), 401, "Unauthorized")
+		bearer(t, "user1", authtest.WithClaim("exp", 0))), 401, "Unauthorized")
 
 	// 8. Prefixes carry their own methods.
 	for _, m := range []string{"PUT", "DELETE", "POST"} {
 		add("per-prefix "+m+" in read-only public/", JWTPerPrefix, withHeader(PostJSON("/presign", map[string]any{"key": "public/a.pdf", "method": m,
-			"params": map[string]any{"uploads": ""}}), bearer("user1")), 403, "MethodNotAllowed")
+			"params": map[string]any{"uploads": ""}}), bearer(t, "user1")), 403, "MethodNotAllowed")
 	}
-	add("per-prefix form upload into read-only public/", JWTPerPrefix, withHeader(PostJSON("/post-policy", map[string]any{"key": "public/a.pdf"}), bearer("user1")), 403, "MethodNotAllowed")
+	add("per-prefix form upload into read-only public/", JWTPerPrefix, withHeader(PostJSON("/post-policy", map[string]any{"key": "public/a.pdf"}), bearer(t, "user1")), 403, "MethodNotAllowed")
 	add("per-prefix server-chosen key without a writable prefix", merge(JWT, map[string]string{"SIGN_KEY_PREFIXES": "public/=GET|HEAD"}),
-		withHeader(PostJSON("/presign", map[string]any{"ext": "jpg"}), bearer("user1")), 403, "KeyNotAllowed")
+		withHeader(PostJSON("/presign", map[string]any{"ext": "jpg"}), bearer(t, "user1")), 403, "KeyNotAllowed")
 
-	for i := range cs {
-		cs[i].Name = strings.TrimSpace(cs[i].Name)
-	}
 	return cs
 }

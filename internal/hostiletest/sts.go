@@ -41,12 +41,6 @@ func stsCases(t testing.TB) []Case {
 	jwt := stsEnv(t, JWT)
 	limits := stsEnv(t, UploadLimits)
 	wrongRole := stsEnv(t, map[string]string{"STS_ROLE_ARN": "qcs::cam::uin/100000000001:roleName/not-this-one"})
-	bearer := func(sub string) map[string]string {
-		return map[string]string{"Authorization": "Bearer " + mintToken(t, sub)}
-	}
-	c := func(name string, env map[string]string, r Request, status int, code string) Case {
-		return Case{Name: "sts " + name, Env: env, Request: r, Expect: Expect{Status: status, Code: code}}
-	}
 	many := make([]map[string]any, 21)
 	for i := range many {
 		many[i] = scopeItem("GetObject", "public/a.pdf")
@@ -55,26 +49,26 @@ func stsCases(t testing.TB) []Case {
 	otherBucket["bucket"] = "evilbucket-1250000000"
 	otherRegion := scopeItem("GetObject", "public/a.pdf")
 	otherRegion["region"] = "ap-shanghai"
-	return []Case{
-		c("off", nil, PostJSON("/sts", map[string]any{}), 403, "STSDisabled"),
-		c("scope other user", jwt, withHeader(scope(scopeItem("PutObject", "users/user2/a.jpg")), bearer("user1")), 403, "ScopeNotAllowed"),
-		c("scope prefix confusion", jwt, withHeader(scope(scopeItem("PutObject", "users/user10/a.jpg")), bearer("user1")), 403, "ScopeNotAllowed"),
-		c("scope folder without slash", jwt, withHeader(scope(scopeItem("PutObject", "users/user1*")), bearer("user1")), 403, "ScopeNotAllowed"),
-		c("scope dot-dot", jwt, withHeader(scope(scopeItem("PutObject", "users/user1/../user2/a.jpg")), bearer("user1")), 403, "ScopeNotAllowed"),
-		c("scope encoded dot-dot", jwt, withHeader(scope(scopeItem("PutObject", "users/user1/%2e%2e/user2/a.jpg")), bearer("user1")), 403, "ScopeNotAllowed"),
-		c("scope star inside", jwt, withHeader(scope(scopeItem("PutObject", "users/user1/*/a.jpg")), bearer("user1")), 403, "ScopeNotAllowed"),
-		c("scope whole bucket", jwt, withHeader(scope(scopeItem("GetObject", "*")), bearer("user1")), 403, "ScopeNotAllowed"),
-		c("scope bad action", jwt, withHeader(scope(scopeItem("GetObject", "public/a.pdf"), scopeItem("PutBucketACL", "public/")), bearer("user1")), 403, "ScopeNotAllowed"),
-		c("scope other bucket", on, scope(otherBucket), 403, "ScopeNotAllowed"),
-		c("scope other region", on, scope(otherRegion), 403, "ScopeNotAllowed"),
-		c("scope too many items", on, scope(many...), 403, "ScopeNotAllowed"),
-		c("scope anonymous write", on, scope(scopeItem("PutObject", "uploads/user1/a.jpg")), 403, "ScopeNotAllowed"),
-		c("identity with star", jwt, withHeader(PostJSON("/sts", map[string]any{}), bearer("user*")), 403, "IdentityNotUsable"),
-		c("identity with brace", jwt, withHeader(PostJSON("/sts", map[string]any{}), bearer("${qcs:uin}")), 403, "IdentityNotUsable"),
-		c("no prefixes", merge(on, map[string]string{"SIGN_KEY_PREFIXES": ""}), PostJSON("/sts", map[string]any{}), 403, "ScopeNotAllowed"),
-		c("key form wrong type", limits, PostJSON("/sts", map[string]any{"ext": "jpg", "contentType": "text/html"}), 403, "ContentTypeNotAllowed"),
-		c("sts refuses", wrongRole, PostJSON("/sts", map[string]any{}), 502, "STSRefused"),
-	}
+	var cs caseTable
+	cs.add("sts off", nil, PostJSON("/sts", map[string]any{}), 403, "STSDisabled")
+	cs.add("sts scope other user", jwt, withHeader(scope(scopeItem("PutObject", "users/user2/a.jpg")), bearer(t, "user1")), 403, "ScopeNotAllowed")
+	cs.add("sts scope prefix confusion", jwt, withHeader(scope(scopeItem("PutObject", "users/user10/a.jpg")), bearer(t, "user1")), 403, "ScopeNotAllowed")
+	cs.add("sts scope folder without slash", jwt, withHeader(scope(scopeItem("PutObject", "users/user1*")), bearer(t, "user1")), 403, "ScopeNotAllowed")
+	cs.add("sts scope dot-dot", jwt, withHeader(scope(scopeItem("PutObject", "users/user1/../user2/a.jpg")), bearer(t, "user1")), 403, "ScopeNotAllowed")
+	cs.add("sts scope encoded dot-dot", jwt, withHeader(scope(scopeItem("PutObject", "users/user1/%2e%2e/user2/a.jpg")), bearer(t, "user1")), 403, "ScopeNotAllowed")
+	cs.add("sts scope star inside", jwt, withHeader(scope(scopeItem("PutObject", "users/user1/*/a.jpg")), bearer(t, "user1")), 403, "ScopeNotAllowed")
+	cs.add("sts scope whole bucket", jwt, withHeader(scope(scopeItem("GetObject", "*")), bearer(t, "user1")), 403, "ScopeNotAllowed")
+	cs.add("sts scope bad action", jwt, withHeader(scope(scopeItem("GetObject", "public/a.pdf"), scopeItem("PutBucketACL", "public/")), bearer(t, "user1")), 403, "ScopeNotAllowed")
+	cs.add("sts scope other bucket", on, scope(otherBucket), 403, "ScopeNotAllowed")
+	cs.add("sts scope other region", on, scope(otherRegion), 403, "ScopeNotAllowed")
+	cs.add("sts scope too many items", on, scope(many...), 403, "ScopeNotAllowed")
+	cs.add("sts scope anonymous write", on, scope(scopeItem("PutObject", "uploads/user1/a.jpg")), 403, "ScopeNotAllowed")
+	cs.add("sts identity with star", jwt, withHeader(PostJSON("/sts", map[string]any{}), bearer(t, "user*")), 403, "IdentityNotUsable")
+	cs.add("sts identity with brace", jwt, withHeader(PostJSON("/sts", map[string]any{}), bearer(t, "${qcs:uin}")), 403, "IdentityNotUsable")
+	cs.add("sts no prefixes", merge(on, map[string]string{"SIGN_KEY_PREFIXES": ""}), PostJSON("/sts", map[string]any{}), 403, "ScopeNotAllowed")
+	cs.add("sts key form wrong type", limits, PostJSON("/sts", map[string]any{"ext": "jpg", "contentType": "text/html"}), 403, "ContentTypeNotAllowed")
+	cs.add("sts sts refuses", wrongRole, PostJSON("/sts", map[string]any{}), 502, "STSRefused")
+	return cs
 }
 
 // stsSuccesses vend credentials in every form, so that the log test sees
@@ -83,14 +77,11 @@ func stsSuccesses(t testing.TB) []Case {
 	t.Helper()
 	on := stsEnv(t)
 	jwt := stsEnv(t, JWT)
-	bearer := map[string]string{"Authorization": "Bearer " + mintToken(t, "user1")}
-	ok := func(name string, env map[string]string, r Request) Case {
-		return Case{Name: "sts " + name, Env: env, Request: r, Expect: Expect{Status: 200}}
-	}
-	return []Case{
-		ok("prefix GET anonymous", on, Get("/sts", nil)),
-		ok("prefix jwt", jwt, withHeader(PostJSON("/sts", map[string]any{}), bearer)),
-		ok("key jwt", jwt, withHeader(PostJSON("/sts", map[string]any{"ext": "jpg"}), bearer)),
-		ok("scope jwt", jwt, withHeader(scope(scopeItem("PutObject", "users/user1/a.jpg"), scopeItem("GetObject", "public/")), bearer)),
-	}
+	user1 := bearer(t, "user1")
+	var cs caseTable
+	cs.add("sts prefix GET anonymous", on, Get("/sts", nil), 200, "")
+	cs.add("sts prefix jwt", jwt, withHeader(PostJSON("/sts", map[string]any{}), user1), 200, "")
+	cs.add("sts key jwt", jwt, withHeader(PostJSON("/sts", map[string]any{"ext": "jpg"}), user1), 200, "")
+	cs.add("sts scope jwt", jwt, withHeader(scope(scopeItem("PutObject", "users/user1/a.jpg"), scopeItem("GetObject", "public/")), user1), 200, "")
+	return cs
 }
