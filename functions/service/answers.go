@@ -3,6 +3,7 @@ package service
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -171,7 +172,7 @@ const maxBatchAnswerBytes = 1 << 20
 
 func (s *Service) batchEntry(base *input, raw json.RawMessage, id *auth.Identity, now time.Time, el *batchEntryLog) (any, *apiError) {
 	e := *base
-	e.Headers, e.Params, e.Query = cloneScalars(base.Headers), cloneScalars(base.Params), cloneScalars(base.Query)
+	e.Headers, e.Params, e.Query = maps.Clone(base.Headers), maps.Clone(base.Params), maps.Clone(base.Query)
 	if aerr := decodeJSON(raw, &e); aerr != nil {
 		return nil, aerr
 	}
@@ -189,15 +190,4 @@ func (s *Service) batchEntry(base *input, raw json.RawMessage, id *auth.Identity
 		return s.postPolicy(&e, id, now, &le)
 	}
 	return nil, badRequest("UnknownAction", fmt.Sprintf("action %s cannot be batched: use auth, presign, download or post-policy", truncate(strconv.Quote(e.Action), 40)))
-}
-
-func cloneScalars(m map[string]scalar) map[string]scalar {
-	if m == nil {
-		return nil
-	}
-	c := make(map[string]scalar, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
-	return c
 }

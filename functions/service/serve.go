@@ -67,8 +67,8 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 		if method != "GET" && method != "HEAD" {
 			return nil, &apiError{http.StatusMethodNotAllowed, "HTTPMethodNotAllowed", "use GET for healthz"}
 		}
-		if missing := s.unready(); len(missing) > 0 {
-			return nil, &apiError{http.StatusServiceUnavailable, "ServiceNotConfigured", "cannot sign: " + strings.Join(missing, "; ")}
+		if aerr := s.notConfigured(); aerr != nil {
+			return nil, aerr
 		}
 		return s.jsonResponse(http.StatusOK, &healthAnswer{Status: "ok", Version: s.version}, rid), nil
 	}
@@ -123,10 +123,10 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 	if !methodFits(route, method) {
 		return nil, &apiError{http.StatusMethodNotAllowed, "HTTPMethodNotAllowed", fmt.Sprintf("%s does not answer %s: use %s", route, truncate(method, 16), allowedHTTP(route))}
 	}
-	if missing := s.unready(); len(missing) > 0 {
+	if aerr := s.notConfigured(); aerr != nil {
 		// A server setting, not the caller's fault: never a 400 that
 		// blames the request (MissingBucket) for it.
-		return nil, &apiError{http.StatusServiceUnavailable, "ServiceNotConfigured", "cannot sign: " + strings.Join(missing, "; ")}
+		return nil, aerr
 	}
 	id, aerr := s.authenticate(r)
 	if aerr != nil {

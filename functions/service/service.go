@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -41,6 +42,7 @@ type Service struct {
 	corsOrigins map[string]bool
 	authMode    string
 	sts         *sts.Vendor // nil when STS_MODE is off
+	stsLimits   sts.Limits  // /sts's upload conditions: SIGN_ALLOWED_CONTENT_TYPES, SIGN_MAX_CONTENT_LENGTH
 
 	ridPrefix string
 	ridSeq    atomic.Uint64
@@ -113,6 +115,8 @@ func New(cfg Config, opts Options) (*Service, error) {
 	if cfg.STS.On() && s.signer != nil {
 		// The STS client itself is built on the first /sts request.
 		s.sts = sts.NewVendor(cfg.STS, sts.NewClient(cfg.STS, cfg.Credentials), s.now)
+		s.stsLimits = sts.TypeLimits(s.cfg.AllowedContentTypes.Patterns())
+		s.stsLimits.MaxContentLength = s.cfg.MaxContentLength
 	}
 	var rid [6]byte
 	if _, err := rand.Read(rid[:]); err != nil {
@@ -139,9 +143,11 @@ func (s *Service) newRequestID() string {
 	return string(out)
 }
 
-// unready names what the service lacks to sign anything (variable names
-// only, never a value): /healthz and every signing route answer 503 with it.
-func (s *Service) unready() []string {
+// notConfigured is the 503 ServiceNotConfigured that /healthz and every
+// signing route answer while the service lacks what it needs to sign
+// anything, naming it (variable names only, never a value); nil when
+// nothing is missing.
+func (s *Service) notConfigured() *apiError {
 	var missing []string
 	if s.signer == nil {
 		missing = append(missing, "no credentials (set "+strings.Join(s.cfg.MissingCredentials, " and ")+")")
@@ -152,5 +158,8 @@ func (s *Service) unready() []string {
 	if ep := s.cfg.Endpoint; ep.Region == "" && ep.Endpoint == "" && ep.Domain == "" && len(s.cfg.AllowedRegions) == 0 {
 		missing = append(missing, "no region (set COS_REGION, or COS_ALLOWED_REGIONS for callers to choose from, or COS_ENDPOINT / COS_DOMAIN)")
 	}
-	return missing
+	if missing == nil {
+		return nil
+	}
+	return &apiError{http.StatusServiceUnavailable, "ServiceNotConfigured", "cannot sign: " + strings.Join(missing, "; ")}
 }

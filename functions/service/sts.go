@@ -38,8 +38,7 @@ func (s *Service) vendSTS(ctx context.Context, in *input, id *auth.Identity, now
 	cfg := s.sts.Config()
 	st := &stsLog{form: stsFormPrefix}
 	le.sts = st
-	limits := sts.TypeLimits(s.cfg.AllowedContentTypes.Patterns())
-	limits.MaxContentLength = s.cfg.MaxContentLength
+	limits := s.stsLimits // a copy: the key form narrows it
 
 	if s.subWidens(sub) {
 		return nil, forbidden("IdentityNotUsable", "the caller's identity cannot name a CAM resource (it holds '*', '$', '{' or '}')")

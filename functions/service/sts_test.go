@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -100,22 +101,13 @@ func resources(p *campolicy.Policy) []string {
 	for _, st := range p.Statement {
 		if st.Effect == "allow" {
 			for _, r := range st.Resource {
-				if !contains(out, r) {
+				if !slices.Contains(out, r) {
 					out = append(out, r)
 				}
 			}
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func TestSTSPrefixFormPolicy(t *testing.T) {
