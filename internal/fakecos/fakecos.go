@@ -67,7 +67,8 @@ type Server struct {
 	// is what cos-js-sdk-v5 needs (ETag above all: multipart uploads read it).
 	ExposeHeaders []string
 	// CredentialsFor, when set, is asked for a SecretId the fake does not
-	// know (temporary keys a test's STS vended).
+	// know (temporary keys a test's STS vended), for signed requests and
+	// form uploads alike.
 	CredentialsFor func(secretID string) (Credentials, bool)
 	// Authorize, when set, is asked after the signature holds whether the
 	// request's credentials may do it (the CAM policy STS attached to
@@ -210,8 +211,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, host, key string
 	if cerr != nil {
 		return 0, cerr
 	}
-	if s.Authorize != nil && !s.Authorize(accessOf(r, secretID, host, key, q)) {
-		return 0, &cosError{403, "AccessDenied", "Access Denied. (the credentials' CAM policy does not allow " + ActionOf(r.Method, key, q) + " here)"}
+	if action := ActionOf(r.Method, key, q); s.Authorize != nil && !s.Authorize(accessOf(r, secretID, action, host, key, q)) {
+		return 0, denied(action)
 	}
 	if s.takeFail(r.Method, key) {
 		return 0, &cosError{503, "ServiceUnavailable", "Please reduce your request rate (fake COS, FailOnce)"}

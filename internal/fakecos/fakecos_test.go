@@ -3,7 +3,12 @@ package fakecos
 import (
 	"bytes"
 	"context"
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +16,8 @@ import (
 	"time"
 
 	cos "github.com/tencentyun/cos-go-sdk-v5"
+
+	"github.com/cos-signer/cos-signer/internal/campolicy"
 )
 
 const host = "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com"
@@ -151,6 +158,86 @@ func TestRefusals(t *testing.T) {
 	if e := log[len(log)-2]; e.Code != "ServiceUnavailable" || e.Key != "k.txt" {
 		t.Errorf("log entry = %+v", e)
 	}
+}
+
+// TestFormUploadWithTemporaryKeys: a form upload signed with keys an STS
+// vended is checked as COS checks it: the keys are found (CredentialsFor),
+// their token is required, and their CAM policy must allow
+// name/cos:PostObject on the form's key.
+func TestFormUploadWithTemporaryKeys(t *testing.T) {
+	fake := New(permanent)
+	defer fake.Close()
+	fake.CredentialsFor = func(id string) (Credentials, bool) { return temporary, id == temporary.SecretID }
+	policy, err := campolicy.Parse(`{"version":"2.0","statement":[{"effect":"allow","action":["name/cos:PostObject"],`+
+		`"resource":["qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/users/alice/*"]}]}`,
+		campolicy.Scope{Region: "ap-guangzhou", AppID: "1250000000", Bucket: "examplebucket-1250000000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake.Authorize = func(a Access) bool {
+		return a.SecretID != temporary.SecretID || policy.Allows(campolicy.Request{Action: a.Action, Resource: a.Resource, Headers: a.Headers})
+	}
+	for _, c := range []struct {
+		key       string
+		cred      Credentials
+		withToken bool
+		status    int
+		code      string
+	}{
+		{"users/alice/a.txt", temporary, true, http.StatusNoContent, ""},
+		{"users/bob/a.txt", temporary, true, http.StatusForbidden, "AccessDenied"},
+		{"users/alice/b.txt", temporary, false, http.StatusForbidden, "InvalidAccessKeyId"},
+		{"users/bob/b.txt", permanent, false, http.StatusNoContent, ""}, // the deployer's own keys: no vended policy
+	} {
+		if st := postForm(t, fake, c.cred, c.key, c.withToken); st != c.status {
+			t.Errorf("%s by %s (token %v): %d, want %d", c.key, c.cred.SecretID, c.withToken, st, c.status)
+		}
+		log := fake.Log()
+		if e := log[len(log)-1]; e.Key != c.key || e.Code != c.code {
+			t.Errorf("%s: log entry %+v, want code %q", c.key, e, c.code)
+		}
+		if stored := fake.Object(host, c.key) != nil; stored != (c.status == http.StatusNoContent) {
+			t.Errorf("%s stored: %v", c.key, stored)
+		}
+	}
+	if e := fake.Log()[1]; e.Message != "Access Denied. (the credentials' CAM policy does not allow name/cos:PostObject here)" {
+		t.Errorf("refusal message %q", e.Message)
+	}
+}
+
+// postForm uploads key with a POST form signed by c, as the POST Object
+// API defines the signature, and returns the status.
+func postForm(t *testing.T, fake *Server, c Credentials, key string, withToken bool) int {
+	t.Helper()
+	now := time.Now()
+	policy := fmt.Sprintf(`{"expiration":%q,"conditions":[{"bucket":"examplebucket-1250000000"},{"key":%q}]}`,
+		now.Add(time.Minute).UTC().Format(time.RFC3339), key)
+	keyTime := fmt.Sprintf("%d;%d", now.Add(-time.Minute).Unix(), now.Add(time.Minute).Unix())
+	sum := sha1.Sum([]byte(policy))
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	fields := [][2]string{{"key", key}, {"policy", base64.StdEncoding.EncodeToString([]byte(policy))}, {"q-sign-algorithm", "sha1"},
+		{"q-ak", c.SecretID}, {"q-key-time", keyTime}, {"q-signature", hmacHex([]byte(hmacHex([]byte(c.SecretKey), keyTime)), hex.EncodeToString(sum[:]))}}
+	if withToken {
+		fields = append(fields, [2]string{"x-cos-security-token", c.Token})
+	}
+	for _, f := range fields {
+		if err := w.WriteField(f[0], f[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fw, _ := w.CreateFormFile("file", "a.txt")
+	io.WriteString(fw, "form bytes")
+	w.Close()
+	req, _ := http.NewRequest(http.MethodPost, "http://"+host+"/", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	proxy, _ := url.Parse(fake.URL)
+	resp, err := (&http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxy)}}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 func isCode(err error, code string) bool {

@@ -50,10 +50,19 @@ func ActionOf(method, key string, q url.Values) string {
 	return ""
 }
 
-// accessOf describes r for Authorize. The resource of a bucket-level
-// ListMultipartUploads is its prefix parameter: CAM's exact semantics for
-// it are unverified, and this reading admits a caller's own uploads only.
-func accessOf(r *http.Request, secretID, host, key string, q url.Values) Access {
+// actPostObject is a form upload's action; its key is the form's.
+const actPostObject = "name/cos:PostObject"
+
+// denied is COS's answer to a request its credentials' policy refuses.
+func denied(action string) *cosError {
+	return &cosError{403, "AccessDenied", "Access Denied. (the credentials' CAM policy does not allow " + action + " here)"}
+}
+
+// accessOf describes r, asking for action, for Authorize. The resource of a
+// bucket-level ListMultipartUploads is its prefix parameter: CAM's exact
+// semantics for it are unverified, and this reading admits a caller's own
+// uploads only. A form upload's headers are its multipart request's.
+func accessOf(r *http.Request, secretID, action, host, key string, q url.Values) Access {
 	bucket, rest, _ := strings.Cut(host, ".cos.")
 	region, _, _ := strings.Cut(rest, ".")
 	appid := bucket[strings.LastIndexByte(bucket, '-')+1:]
@@ -68,6 +77,6 @@ func accessOf(r *http.Request, secretID, host, key string, q url.Values) Access 
 	if r.ContentLength >= 0 { // -1: chunked, no Content-Length sent
 		h["content-length"] = strconv.FormatInt(r.ContentLength, 10)
 	}
-	return Access{SecretID: secretID, Action: ActionOf(r.Method, key, q),
+	return Access{SecretID: secretID, Action: action,
 		Resource: "qcs::cos:" + region + ":uid/" + appid + ":" + bucket + "/" + path, Headers: h}
 }

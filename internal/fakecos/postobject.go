@@ -19,7 +19,8 @@ const maxFormBytes = 64 << 20
 
 // postObject answers a POST form upload (the HTML form / wx.uploadFile
 // scheme): the policy's signature and every condition are checked as COS
-// does, computed here from the POST Object API's definition.
+// does, computed here from the POST Object API's definition, and temporary
+// keys' CAM policy must allow name/cos:PostObject on the form's key.
 func (s *Server) postObject(w http.ResponseWriter, r *http.Request, host string, e *Entry) (int, *cosError) {
 	if err := r.ParseMultipartForm(maxFormBytes); err != nil {
 		return 0, &cosError{400, "MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data: " + err.Error()}
@@ -57,10 +58,8 @@ func (s *Server) postObject(w http.ResponseWriter, r *http.Request, host string,
 	if err != nil {
 		return 0, &cosError{400, "InvalidPolicyDocument", "policy is not base64"}
 	}
-	s.mu.Lock()
-	cred, ok := s.creds[field("q-ak")]
+	cred, ok := s.credentials(field("q-ak"))
 	now := s.Now()
-	s.mu.Unlock()
 	if !ok {
 		return 0, &cosError{403, "InvalidAccessKeyId", "The access key Id format you provided is invalid."}
 	}
@@ -85,6 +84,9 @@ func (s *Server) postObject(w http.ResponseWriter, r *http.Request, host string,
 	sum := sha1.Sum(policyText)
 	if !hmac.Equal([]byte(hmacHex([]byte(signKey), hex.EncodeToString(sum[:]))), []byte(field("q-signature"))) {
 		return 0, &cosError{403, "SignatureDoesNotMatch", "The Signature you specified is invalid."}
+	}
+	if s.Authorize != nil && !s.Authorize(accessOf(r, field("q-ak"), actPostObject, host, key, nil)) {
+		return 0, denied(actPostObject)
 	}
 
 	var policy struct {

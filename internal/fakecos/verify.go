@@ -55,16 +55,11 @@ func (s *Server) verify(r *http.Request, q url.Values, e *Entry) (string, *cosEr
 	if a["q-sign-algorithm"] != "sha1" {
 		return "", &cosError{400, "InvalidArgument", "q-sign-algorithm must be sha1"}
 	}
-	s.mu.Lock()
-	cred, ok := s.creds[a["q-ak"]]
-	now := s.Now()
-	s.mu.Unlock()
-	if !ok && s.CredentialsFor != nil {
-		cred, ok = s.CredentialsFor(a["q-ak"])
-	}
+	cred, ok := s.credentials(a["q-ak"])
 	if !ok {
 		return "", &cosError{403, "InvalidAccessKeyId", "The access key Id format you provided is invalid."}
 	}
+	now := s.Now()
 
 	tokenHeader, tokenQuery := r.Header.Get("x-cos-security-token"), q.Get("x-cos-security-token")
 	switch {
@@ -111,6 +106,18 @@ func (s *Server) verify(r *http.Request, q url.Values, e *Entry) (string, *cosEr
 		return "", &cosError{403, "SignatureDoesNotMatch", "The Signature you specified is invalid."}
 	}
 	return a["q-ak"], nil
+}
+
+// credentials are the keys id names: those the fake was given, else what
+// CredentialsFor says.
+func (s *Server) credentials(id string) (Credentials, bool) {
+	s.mu.Lock()
+	c, ok := s.creds[id]
+	s.mu.Unlock()
+	if !ok && s.CredentialsFor != nil {
+		c, ok = s.CredentialsFor(id)
+	}
+	return c, ok
 }
 
 // parseQuery splits a query on "&" only: the SDKs put an Authorization's
