@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cos-signer/cos-signer/functions/service/policy"
+	"github.com/cos-signer/cos-signer/functions/policy"
 )
 
 // uploadLimits enforces SIGN_ALLOWED_CONTENT_TYPES and

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/cos-signer/cos-signer/functions/auth"
-	"github.com/cos-signer/cos-signer/functions/service/policy"
+	"github.com/cos-signer/cos-signer/functions/policy"
 	"github.com/cos-signer/cos-signer/functions/sts"
 	"github.com/cos-signer/cos-signer/signer"
 )

@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cos-signer/cos-signer/functions/auth"
-	"github.com/cos-signer/cos-signer/functions/service/policy"
+	"github.com/cos-signer/cos-signer/functions/policy"
 	"github.com/cos-signer/cos-signer/functions/sts"
 	"github.com/cos-signer/cos-signer/internal/campolicy"
 	"github.com/cos-signer/cos-signer/internal/fakests"
