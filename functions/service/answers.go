@@ -16,7 +16,7 @@ import (
 // signOne answers /auth, /presign and /download.
 //
 // /auth answers an authAnswer, /presign and /download a presignAnswer.
-func (s *Service) signOne(route string, in *input, id *auth.Identity, now time.Time, le *logEntry) (any, string, *apiError) {
+func (s *Service) signOne(route string, in *input, id *auth.Identity, now time.Time, le *logEntry) (any, string, error) {
 	var t target
 	if aerr := s.prepare(&t, route, in, id, now, le); aerr != nil {
 		return nil, "", aerr
@@ -58,7 +58,7 @@ func (s *Service) signOne(route string, in *input, id *auth.Identity, now time.T
 // The answer is a postPolicyAnswer; fields holds key, policy (base64),
 // q-sign-algorithm, q-ak, q-key-time, q-signature, and Content-Type,
 // success_action_status and x-cos-security-token when they apply.
-func (s *Service) postPolicy(in *input, id *auth.Identity, now time.Time, le *logEntry) (any, *apiError) {
+func (s *Service) postPolicy(in *input, id *auth.Identity, now time.Time, le *logEntry) (any, error) {
 	var t target
 	if aerr := s.prepare(&t, routePostPolicy, in, id, now, le); aerr != nil {
 		return nil, aerr
@@ -125,7 +125,7 @@ func (s *Service) postPolicy(in *input, id *auth.Identity, now time.Time, le *lo
 // part URLs need only {params:{partNumber, uploadId}} each) and gets its own
 // answer or {"error":{code, message, requestId, status}}: one bad entry
 // never fails the others.
-func (s *Service) batch(in *input, id *auth.Identity, now time.Time, le *logEntry) (any, *apiError) {
+func (s *Service) batch(in *input, id *auth.Identity, now time.Time, le *logEntry) (any, error) {
 	if in.Requests == nil {
 		return nil, badRequest("MissingRequests", "requests is required: an array of request objects")
 	}
@@ -143,12 +143,13 @@ func (s *Service) batch(in *input, id *auth.Identity, now time.Time, le *logEntr
 	size := 0
 	for i, raw := range in.Requests {
 		el := &le.batch[i]
-		body, aerr := s.batchEntry(&base, raw, id, now, el)
+		body, err := s.batchEntry(&base, raw, id, now, el)
 		var entry json.RawMessage
-		if aerr != nil {
+		if err != nil {
+			ae := apiErrorOf(err)
 			le.refused++
-			el.Decision, el.Code = decisionOf(aerr.status), aerr.code
-			entry = marshal(errorObject(aerr, le.requestID, true))
+			el.Decision, el.Code = decisionOf(ae.status), ae.code
+			entry = marshal(errorObject(ae, le.requestID, true))
 		} else {
 			el.Decision = "allowed"
 			entry = marshal(body)
@@ -170,7 +171,7 @@ func (s *Service) batch(in *input, id *auth.Identity, now time.Time, le *logEntr
 // string.
 const maxBatchAnswerBytes = 1 << 20
 
-func (s *Service) batchEntry(base *input, raw json.RawMessage, id *auth.Identity, now time.Time, el *batchEntryLog) (any, *apiError) {
+func (s *Service) batchEntry(base *input, raw json.RawMessage, id *auth.Identity, now time.Time, el *batchEntryLog) (any, error) {
 	e := *base
 	e.Headers, e.Params, e.Query = maps.Clone(base.Headers), maps.Clone(base.Params), maps.Clone(base.Query)
 	if aerr := decodeJSON(raw, &e); aerr != nil {

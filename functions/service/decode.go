@@ -93,7 +93,7 @@ func str(s string) scalar { return scalar{s: s, set: true} }
 // what. Only request fields are accepted (checkMembers). A field the object
 // sets replaces the default, and expired and expires are one field: the
 // object's own one replaces the default's other one.
-func decodeJSON(body []byte, in *input) *apiError {
+func decodeJSON(body []byte, in *input) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
@@ -122,7 +122,7 @@ func decodeJSON(body []byte, in *input) *apiError {
 	return nil
 }
 
-func jsonError(err error) *apiError {
+func jsonError(err error) error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
@@ -163,7 +163,7 @@ func jsonKind(t reflect.Type) string {
 // and share sheets and trackers append their own (utm_source, from=…). A
 // form body is the caller's own, so there (strict) it is a 400
 // UnknownField, as in a JSON body.
-func decodeQuery(q map[string][]string, in *input, strict bool) *apiError {
+func decodeQuery(q map[string][]string, in *input, strict bool) error {
 	var seen map[string]string
 	for name, vs := range q {
 		if len(vs) == 0 {
@@ -274,7 +274,7 @@ func bracketName(s, plural, single string) (string, bool) {
 }
 
 // decodeForm reads an application/x-www-form-urlencoded body like a query.
-func decodeForm(body []byte, in *input) *apiError {
+func decodeForm(body []byte, in *input) error {
 	q, err := url.ParseQuery(string(body))
 	if err != nil {
 		return badRequest("InvalidForm", "the form body is not valid: "+err.Error())

@@ -7,11 +7,26 @@ import (
 	"github.com/cos-signer/cos-signer/signer"
 )
 
-// apiError is a refused request: its HTTP status, code and message.
+// apiError is a refused request: its HTTP status, code and message. The
+// service's functions return it as an error; apiErrorOf reads it back.
 type apiError struct {
 	status  int
 	code    string
 	message string
+}
+
+func (e *apiError) Error() string { return e.code + ": " + e.message }
+
+// internalError is the answer to a bug: nothing about it reaches the caller.
+var internalError = &apiError{http.StatusInternalServerError, "InternalError", "an internal error occurred"}
+
+// apiErrorOf is the apiError an error answers as: itself, or for any other
+// error (a bug: every refusal is an apiError) a 500 InternalError.
+func apiErrorOf(err error) *apiError {
+	if ae, ok := errors.AsType[*apiError](err); ok {
+		return ae
+	}
+	return internalError
 }
 
 func badRequest(code, msg string) *apiError { return &apiError{http.StatusBadRequest, code, msg} }
@@ -19,7 +34,7 @@ func forbidden(code, msg string) *apiError  { return &apiError{http.StatusForbid
 
 // fromSignerError turns the signer's refusals into 400s with its codes
 // (InvalidKey, HostHeader, DuplicateName, InvalidHeader, …).
-func fromSignerError(err error) *apiError {
+func fromSignerError(err error) error {
 	var se *signer.Error
 	if errors.As(err, &se) {
 		return badRequest(string(se.Code), se.Message)

@@ -46,7 +46,7 @@ func knownField(name string) string {
 // option so, and the callback passes the object on as it is.
 //
 // fields holds each field's value by its JSON name.
-func checkMembers(members map[string]json.RawMessage) (fields map[string]json.RawMessage, _ *apiError) {
+func checkMembers(members map[string]json.RawMessage) (fields map[string]json.RawMessage, _ error) {
 	sdk := false
 	for _, o := range sdkOptions {
 		if _, ok := members[o]; ok {
@@ -75,7 +75,7 @@ func checkMembers(members map[string]json.RawMessage) (fields map[string]json.Ra
 	return fields, nil
 }
 
-func unknownField(name string) *apiError {
+func unknownField(name string) error {
 	msg := fmt.Sprintf("unknown field %s", quoteName(name))
 	if near := closestField(name); near != "" {
 		return badRequest("UnknownField", msg+fmt.Sprintf(": did you mean %q?", near))
@@ -133,7 +133,7 @@ func sameJSON(a, b json.RawMessage) bool {
 
 // checkAliases refuses expired and expires given with different values in
 // one request object or query (encoding/json would keep one in silence).
-func checkAliases(expired, expires scalar) *apiError {
+func checkAliases(expired, expires scalar) error {
 	if expired.set && expires.set && strings.TrimSpace(expired.s) != strings.TrimSpace(expires.s) {
 		return badRequest("DuplicateName", fmt.Sprintf("expired (%s) and expires (%s) name the same field with different values: send one of them",
 			truncate(strconv.Quote(expired.s), 24), truncate(strconv.Quote(expires.s), 24)))

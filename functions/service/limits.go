@@ -25,7 +25,7 @@ import (
 // message naming a way that does enforce the limit: cos-js-sdk-v5 and
 // cos-wx-sdk-v5 leave Content-Type out of what they pass to
 // getAuthorization, and part uploads pass no Content-Length.
-func (s *Service) uploadLimits(route string, in *input, t *target, op policy.Op) *apiError {
+func (s *Service) uploadLimits(route string, in *input, t *target, op policy.Op) error {
 	ct, cl := in.ContentType.s, in.ContentLength.s
 	ctSet, clSet := in.ContentType.set && ct != "", in.ContentLength.set && cl != ""
 	var ctName, clName string
@@ -97,7 +97,7 @@ func (s *Service) uploadLimits(route string, in *input, t *target, op policy.Op)
 
 // statedLength reads a stated contentLength (or Content-Length header):
 // a whole number of bytes, spaces around it ignored.
-func statedLength(v string) (int64, *apiError) {
+func statedLength(v string) (int64, error) {
 	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 	if err != nil || n < 0 {
 		return 0, badRequest("InvalidContentLength", fmt.Sprintf("contentLength must be a whole number of bytes, got %s", truncate(strconv.Quote(v), 40)))
@@ -106,7 +106,7 @@ func statedLength(v string) (int64, *apiError) {
 }
 
 // checkLength admits a stated length under SIGN_MAX_CONTENT_LENGTH.
-func (s *Service) checkLength(n int64) *apiError {
+func (s *Service) checkLength(n int64) error {
 	if maxLen := s.cfg.MaxContentLength; maxLen > 0 && n > maxLen {
 		return forbidden("ContentLengthNotAllowed", fmt.Sprintf("content length %d is more than the maximum of %d bytes (SIGN_MAX_CONTENT_LENGTH)", n, maxLen))
 	}
@@ -126,7 +126,7 @@ func unboundHint(route string) string {
 // checkType admits a Content-Type value under SIGN_ALLOWED_CONTENT_TYPES:
 // one media type, printable ASCII, no list; active types (HTML, SVG, XML,
 // JavaScript) only when listed by name.
-func (s *Service) checkType(v, what string) *apiError {
+func (s *Service) checkType(v, what string) error {
 	mt, ok, err := s.cfg.AllowedContentTypes.Check(v)
 	if err != nil {
 		return badRequest("InvalidContentType", fmt.Sprintf("%s %s: %v", what, quoteName(v), err))
@@ -143,7 +143,7 @@ func (s *Service) checkType(v, what string) *apiError {
 
 // checkResponseType: response-content-type makes COS serve an object with
 // another type, so it obeys the upload type rules.
-func (s *Service) checkResponseType(t *target) *apiError {
+func (s *Service) checkResponseType(t *target) error {
 	if !s.cfg.AllowedContentTypes.Set() {
 		return nil
 	}

@@ -2,7 +2,11 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"runtime"
+	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/cos-signer/cos-signer/functions/sts"
@@ -106,6 +110,24 @@ func (s *Service) logRequest(ctx context.Context, le *logEntry, status int, fail
 	attrs = append(attrs, slog.Int("status", status), slog.Int64("latencyUs", time.Since(start).Microseconds()))
 	s.log.LogAttrs(ctx, level, "request", attrs...)
 }
+
+// logPanic records a recovered panic with the stack that raised it. The
+// stack names functions, files and lines; its arguments are machine words
+// (a string is a pointer and a length), never the text they point to. Of
+// the panic value only the runtime's own message is logged (index out of
+// range, nil map): any other value is named by its type, since it may be
+// built from the request or a secret.
+func (s *Service) logPanic(ctx context.Context, rid string, v any) {
+	what := fmt.Sprintf("%T", v)
+	if re, ok := v.(runtime.Error); ok {
+		what = strings.TrimPrefix(re.Error(), "runtime error: ")
+	}
+	s.log.LogAttrs(ctx, slog.LevelError, "panic", slog.String("requestId", rid),
+		slog.String("panic", truncate(what, 200)), slog.String("stack", truncate(string(debug.Stack()), maxStackBytes)))
+}
+
+// maxStackBytes bounds a panic's stack in its log line (a few dozen frames).
+const maxStackBytes = 16 << 10
 
 // decisionOf tells refusals apart by what they are: "invalid" for
 // malformed input (400, 404, 405, 413, 415), "unauthenticated" for 401,

@@ -25,7 +25,7 @@ type target struct {
 
 // prepare applies the policy to one request for route and fills t with
 // what to sign (t is the caller's, so it stays on its stack), or refuses.
-func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity, now time.Time, le *logEntry) *apiError {
+func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity, now time.Time, le *logEntry) error {
 	*t = target{contentLength: -1}
 	sub := ""
 	if id != nil {
@@ -231,7 +231,7 @@ func (s *Service) tokenName(name string) bool {
 	return s.signer.SessionToken() != "" && strings.EqualFold(name, "x-cos-security-token")
 }
 
-func (s *Service) checkHost(t *target, given string) *apiError {
+func (s *Service) checkHost(t *target, given string) error {
 	own, err := s.signer.Host(t.bucket, t.region)
 	if err != nil {
 		return fromSignerError(err)

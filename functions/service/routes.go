@@ -76,29 +76,36 @@ func methodFits(route, method string) bool {
 	return false
 }
 
-// dispatch runs one route on a decoded input: the answer, or a redirect
-// location for /download?redirect=1.
-func (s *Service) dispatch(ctx context.Context, route string, in *input, id *auth.Identity, le *logEntry, direct bool) (any, string, *apiError) {
+// result is what a route answers: a JSON body, or for /download?redirect=1
+// the location to redirect to.
+type result struct {
+	body     any
+	location string
+}
+
+// dispatch runs one route on a decoded input.
+func (s *Service) dispatch(ctx context.Context, route string, in *input, id *auth.Identity, le *logEntry, direct bool) (result, error) {
 	now := s.now()
+	var body any
+	var err error
 	switch route {
 	case routeSTS:
-		body, err := s.vendSTS(ctx, in, id, now, le)
-		return body, "", err
+		body, err = s.vendSTS(ctx, in, id, now, le)
 	case routeBatch:
-		body, err := s.batch(in, id, now, le)
-		return body, "", err
+		body, err = s.batch(in, id, now, le)
 	case routePostPolicy:
-		body, err := s.postPolicy(in, id, now, le)
-		return body, "", err
+		body, err = s.postPolicy(in, id, now, le)
+	default:
+		var url string
+		body, url, err = s.signOne(route, in, id, now, le)
+		if err == nil && route == routeDownload && !direct && truthy(in.Redirect) {
+			return result{location: url}, nil
+		}
 	}
-	body, url, err := s.signOne(route, in, id, now, le)
 	if err != nil {
-		return nil, "", err
+		return result{}, err
 	}
-	if route == routeDownload && !direct && truthy(in.Redirect) {
-		return nil, url, nil
-	}
-	return body, "", nil
+	return result{body: body}, nil
 }
 
 func truthy(v scalar) bool {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -513,4 +514,17 @@ func TestRouteNames(t *testing.T) {
 			t.Errorf("routeOfAction(%q) = %q, want %q", action, got, want)
 		}
 	}
+}
+
+// TestAPIErrorIsAnError: a refusal travels as an error, wrapped or not, and
+// any other error (a bug) answers as a 500 that says nothing of it.
+func TestAPIErrorIsAnError(t *testing.T) {
+	var err error = badRequest("InvalidKey", "key is empty")
+	assert.Equal(t, "InvalidKey: key is empty", err.Error())
+	wrapped := fmt.Errorf("entry 3: %w", err)
+	assert.Same(t, err, apiErrorOf(wrapped))
+	bug := apiErrorOf(errors.New("sts: secret key AKID… rejected"))
+	assert.Equal(t, 500, bug.status)
+	assert.Equal(t, "InternalError", bug.code)
+	assert.NotContains(t, bug.message, "AKID")
 }

@@ -23,7 +23,7 @@ const (
 // more than the caps, names differing only in letter case, and a Host
 // header other than the service's own (which the SDKs' getAuthorization
 // passes on /auth, and which the signer then signs itself).
-func (s *Service) collectNames(t *target, route string, in *input) *apiError {
+func (s *Service) collectNames(t *target, route string, in *input) error {
 	if len(in.Headers) > maxHeaders {
 		return badRequest("TooManyHeaders", fmt.Sprintf("headers holds %d names; the maximum is %d", len(in.Headers), maxHeaders))
 	}
@@ -70,7 +70,7 @@ func (s *Service) collectNames(t *target, route string, in *input) *apiError {
 // caseTwin refuses name when seen holds another spelling of it, differing
 // only in letter case (what names the list: "headers", "params"), and
 // records it otherwise.
-func caseTwin(seen map[string]string, what, name string) *apiError {
+func caseTwin(seen map[string]string, what, name string) error {
 	lower := strings.ToLower(name)
 	if prev, dup := seen[lower]; dup {
 		return badRequest("DuplicateName", fmt.Sprintf("%s %s and %s differ only in letter case: send one of them", what, quoteName(prev), quoteName(name)))
@@ -91,7 +91,7 @@ func sensitiveNote(name string) string {
 // SIGN_KEY_PREFIXES (any key when none is configured): some prefix must
 // hold the key at a segment boundary and allow the method. A form upload
 // (/post-policy) is an upload: a prefix allowing PUT or POST admits it.
-func (s *Service) checkKey(key, sub, route, method string) *apiError {
+func (s *Service) checkKey(key, sub, route, method string) error {
 	rules := s.cfg.KeyPrefixes
 	v := rules.Check(key, sub, method)
 	if v != policy.KeyAllowed && route == routePostPolicy {
@@ -112,7 +112,7 @@ func (s *Service) checkKey(key, sub, route, method string) *apiError {
 // KeyAllowed: MethodNotAllowed with methodRefused, else IdentityNotUsable
 // when the rules need an identity the caller's cannot fill, else
 // KeyNotAllowed with outside.
-func (s *Service) keyRefusal(v policy.KeyVerdict, sub, methodRefused, outside string) *apiError {
+func (s *Service) keyRefusal(v policy.KeyVerdict, sub, methodRefused, outside string) error {
 	switch v {
 	case policy.KeyAllowed:
 		return nil
@@ -126,7 +126,7 @@ func (s *Service) keyRefusal(v policy.KeyVerdict, sub, methodRefused, outside st
 }
 
 // identityNotUsable: the caller's identity cannot fill {sub}.
-func identityNotUsable() *apiError {
+func identityNotUsable() error {
 	return forbidden("IdentityNotUsable", "the caller's identity cannot name a key prefix (it holds '/', '..', '%' or control characters)")
 }
 
@@ -152,7 +152,7 @@ func (s *Service) rulesList() string {
 // since the SDKs' uploadFile asks it before every multipart upload) and,
 // with SIGN_ALLOW_PREFIX_LISTING, GET Bucket (?prefix=…). The prefix is
 // checked exactly like a key, and is signed with every other listing param.
-func (s *Service) bucketRequest(t *target, route, sub string) (bool, *apiError) {
+func (s *Service) bucketRequest(t *target, route, sub string) (bool, error) {
 	if s.cfg.AllowBucketKey {
 		// Any bucket request; a listing's params still need no listing in
 		// SIGN_ALLOWED_PARAMS.
@@ -200,7 +200,7 @@ func (s *Service) bucketRequest(t *target, route, sub string) (bool, *apiError) 
 // chooseKey makes a server-chosen key: the first prefix that the caller's
 // identity can fill and that allows the method (with {sub} filled), 128
 // random bits in hex, and the extension.
-func (s *Service) chooseKey(in *input, sub, route, method string) (string, *apiError) {
+func (s *Service) chooseKey(in *input, sub, route, method string) (string, error) {
 	rawExt := in.Ext
 	if rawExt == "" {
 		rawExt = policy.ExtOf(in.Filename)
@@ -254,7 +254,7 @@ func (s *Service) extList() string {
 // the request's bucket or another allowed one, inside the caller's
 // prefixes, checked like a key. Otherwise COS would copy another user's
 // object into the caller's folder with the service's credential.
-func (s *Service) checkCopySources(t *target, sub string) *apiError {
+func (s *Service) checkCopySources(t *target, sub string) error {
 	for name, v := range t.headers {
 		lower := strings.ToLower(name)
 		if lower != "x-cos-copy-source" && lower != "x-cos-rename-source" {
@@ -291,7 +291,7 @@ func (s *Service) ownHost(host, region string) bool {
 // requestBucket is a request's bucket: the given one if it is the
 // configured one (COS_BUCKET) or one of COS_ALLOWED_BUCKETS, else the
 // configured one when none is given.
-func (s *Service) requestBucket(given string) (string, *apiError) {
+func (s *Service) requestBucket(given string) (string, error) {
 	if given == "" {
 		if s.cfg.Bucket == "" {
 			return "", badRequest("MissingBucket", "bucket is required: no default bucket (COS_BUCKET) is configured")
@@ -316,7 +316,7 @@ func (s *Service) bucketAllowed(b string) bool {
 // caller choose the signed host: only COS_ENDPOINT chooses those. When
 // COS_ENDPOINT or COS_DOMAIN decides the host, a plain region is accepted
 // and does not matter.
-func (s *Service) requestRegion(given string) (string, *apiError) {
+func (s *Service) requestRegion(given string) (string, error) {
 	if given == "" {
 		return "", nil
 	}

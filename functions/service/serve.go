@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -34,29 +33,37 @@ func (s *Service) handle(ctx context.Context, r *Request, direct bool) (resp *Re
 	le := logEntry{requestID: rid, sourceIP: r.SourceIP, path: r.Path}
 	defer func() {
 		if v := recover(); v != nil {
-			fail = &apiError{http.StatusInternalServerError, "InternalError", "an internal error occurred"}
+			fail = internalError
 			resp = s.errorResponse(fail, rid)
-			s.log.LogAttrs(ctx, slog.LevelError, "panic", slog.String("requestId", rid), slog.String("panic", truncate(fmt.Sprint(v), 200)))
+			s.logPanic(ctx, rid, v)
 		}
 		s.addCORS(r, resp)
 		s.logRequest(ctx, &le, resp.Status, fail, start)
 	}()
-	resp, fail = s.serve(ctx, r, rid, &le, direct)
-	if fail != nil {
-		e := errorObject(fail, rid, false)
-		retryAfter := stsFailure(&le, &e.Error)
-		resp = s.jsonResponse(fail.status, e, rid)
-		if fail.status == http.StatusMethodNotAllowed {
-			resp.Header["Allow"] = allowedHTTP(le.route)
-		}
-		if retryAfter > 0 {
-			resp.Header["Retry-After"] = strconv.Itoa(retryAfter)
-		}
+	resp, err := s.serve(ctx, r, rid, &le, direct)
+	if err != nil {
+		fail = apiErrorOf(err)
+		resp = s.refusalResponse(fail, &le, rid)
 	}
 	return resp, fail
 }
 
-func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntry, direct bool) (*Response, *apiError) {
+// refusalResponse is the error answer to a refused request, with the Allow
+// header of a 405 and the Retry-After STS asked for.
+func (s *Service) refusalResponse(fail *apiError, le *logEntry, rid string) *Response {
+	e := errorObject(fail, rid, false)
+	retryAfter := stsFailure(le, &e.Error)
+	resp := s.jsonResponse(fail.status, e, rid)
+	if fail.status == http.StatusMethodNotAllowed {
+		resp.Header["Allow"] = allowedHTTP(le.route)
+	}
+	if retryAfter > 0 {
+		resp.Header["Retry-After"] = strconv.Itoa(retryAfter)
+	}
+	return resp
+}
+
+func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntry, direct bool) (*Response, error) {
 	method := strings.ToUpper(r.Method)
 	route := routeOf(r.Path)
 	le.route = route
@@ -81,7 +88,7 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 
 	var in input
 	decoded := false
-	decode := func() *apiError {
+	decode := func() error {
 		decoded = true
 		if len(r.Query) > 0 {
 			if err := decodeQuery(r.Query, &in, false); err != nil {
@@ -143,17 +150,17 @@ func (s *Service) serve(ctx context.Context, r *Request, rid string, le *logEntr
 	if in.Action != "" && routeOfAction(in.Action) != route {
 		return nil, badRequest("ActionMismatch", fmt.Sprintf("the body's action %s does not match the route %s", truncate(strconv.Quote(in.Action), 40), route))
 	}
-	body, location, err := s.dispatch(ctx, route, &in, id, le, direct)
+	res, err := s.dispatch(ctx, route, &in, id, le, direct)
 	if err != nil {
 		return nil, err
 	}
-	if location != "" {
-		return &Response{Status: http.StatusFound, Header: map[string]string{"Location": location, "Cache-Control": "no-store", "X-Request-Id": rid}}, nil
+	if res.location != "" {
+		return &Response{Status: http.StatusFound, Header: map[string]string{"Location": res.location, "Cache-Control": "no-store", "X-Request-Id": rid}}, nil
 	}
-	return s.jsonResponse(http.StatusOK, body, rid), nil
+	return s.jsonResponse(http.StatusOK, res.body, rid), nil
 }
 
-func (s *Service) authenticate(r *Request) (*auth.Identity, *apiError) {
+func (s *Service) authenticate(r *Request) (*auth.Identity, error) {
 	id, err := s.cfg.Auth.Authenticate(r.Header, r.Authorizer, s.now())
 	if err != nil {
 		var ae *auth.Error

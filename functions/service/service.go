@@ -147,7 +147,7 @@ func (s *Service) newRequestID() string {
 // signing route answer while the service lacks what it needs to sign
 // anything, naming it (variable names only, never a value); nil when
 // nothing is missing.
-func (s *Service) notConfigured() *apiError {
+func (s *Service) notConfigured() error {
 	var missing []string
 	if s.signer == nil {
 		missing = append(missing, "no credentials (set "+strings.Join(s.cfg.MissingCredentials, " and ")+")")

@@ -26,7 +26,7 @@ type stsAnswer = sts.Answer
 
 // vendSTS answers /sts: temporary credentials whose CAM policy is exactly as
 // wide as what the service would sign for the caller, no wider.
-func (s *Service) vendSTS(ctx context.Context, in *input, id *auth.Identity, now time.Time, le *logEntry) (*stsAnswer, *apiError) {
+func (s *Service) vendSTS(ctx context.Context, in *input, id *auth.Identity, now time.Time, le *logEntry) (*stsAnswer, error) {
 	if s.sts == nil {
 		return nil, forbidden("STSDisabled", "/sts is off: set STS_MODE to federation or assume-role to vend temporary credentials")
 	}
@@ -126,7 +126,7 @@ func (s *Service) methodsAt(key, sub string) []string {
 
 // stsBucket is the bucket of a prefix- or key-form request: the configured
 // one or an allowed one, in the configured region.
-func (s *Service) stsBucket(in *input, region string) (string, *apiError) {
+func (s *Service) stsBucket(in *input, region string) (string, error) {
 	if in.Region != "" && signer.CanonicalRegion(in.Region) != region {
 		return "", forbidden("ScopeNotAllowed", fmt.Sprintf("region %s is not the configured region %s", quoteName(in.Region), region))
 	}
@@ -142,7 +142,7 @@ func (s *Service) stsBucket(in *input, region string) (string, *apiError) {
 
 // stsPrefixGrants: every SIGN_KEY_PREFIXES entry the caller can fill, with
 // the methods allowed there. Never the whole bucket.
-func (s *Service) stsPrefixGrants(sub string) ([]sts.Grant, *apiError) {
+func (s *Service) stsPrefixGrants(sub string) ([]sts.Grant, error) {
 	if len(s.cfg.KeyPrefixes) == 0 {
 		return nil, forbidden("ScopeNotAllowed", "no SIGN_KEY_PREFIXES are configured: /sts never vends credentials for the whole bucket (use the key or scope form)")
 	}
@@ -169,7 +169,7 @@ func (s *Service) stsPrefixGrants(sub string) ([]sts.Grant, *apiError) {
 // stsKeyGrant chooses a key as /presign does and grants the caller's
 // methods on that one key; a stated contentType or contentLength, checked
 // against the limits, narrows the conditions to it.
-func (s *Service) stsKeyGrant(in *input, sub string, limits *sts.Limits) (string, sts.Grant, *apiError) {
+func (s *Service) stsKeyGrant(in *input, sub string, limits *sts.Limits) (string, sts.Grant, error) {
 	key, aerr := s.chooseKey(in, sub, routeSTS, "PUT")
 	if aerr != nil {
 		return "", sts.Grant{}, aerr
