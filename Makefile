@@ -41,15 +41,20 @@ interop/node_modules: interop/package-lock.json
 	cd interop && npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
 
-## bench: the signer beside cos-go-sdk-v5 (impl=cos-go-sdk-v5, impl=signer) and the e2e cold start
-## and warm invoke beside their hello-world floors (p50/floor, p99/floor), each pair in the same
-## run, COUNT times; benchstat (a tool in go.mod) gives medians and confidence intervals (for e2e
-## only the latency metrics: its B/op and sec/op are the harness's). Raw: $(DIST)/bench-*.txt
+## bench: the signer beside cos-go-sdk-v5 (impl=cos-go-sdk-v5, impl=signer); the request path in
+## process (ServeHTTP: a POST /presign with an HS256 token, ns/op and allocs/op); and end to end the
+## cold start and warm invoke beside their hello-world floors (p50/floor, p99/floor) and the web
+## server under load (64 clients) beside a bare net/http server (cpu-us per request, cpu/floor,
+## rps/floor), each pair in the same run, COUNT times; benchstat (a tool in go.mod) gives medians and
+## confidence intervals (for e2e only the latency and load metrics: its B/op and sec/op are the
+## harness's). Raw: $(DIST)/bench-*.txt
 bench:
 	@mkdir -p $(DIST)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(COUNT) ./signer > $(DIST)/bench-signer.txt || { cat $(DIST)/bench-signer.txt; exit 1; }
+	$(GO) test -run '^$$' -bench '^BenchmarkServeHTTP$$' -benchmem -benchtime $(BENCHTIME) -count $(COUNT) ./functions/service > $(DIST)/bench-service.txt || { cat $(DIST)/bench-service.txt; exit 1; }
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(COUNT) ./e2e > $(DIST)/bench-e2e.txt || { cat $(DIST)/bench-e2e.txt; exit 1; }
 	$(GO) tool benchstat -col /impl $(DIST)/bench-signer.txt
+	$(GO) tool benchstat $(DIST)/bench-service.txt
 	$(GO) tool benchstat -filter '.unit:/floor|-ms$$|-us$$/' $(DIST)/bench-e2e.txt
 
 ## fuzz: each fuzz target for FUZZTIME (go test -fuzz takes one target at a time). A run that

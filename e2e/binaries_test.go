@@ -39,6 +39,7 @@ var (
 	webBinary    = &binary{name: "web server", build: runtimeharness.Build{Package: "./functions/web"}}
 	floorSCF     = &binary{name: "floor scf", build: runtimeharness.Build{Package: "./internal/runtimeharness/testdata/floorscf"}}
 	floorLambda  = &binary{name: "floor lambda", build: runtimeharness.Build{Package: "./internal/runtimeharness/testdata/floorlambda", Tags: []string{"lambda.norpc"}}}
+	floorWeb     = &binary{name: "floor web", build: runtimeharness.Build{Package: "./internal/runtimeharness/testdata/floorweb"}}
 	// floorSCFHTTPS is a size floor only: floorscf plus one HTTPS request.
 	floorSCFHTTPS = &binary{name: "floor scf+https", build: runtimeharness.Build{Package: "./e2e/testdata/floorscfhttps"}}
 )

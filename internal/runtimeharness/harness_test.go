@@ -239,10 +239,23 @@ func TestWebServesOverHTTP(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.JSONEq(t, `{"hello":"world","path":"/healthz"}`, string(body))
+	_, err = w.CPUTime()
+	assert.NoError(t, err)
 	w.Close()
 	requireGone(t, w.process)
 	// After Close the log is complete.
 	assert.Contains(t, w.Log(), "hello GET /healthz")
+}
+
+func TestStatCPUTime(t *testing.T) {
+	// A command name with spaces and a parenthesis; utime 250 and stime 30
+	// ticks.
+	line := "4242 (a b) c) S 1 4242 4242 0 -1 4194560 120 0 0 0 250 30 0 0 20 0 5 0 9000 1000000 300 18446744073709551615\n"
+	d, err := statCPUTime([]byte(line))
+	require.NoError(t, err)
+	assert.Equal(t, 2800*time.Millisecond, d)
+	_, err = statCPUTime([]byte("4242 (x) S 1"))
+	assert.Error(t, err)
 }
 
 func floorSCFBin(t *testing.T) string    { s, _, _ := floors(t); return s }

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -86,6 +87,41 @@ func (p *process) LogOffset() int { return p.log.Len() }
 // LogSince is what the child has written since LogOffset returned off: the
 // log lines of one invocation.
 func (p *process) LogSince(off int) string { return p.log.since(off) }
+
+// CPUTime is the CPU time (user and system) the child has used so far, as
+// the kernel accounts it in /proc/<pid>/stat: clock ticks of 10 ms, so a
+// load benchmark reads it over many requests.
+func (p *process) CPUTime() (time.Duration, error) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	if err != nil {
+		return 0, fmt.Errorf("runtimeharness: cpu time: %w", err)
+	}
+	return statCPUTime(raw)
+}
+
+// statCPUTime reads utime and stime from a /proc/<pid>/stat line. The
+// command name, field 2, is in parentheses and may hold spaces and
+// parentheses itself: the fields after its last closing one are counted.
+func statCPUTime(raw []byte) (time.Duration, error) {
+	i := bytes.LastIndexByte(raw, ')')
+	fields := strings.Fields(string(raw[i+1:]))
+	if i < 0 || len(fields) < 13 {
+		return 0, fmt.Errorf("runtimeharness: cpu time: unreadable /proc stat %q", raw)
+	}
+	var ticks int64
+	for _, f := range fields[11:13] { // fields 14 and 15: utime, stime
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("runtimeharness: cpu time: %w", err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * clockTick, nil
+}
+
+// clockTick is the unit of /proc/<pid>/stat times (USER_HZ, 100 on every
+// Linux the harness runs on).
+const clockTick = 10 * time.Millisecond
 
 // Exited is closed when the child has ended.
 func (p *process) Exited() <-chan struct{} { return p.done }
