@@ -32,9 +32,9 @@ test: lint interop/node_modules
 	@echo "== go test $(PKGS) (a line per package as it finishes)"
 	$(GO) test -count=1 -vet=off $(PKGS)
 
-## test-browser: the interop flows with cos-js-sdk-v5 in headless Chromium (Debian's chromium; .ci/run installs it)
+## test-browser: the interop flows with cos-js-sdk-v5, and Uppy 6 with docs/uppy.md's recipe, in headless Chromium (Debian's chromium; .ci/run installs it)
 test-browser: interop/node_modules
-	$(GO) test -count=1 -tags browser -run '^TestBrowser$$' -v ./interop/
+	$(GO) test -count=1 -tags browser -run '^TestBrowser(Uppy)?$$' -v ./interop/
 
 ## interop/node_modules: the official COS client SDKs the interop tests drive, as interop/package-lock.json pins them
 interop/node_modules: interop/package-lock.json

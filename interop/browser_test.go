@@ -10,7 +10,8 @@ import (
 )
 
 // TestBrowser runs the flows with cos-js-sdk-v5 in headless Chromium
-// (make test-browser; .ci/run installs Debian's chromium).
+// (make test-browser; .ci/run installs Debian's chromium). TestBrowserUppy
+// (uppy_test.go) runs Uppy 6 there.
 func TestBrowser(t *testing.T) {
 	for _, cfg := range configs {
 		t.Run(cfg.name, func(t *testing.T) {

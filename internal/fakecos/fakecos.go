@@ -143,6 +143,15 @@ func (s *Server) Object(host, key string) *Object {
 	return s.objects[host+"/"+key]
 }
 
+// UploadOpen says whether the multipart upload id is still open (neither
+// completed nor aborted): an abandoned one is billed until a lifecycle rule
+// removes it.
+func (s *Server) UploadOpen(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.uploads[id] != nil
+}
+
 // PutObject stores an object directly, for a test's setup.
 func (s *Server) PutObject(host, key string, data []byte, contentType string) {
 	s.mu.Lock()

@@ -19,7 +19,9 @@ import (
 // shared flows to headless Chromium, hands the page its configuration
 // (/config) and collects what it reports (/report).
 type Page struct {
-	srv *httptest.Server
+	srv     *httptest.Server
+	dir     string // interop/
+	bundles string // what Bundle built, served at /bundle/
 
 	mu      sync.Mutex
 	cfg     map[string]string
@@ -33,8 +35,9 @@ type Page struct {
 func NewPage(t testing.TB) *Page {
 	t.Helper()
 	dir := Dir(t)
-	p := &Page{results: map[string]Result{}, done: make(chan struct{}), t: t}
+	p := &Page{dir: dir, bundles: t.TempDir(), results: map[string]Result{}, done: make(chan struct{}), t: t}
 	mux := http.NewServeMux()
+	mux.Handle("/bundle/", http.StripPrefix("/bundle/", http.FileServer(http.Dir(p.bundles))))
 	mux.Handle("/sdk/", http.StripPrefix("/sdk/", http.FileServer(http.Dir(filepath.Join(dir, "node_modules", "cos-js-sdk-v5", "dist")))))
 	mux.Handle("/lib/", http.StripPrefix("/lib/", http.FileServer(http.Dir(filepath.Join(dir, "lib")))))
 	mux.Handle("/browser/", http.StripPrefix("/browser/", http.FileServer(http.Dir(filepath.Join(dir, "browser")))))
@@ -81,6 +84,20 @@ func (p *Page) report(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// Bundle builds interop/<entry> and what it imports from node_modules into
+// one script, as a page's own build would (esbuild, pinned in
+// interop/package-lock.json: the machine may reach no CDN), served at
+// /bundle/<name>.
+func (p *Page) Bundle(t testing.TB, entry, name string) {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(p.dir, "node_modules", ".bin", "esbuild"), entry, "--bundle", "--format=iife",
+		"--target=chrome120", "--log-level=warning", "--outfile="+filepath.Join(p.bundles, name))
+	cmd.Dir = p.dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("esbuild %s: %v\n%s", entry, err, out)
+	}
+}
+
 // Chromium is the browser binary: $CHROMIUM, or Debian's /usr/bin/chromium.
 func Chromium(t testing.TB) string {
 	t.Helper()
@@ -94,11 +111,17 @@ func Chromium(t testing.TB) string {
 	return bin
 }
 
-// Run opens the page in headless Chromium with e's service and fake COS
+// Run opens interop/browser/index.html; see RunPage.
+func (p *Page) Run(t testing.TB, e *Env, vars map[string]string) map[string]Result {
+	t.Helper()
+	return p.RunPage(t, "index.html", e, vars)
+}
+
+// RunPage opens interop/browser/<page> in headless Chromium with e's service and fake COS
 // (COS hosts go through the fake COS as Chromium's proxy; loopback, where
 // the page and the service are, is reached directly) and vars, and returns
 // the flows the page reported.
-func (p *Page) Run(t testing.TB, e *Env, vars map[string]string) map[string]Result {
+func (p *Page) RunPage(t testing.TB, page string, e *Env, vars map[string]string) map[string]Result {
 	t.Helper()
 	cfg := map[string]string{"SIGNER_URL": e.Signer.URL, "COS_BUCKET": Bucket, "COS_REGION": Region, "COS_HOST": Host}
 	maps.Copy(cfg, vars)
@@ -111,7 +134,7 @@ func (p *Page) Run(t testing.TB, e *Env, vars map[string]string) map[string]Resu
 	cmd := exec.Command(Chromium(t), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
 		"--user-data-dir="+profile, "--proxy-server="+e.COS.URL, "--remote-debugging-port=0",
-		p.srv.URL+"/browser/index.html")
+		p.srv.URL+"/browser/"+page)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its helpers end with it
 	var stderr lockedBuffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
