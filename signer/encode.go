@@ -117,3 +117,8 @@ func appendInt(dst []byte, n int64) []byte {
 	}
 	return append(dst, tmp[i:]...)
 }
+
+// URLPath is the percent-encoded URL path of a key exactly as presigned
+// URLs carry it: what a CDN's URL authentication must hash, since the CDN
+// hashes the path as the client sends it.
+func URLPath(key string) string { return string(appendURLPath(nil, key)) }
