@@ -3,6 +3,7 @@ module github.com/cos-signer/cos-signer
 go 1.26.0
 
 require (
+	github.com/MicahParks/jwkset v0.11.5
 	github.com/aws/aws-lambda-go v1.55.1
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/stretchr/testify v1.12.1
@@ -10,6 +11,7 @@ require (
 	github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/sts v1.1.11
 	github.com/tencentyun/cos-go-sdk-v5 v0.7.75
 	github.com/tencentyun/scf-go-lib v0.0.0-20230904103145-13c9a7eeca80
+	golang.org/x/time v0.15.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 

@@ -5,6 +5,7 @@ package auth
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 )
@@ -46,7 +47,7 @@ const (
 const defaultIdentityClaim = "sub"
 
 // jwtKeyVars are the variables that give the jwt mode its verification key.
-var jwtKeyVars = []string{"AUTH_JWT_SECRET", "AUTH_JWT_PUBLIC_KEY", "AUTH_JWKS"}
+var jwtKeyVars = []string{"AUTH_JWT_SECRET", "AUTH_JWT_PUBLIC_KEY", "AUTH_JWKS", "AUTH_JWKS_URL"}
 
 // FromEnv builds the Authenticator that the AUTH_* variables describe. A
 // configuration error names the variable at fault and never its value.
@@ -84,4 +85,13 @@ type none struct{}
 func (none) Mode() string { return ModeNone }
 func (none) Authenticate(map[string]string, map[string]any, time.Time) (*Identity, error) {
 	return nil, nil
+}
+
+// Start hands the Authenticator the service's logger once, at start: it logs
+// what the configuration leaves open (a warning, not an error: a deployer
+// may mean it), and a fetched key set reports its problems there.
+func Start(a Authenticator, log *slog.Logger) {
+	if s, ok := a.(interface{ start(*slog.Logger) }); ok {
+		s.start(log)
+	}
 }

@@ -91,6 +91,27 @@ func TestFromEnvErrors(t *testing.T) {
 		{name: "JWKS short RSA", env: map[string]string{"AUTH_MODE": "jwt", "AUTH_JWKS": jwks(t, rsaJWK("s", &k.rsa1024.PublicKey))}, want: "AUTH_JWKS", also: "2048"},
 		{name: "JWKS duplicate kid", env: map[string]string{"AUTH_MODE": "jwt", "AUTH_JWKS": jwks(t,
 			rsaJWK("same", &k.rsa.PublicKey), ecJWK("same", &k.ec.PublicKey))}, want: "AUTH_JWKS", also: "more than one key"},
+		{name: "JWKS exponent of 2^31", env: map[string]string{"AUTH_MODE": "jwt", "AUTH_JWKS": jwks(t,
+			func() map[string]any {
+				j := rsaJWK("e", &k.rsa.PublicKey)
+				j["e"] = b64([]byte{0x80, 0, 0, 0})
+				return j
+			}())},
+			want: "AUTH_JWKS", also: `exponent "e" of 2^31 or more`},
+		{name: "JWKS exponent over 32 bits", env: map[string]string{"AUTH_MODE": "jwt", "AUTH_JWKS": jwks(t,
+			func() map[string]any {
+				j := rsaJWK("e", &k.rsa.PublicKey)
+				j["e"] = b64([]byte{1, 0, 0, 0, 1})
+				return j
+			}())},
+			want: "AUTH_JWKS", also: `exponent "e" of 2^31 or more`},
+		{name: "JWKS URL over plain http", env: map[string]string{"AUTH_MODE": "jwt", "AUTH_JWKS_URL": "http://issuer.example.com/.well-known/jwks.json"},
+			want: "AUTH_JWKS_URL", also: "https://"},
+		{name: "JWKS URL not a URL", env: map[string]string{"AUTH_MODE": "jwt", "AUTH_JWKS_URL": "issuer.example.com/jwks.json"}, want: "AUTH_JWKS_URL", also: "https://"},
+		{name: "JWKS URL with credentials", env: map[string]string{"AUTH_MODE": "jwt", "AUTH_JWKS_URL": "https://user:pw@issuer.example.com/jwks.json"}, want: "AUTH_JWKS_URL"},
+		{name: "JWKS URL and inline JWKS", env: map[string]string{"AUTH_MODE": "jwt", "AUTH_JWKS_URL": "https://issuer.example.com/jwks.json",
+			"AUTH_JWKS": jwks(t, rsaJWK("a", &k.rsa.PublicKey))}, want: "AUTH_JWKS and AUTH_JWKS_URL"},
+		{name: "JWKS URL with mode none", env: map[string]string{"AUTH_JWKS_URL": "https://issuer.example.com/jwks.json"}, want: "AUTH_JWKS_URL", also: "AUTH_MODE=jwt"},
 		{name: "JWKS even exponent", env: map[string]string{"AUTH_MODE": "jwt", "AUTH_JWKS": jwks(t,
 			func() map[string]any { j := rsaJWK("e", &k.rsa.PublicKey); j["e"] = "Ag"; return j }())}, want: "AUTH_JWKS", also: "exponent"},
 	}

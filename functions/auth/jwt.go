@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -34,6 +35,7 @@ const (
 	reasonIssuer     = "token issuer not accepted"
 	reasonBadClaims  = "token has a claim of the wrong type"
 	reasonNoIdentity = "token has no identity claim %q"
+	reasonCrit       = "token has a crit header: no critical extension is supported"
 )
 
 // jwtAuth verifies bearer JWTs against one configured key source.
@@ -42,6 +44,7 @@ type jwtAuth struct {
 	secret   []byte               // HS256 (AUTH_JWT_SECRET)
 	single   *publicKey           // AUTH_JWT_PUBLIC_KEY: used whatever the token's kid
 	keySet   map[string]publicKey // AUTH_JWKS, by kid
+	remote   *remoteKeys          // AUTH_JWKS_URL
 	issuer   string
 	audience []string
 	claim    string
@@ -88,6 +91,15 @@ func newJWT(getenv func(string) string) (*jwtAuth, error) {
 		}
 		a.single = &key
 		a.methods = []string{key.alg}
+	case "AUTH_JWKS_URL":
+		r, err := newRemoteKeys(strings.TrimSpace(getenv(name)))
+		if err != nil {
+			return nil, err
+		}
+		a.remote = r
+		// Which keys the set holds is known only once fetched; each key
+		// still verifies only its own algorithm.
+		a.methods = []string{algRS256, algES256}
 	case "AUTH_JWKS":
 		keys, err := parseJWKS(getenv(name))
 		if err != nil {
@@ -106,6 +118,21 @@ func newJWT(getenv func(string) string) (*jwtAuth, error) {
 }
 
 func (a *jwtAuth) Mode() string { return ModeJWT }
+
+// start warns about a check left off: without an issuer, any issuer whose
+// key verifies is trusted; without an audience, a token the same issuer
+// minted for another application is accepted here too.
+func (a *jwtAuth) start(log *slog.Logger) {
+	if a.issuer == "" {
+		log.Warn("AUTH_JWT_ISSUER is not set: tokens are accepted whatever their iss; set it to the issuer your tokens name")
+	}
+	if len(a.audience) == 0 {
+		log.Warn("AUTH_JWT_AUDIENCE is not set: tokens are accepted whatever their aud, including those the same issuer minted for another application; set it to this application's audience (client id)")
+	}
+	if a.remote != nil {
+		a.remote.setLogger(log)
+	}
+}
 
 func (a *jwtAuth) Authenticate(header map[string]string, _ map[string]any, now time.Time) (*Identity, error) {
 	raw := bearerToken(header)
@@ -151,6 +178,11 @@ var errKeyRefused = errors.New("no key for this token")
 // already checked against a.methods; the key's own algorithm must match too,
 // so an RSA key never verifies an ES256 token and vice versa.
 func (a *jwtAuth) key(t *jwt.Token) (any, error) {
+	// RFC 7515 4.1.11: a token whose crit names extensions the verifier
+	// does not understand must be refused; none is understood here.
+	if _, ok := t.Header["crit"]; ok {
+		return nil, errCrit
+	}
 	alg := t.Method.Alg()
 	switch {
 	case a.secret != nil:
@@ -161,27 +193,34 @@ func (a *jwtAuth) key(t *jwt.Token) (any, error) {
 		if alg == a.single.alg {
 			return a.single.key, nil
 		}
+	case a.remote != nil:
+		if k, ok := a.remote.key(t.Header["kid"]); ok && alg == k.alg {
+			return k.key, nil
+		}
 	default:
-		if k, ok := a.jwksKey(t.Header["kid"]); ok && alg == k.alg {
+		if k, ok := keyByKid(a.keySet, t.Header["kid"]); ok && alg == k.alg {
 			return k.key, nil
 		}
 	}
 	return nil, errKeyRefused
 }
 
-// jwksKey finds the key a token's kid names; a token without kid may use
+// errCrit refuses a token with a crit header.
+var errCrit = errors.New("crit header")
+
+// keyByKid finds the key a token's kid names; a token without kid may use
 // the set's key without kid, or its only key.
-func (a *jwtAuth) jwksKey(kid any) (publicKey, bool) {
+func keyByKid(set map[string]publicKey, kid any) (publicKey, bool) {
 	switch kid := kid.(type) {
 	case string:
-		k, ok := a.keySet[kid]
+		k, ok := set[kid]
 		return k, ok
 	case nil:
-		if k, ok := a.keySet[""]; ok {
+		if k, ok := set[""]; ok {
 			return k, true
 		}
-		if len(a.keySet) == 1 {
-			for _, k := range a.keySet {
+		if len(set) == 1 {
+			for _, k := range set {
 				return k, true
 			}
 		}
@@ -195,6 +234,8 @@ func (a *jwtAuth) reason(err error, claims jwt.MapClaims) string {
 	switch {
 	case errors.Is(err, jwt.ErrTokenMalformed):
 		return reasonMalformed
+	case errors.Is(err, errCrit):
+		return reasonCrit
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid), errors.Is(err, jwt.ErrTokenUnverifiable):
 		return reasonSignature
 	case errors.Is(err, jwt.ErrInvalidType):

@@ -244,3 +244,22 @@ func TestJWTUsesGivenClock(t *testing.T) {
 	_, err = a.Authenticate(authtest.Bearer(tok), nil, now)
 	require.NoError(t, err)
 }
+
+// RFC 7515 4.1.11: a crit header names extensions the verifier must
+// understand; none is, so such a token is refused whatever it lists, even
+// when its signature holds.
+func TestJWTRefusesCrit(t *testing.T) {
+	a, err := auth.FromEnv(authtest.Getenv(map[string]string{"AUTH_MODE": "jwt", "AUTH_JWT_SECRET": secret}))
+	require.NoError(t, err)
+	for _, crit := range []any{[]string{"exp"}, []string{"b64"}, []string{}, "x"} {
+		tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claims(nil))
+		tok.Header["crit"] = crit
+		if c, ok := crit.([]string); ok && len(c) > 0 && c[0] == "b64" {
+			tok.Header["b64"] = false
+		}
+		s, err := tok.SignedString([]byte(secret))
+		require.NoError(t, err)
+		_, err = a.Authenticate(authtest.Bearer(s), nil, now)
+		require.EqualError(t, err, "token has a crit header: no critical extension is supported", "crit %v", crit)
+	}
+}

@@ -25,6 +25,12 @@ const (
 // minRSABits refuses keys too short to trust.
 const minRSABits = 2048
 
+// maxRSAExponent is the largest public exponent crypto/rsa verifies with
+// (2^31-1); a key with a larger one would load and then refuse every token.
+const maxRSAExponent = 1<<31 - 1
+
+var errLargeExponent = errors.New(`has an exponent "e" of 2^31 or more, which crypto/rsa cannot verify with (every token would be refused); common exponents are 65537 (AQAB) and 3`)
+
 // publicKey is a verification key and the one algorithm it verifies.
 type publicKey struct {
 	alg string
@@ -75,6 +81,12 @@ func parsePublicKeyPEM(text string) (publicKey, error) {
 func usableKey(key any) (publicKey, error) {
 	switch k := key.(type) {
 	case *rsa.PublicKey:
+		if k.E > maxRSAExponent {
+			return publicKey{}, errLargeExponent
+		}
+		if k.E < 3 || k.E%2 == 0 {
+			return publicKey{}, errors.New(`has no valid exponent "e" (an odd number of at least 3)`)
+		}
 		if k.N.BitLen() < minRSABits {
 			return publicKey{}, fmt.Errorf("holds an RSA key shorter than %d bits", minRSABits)
 		}
@@ -121,30 +133,12 @@ func parseJWKS(text string) (map[string]publicKey, error) {
 		if err := json.Unmarshal(raw, &k); err != nil {
 			return nil, fmt.Errorf("key %d is not a JSON Web Key object", i)
 		}
-		if k.Use != "" && k.Use != "sig" {
-			continue
-		}
-		var (
-			key publicKey
-			err error
-		)
-		switch k.Kty {
-		case "RSA":
-			if k.Alg != "" && k.Alg != algRS256 {
-				continue
-			}
-			key, err = rsaJWK(k)
-		case "EC":
-			if k.Alg != "" && k.Alg != algES256 {
-				continue
-			}
-			key, err = ecJWK(k)
-		default:
-			// Never a symmetric ("oct") key from a public key set.
-			continue
-		}
+		key, ok, err := signingKey(k)
 		if err != nil {
 			return nil, fmt.Errorf("key %d (kid %q) %v", i, k.Kid, err)
+		}
+		if !ok {
+			continue
 		}
 		if _, dup := keys[k.Kid]; dup {
 			return nil, fmt.Errorf("has more than one key with kid %q", k.Kid)
@@ -157,20 +151,46 @@ func parseJWKS(text string) (map[string]publicKey, error) {
 	return keys, nil
 }
 
+// signingKey reads one JWK, inline (AUTH_JWKS) or fetched (AUTH_JWKS_URL),
+// with the same rules: ok is false for a key that is not for RS256 or
+// ES256 signatures (left out), err says why a key that claims to be one is
+// unusable.
+func signingKey(k jwk) (key publicKey, ok bool, err error) {
+	if k.Use != "" && k.Use != "sig" {
+		return publicKey{}, false, nil
+	}
+	switch k.Kty {
+	case "RSA":
+		if k.Alg != "" && k.Alg != algRS256 {
+			return publicKey{}, false, nil
+		}
+		key, err = rsaJWK(k)
+	case "EC":
+		if k.Alg != "" && k.Alg != algES256 {
+			return publicKey{}, false, nil
+		}
+		key, err = ecJWK(k)
+	default:
+		// Never a symmetric ("oct") key from a public key set.
+		return publicKey{}, false, nil
+	}
+	return key, err == nil, err
+}
+
 func rsaJWK(k jwk) (publicKey, error) {
 	n, err := b64url(k.N)
 	if err != nil || len(n) == 0 {
 		return publicKey{}, errors.New(`has no valid modulus "n"`)
 	}
 	e, err := b64url(k.E)
-	if err != nil || len(e) == 0 || len(e) > 4 {
+	if err != nil || len(e) == 0 {
 		return publicKey{}, errors.New(`has no valid exponent "e"`)
 	}
-	exp := int(new(big.Int).SetBytes(e).Int64())
-	if exp < 3 || exp%2 == 0 {
-		return publicKey{}, errors.New(`has no valid exponent "e"`)
+	exp := new(big.Int).SetBytes(e)
+	if !exp.IsInt64() || exp.Int64() > maxRSAExponent {
+		return publicKey{}, errLargeExponent
 	}
-	return usableKey(&rsa.PublicKey{N: new(big.Int).SetBytes(n), E: exp})
+	return usableKey(&rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(exp.Int64())})
 }
 
 func ecJWK(k jwk) (publicKey, error) {

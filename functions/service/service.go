@@ -76,6 +76,7 @@ func New(cfg Config, opts Options) (*Service, error) {
 		s.cfg.Auth = a
 	}
 	s.authMode = s.cfg.Auth.Mode()
+	auth.Start(s.cfg.Auth, s.log)
 	if cfg.DefaultExpired <= 0 {
 		s.cfg.DefaultExpired = DefaultExpired
 	}
