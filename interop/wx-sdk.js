@@ -4,6 +4,7 @@
 // the service refuses), and README's wx.uploadFile + /post-policy recipe.
 'use strict';
 
+const fs = require('fs');
 const { install } = require('./lib/wx-shim');
 const { objectOrLimitFlows, flow, call, recipeLog, env, tempFile, randomFile, sha256, xmlCode, run } = require('./lib/node');
 
@@ -57,20 +58,23 @@ run(async () => {
       return {};
     });
   }
-  const postPolicy = (file) =>
+  // file as wx.chooseMedia hands it over: a path and the size it reports.
+  const postPolicy = (tempFilePath, size = fs.statSync(tempFilePath).size) =>
     new Promise((resolve, reject) =>
-      wxPostPolicyUpload(env('SIGNER_URL'), env('USER_TOKEN'), file, (err, k) => (err ? reject(Object.assign(err, { code: xmlCode(err.message) })) : resolve(k)), recipeLog));
+      wxPostPolicyUpload(env('SIGNER_URL'), env('USER_TOKEN'), { tempFilePath, size }, (err, k) => (err ? reject(Object.assign(err, { code: xmlCode(err.message) })) : resolve(k)), recipeLog));
   await flow('postPolicyUpload', async () => {
     const text = 'posted by wx.uploadFile ' + Date.now();
     const key = await postPolicy(tempFile(text));
     return { key, sha256: sha256(Buffer.from(text)) };
   });
-  // Under SIGN_MAX_CONTENT_LENGTH, COS itself refuses a larger file: the
-  // policy's content-length-range binds it.
+  // Under SIGN_MAX_CONTENT_LENGTH, COS itself refuses a larger file than
+  // the client said (the service refuses a stated size over the maximum):
+  // the policy's content-length-range binds it.
   if (env('MAX_CONTENT_LENGTH')) {
     await flow('postPolicyTooLarge', async () => {
-      const f = randomFile(Number(env('MAX_CONTENT_LENGTH')) + 1);
-      return { key: await postPolicy(f.file) };
+      const max = Number(env('MAX_CONTENT_LENGTH'));
+      const f = randomFile(max + 1);
+      return { key: await postPolicy(f.file, max) };
     });
   }
 });

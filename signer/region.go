@@ -25,3 +25,70 @@ func CanonicalRegion(region string) string {
 	}
 	return r
 }
+
+// Regions are the COS regions as Tencent Cloud's "regions and access
+// endpoints" page lists them (public and financial cloud, including the
+// closed-to-new-buckets ap-beijing-1, na-toronto, eu-moscow and ap-mumbai,
+// where older buckets still live). It is the one list the configuration
+// checks COS_REGION and COS_ALLOWED_REGIONS against; a region COS opens
+// later is reached through COS_ENDPOINT until it is added here.
+var Regions = []string{
+	"ap-beijing-1", "ap-beijing", "ap-nanjing", "ap-shanghai", "ap-guangzhou",
+	"ap-chengdu", "ap-chongqing", "ap-shenzhen-fsi", "ap-shanghai-fsi",
+	"ap-beijing-fsi", "ap-hongkong", "ap-singapore", "ap-jakarta", "ap-seoul",
+	"ap-bangkok", "ap-tokyo", "ap-mumbai", "na-siliconvalley", "na-ashburn",
+	"na-toronto", "sa-saopaulo", "eu-frankfurt", "eu-moscow",
+}
+
+// KnownRegion says whether name is a COS region: one of Regions, or a
+// legacy name or JSON-API alias of one (cn-south, cosgz), in any case,
+// with or without the "cos." label the SDKs accept. A host is not.
+func KnownRegion(name string) bool {
+	c := CanonicalRegion(name)
+	if c == "" || strings.Contains(c, ".") {
+		return false
+	}
+	for _, r := range Regions {
+		if r == c {
+			return true
+		}
+	}
+	return false
+}
+
+// NearestRegion is the region of Regions that name most likely meant (a
+// typo, or a city without its area: "guangzhou"), or "" when none is close.
+func NearestRegion(name string) string {
+	n := strings.ToLower(strings.TrimSpace(name))
+	best, bestDist := "", 4 // more than three edits is not a typo
+	for _, r := range Regions {
+		if len(n) > 2 && strings.HasSuffix(r, "-"+n) {
+			return r
+		}
+		if d := editDistance(n, r); d < bestDist {
+			best, bestDist = r, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between two short ASCII names.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

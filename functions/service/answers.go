@@ -87,8 +87,12 @@ func (s *Service) postPolicy(in *input, id *auth.Identity, now time.Time, le *lo
 		if t.contentLength >= 0 && t.contentLength < pr.MaxContentLength {
 			pr.MaxContentLength = max(t.contentLength, 1)
 		}
-	case t.contentLength > 0:
-		pr.MaxContentLength = t.contentLength
+	case t.contentLength >= 0:
+		pr.MaxContentLength = max(t.contentLength, 1)
+	default:
+		// An unbounded form would let its holder upload any size until it
+		// expires: the policy always carries a range.
+		return nil, badRequest("MissingContentLength", "contentLength is required: a POST policy always binds the upload's size, and this service sets no maximum (SIGN_MAX_CONTENT_LENGTH); give the file's size in bytes")
 	}
 	if in.SuccessActionStatus.set {
 		n, err := strconv.Atoi(strings.TrimSpace(in.SuccessActionStatus.s))

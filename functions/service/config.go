@@ -129,18 +129,22 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("%s: %s", v.name, signerMessage(err))
 		}
 	}
+	if r := env("COS_REGION"); r != "" {
+		if err := checkRegion(r); err != nil {
+			return Config{}, fmt.Errorf("COS_REGION: %v", err)
+		}
+	}
 	c.Endpoint = signer.Endpoint{Region: env("COS_REGION"), Endpoint: env("COS_ENDPOINT"), Domain: env("COS_DOMAIN"), Scheme: env("COS_SCHEME")}
-	probe, _ := signer.New(dummy, signer.Endpoint{Region: "ap-guangzhou"})
 
 	c.Bucket = env("COS_BUCKET")
 	if c.Bucket != "" {
-		if _, err := probe.Host(c.Bucket, ""); err != nil {
-			return Config{}, fmt.Errorf("COS_BUCKET: %s", signerMessage(err))
+		if err := checkBucket(c.Bucket); err != nil {
+			return Config{}, fmt.Errorf("COS_BUCKET: %v", err)
 		}
 	}
 	for _, b := range splitList(env("COS_ALLOWED_BUCKETS")) {
-		if _, err := probe.Host(b, ""); err != nil {
-			return Config{}, fmt.Errorf("COS_ALLOWED_BUCKETS: %s", signerMessage(err))
+		if err := checkBucket(b); err != nil {
+			return Config{}, fmt.Errorf("COS_ALLOWED_BUCKETS: %v", err)
 		}
 		c.AllowedBuckets = append(c.AllowedBuckets, b)
 	}
@@ -160,26 +164,19 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 
 	for _, r := range splitList(env("COS_ALLOWED_REGIONS")) {
-		if !policy.PlainRegion(r) {
-			return Config{}, fmt.Errorf("COS_ALLOWED_REGIONS: %q is not a plain region name (such as ap-shanghai; hosts and accelerate go in COS_ENDPOINT)", r)
+		if err := checkRegion(r); err != nil || !policy.PlainRegion(r) {
+			if err == nil {
+				err = fmt.Errorf("%q is not a plain region name (such as ap-shanghai; hosts and accelerate go in COS_ENDPOINT)", r)
+			}
+			return Config{}, fmt.Errorf("COS_ALLOWED_REGIONS: %v", err)
 		}
 		c.AllowedRegions = append(c.AllowedRegions, r)
 	}
 
-	for _, p := range splitList(env("SIGN_KEY_PREFIXES")) {
-		r, err := policy.ParseRule(p)
-		if err != nil {
-			return Config{}, fmt.Errorf("SIGN_KEY_PREFIXES: %v", err)
-		}
-		for _, m := range r.Methods() {
-			if !slices.Contains(c.AllowedMethods, m) {
-				return Config{}, fmt.Errorf("SIGN_KEY_PREFIXES: %s allows %s, which SIGN_ALLOWED_METHODS (%s) does not", r.Prefix, m, strings.Join(c.AllowedMethods, ","))
-			}
-		}
-		c.KeyPrefixes = append(c.KeyPrefixes, r)
-	}
-
 	var err error
+	if c.KeyPrefixes, err = keyPrefixes(env("SIGN_KEY_PREFIXES"), c.AllowedMethods); err != nil {
+		return Config{}, err
+	}
 	if c.DefaultExpired, err = positiveInt(env, "SIGN_DEFAULT_EXPIRED", DefaultExpired, false); err != nil {
 		return Config{}, err
 	}
@@ -232,8 +229,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 
 	for _, o := range splitList(env("CORS_ALLOWED_ORIGINS")) {
-		if o != "*" && (!strings.Contains(o, "://") || strings.HasSuffix(o, "/") || strings.ContainsAny(o, " \t")) {
-			return Config{}, fmt.Errorf("CORS_ALLOWED_ORIGINS: %q is not an origin (scheme://host[:port], no path) or *", o)
+		if err := checkOrigin(o); err != nil {
+			return Config{}, fmt.Errorf("CORS_ALLOWED_ORIGINS: %v", err)
 		}
 		c.CORSOrigins = append(c.CORSOrigins, o)
 	}
@@ -250,6 +247,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 
 	if c.Auth, err = auth.FromEnv(getenv); err != nil {
+		return Config{}, err
+	}
+	if err := prefixesForAuth(env("SIGN_KEY_PREFIXES"), c.Auth.Mode()); err != nil {
 		return Config{}, err
 	}
 	if c.STS, err = sts.LoadConfig(getenv, c.Endpoint.Region, c.Credentials.SessionToken != ""); err != nil {

@@ -271,7 +271,7 @@ func TestServerChosenKeys(t *testing.T) {
 	assert.Regexp(t, `^users/alice/uploads/[0-9a-f]{32}\.png$`, b.str("key"))
 	assert.NotEqual(t, key, b.str("key"))
 
-	pp := f.post("/post-policy", `{"ext":".png"}`)
+	pp := f.post("/post-policy", `{"ext":".png","contentLength":2048}`)
 	fields := verifyPolicy(t, pp, "")
 	assert.Regexp(t, `^users/alice/uploads/[0-9a-f]{32}\.png$`, fields["key"])
 	assert.Equal(t, fields["key"], pp.str("cosKey"))
@@ -337,7 +337,7 @@ func TestUploadLimits(t *testing.T) {
 	assert.Contains(t, text, `{"Content-Type":"image/webp"}`)
 	assert.Contains(t, text, `["content-length-range",0,1048576]`)
 	single := withIdentity(t, map[string]string{"SIGN_ALLOWED_CONTENT_TYPES": "image/png"}, "alice")
-	sp := single.post("/post-policy", `{"key":"a.png"}`)
+	sp := single.post("/post-policy", `{"key":"a.png","contentLength":2048}`)
 	verifyPolicy(t, sp, "")
 	assert.Contains(t, sp.str("policy"), `{"Content-Type":"image/png"}`, "one listed type is bound without naming it")
 

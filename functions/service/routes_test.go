@@ -91,8 +91,9 @@ func TestAuthRoute(t *testing.T) {
 
 func TestPostPolicyRoute(t *testing.T) {
 	f := newFixture(t, map[string]string{"SIGN_ALLOW_ANONYMOUS_WRITES": "true"})
-	a := f.post("/post-policy", `{"key":"uploads/a.jpg","successActionStatus":200}`)
+	a := f.post("/post-policy", `{"key":"uploads/a.jpg","successActionStatus":200,"contentLength":5000}`)
 	fields := verifyPolicy(t, a, "")
+	assert.Contains(t, a.str("policy"), `["content-length-range",0,5000]`, "the caller's size is the bound")
 	assert.Equal(t, "uploads/a.jpg", fields["key"])
 	assert.Equal(t, "200", fields["success_action_status"])
 	assert.Equal(t, "https://"+testHost+"/", a.str("url"))
@@ -111,9 +112,32 @@ func TestPostPolicyRoute(t *testing.T) {
 	assert.Contains(t, pol.Conditions, map[string]any{"bucket": testBucket})
 
 	// The mini-program demo's GET form with a server-chosen key.
-	g := f.get("/post-policy", url.Values{"ext": {"png"}})
+	g := f.get("/post-policy", url.Values{"ext": {"png"}, "contentLength": {"2048"}})
 	verifyPolicy(t, g, "")
 	assert.Regexp(t, `^[0-9a-f]{32}\.png$`, g.str("key"))
+}
+
+// TestPostPolicyAlwaysBindsASize: a form policy without a
+// content-length-range lets its holder upload any size until it expires.
+// The bound is SIGN_MAX_CONTENT_LENGTH, or the caller's contentLength
+// (the smaller of the two when both are given); with neither, a 400.
+func TestPostPolicyAlwaysBindsASize(t *testing.T) {
+	open := newFixture(t, map[string]string{"SIGN_ALLOW_ANONYMOUS_WRITES": "true"})
+	none := open.post("/post-policy", `{"ext":"jpg","contentType":"image/jpeg"}`)
+	assert.Equal(t, 400, none.status, "%s", none.body)
+	assert.Equal(t, "MissingContentLength", none.code())
+	assert.Contains(t, none.message(), "contentLength")
+	assert.Contains(t, none.message(), "SIGN_MAX_CONTENT_LENGTH")
+	empty := open.post("/post-policy", `{"key":"e.txt","contentLength":0}`)
+	verifyPolicy(t, empty, "")
+	assert.Contains(t, empty.str("policy"), `["content-length-range",0,1]`, "an empty file still gets a bound")
+
+	limited := newFixture(t, map[string]string{"SIGN_ALLOW_ANONYMOUS_WRITES": "true", "SIGN_MAX_CONTENT_LENGTH": "10485760"})
+	byConfig := limited.post("/post-policy", `{"ext":"jpg","contentType":"image/jpeg"}`)
+	verifyPolicy(t, byConfig, "")
+	assert.Contains(t, byConfig.str("policy"), `["content-length-range",0,10485760]`)
+	smaller := limited.post("/post-policy", `{"ext":"jpg","contentLength":300}`)
+	assert.Contains(t, smaller.str("policy"), `["content-length-range",0,300]`)
 }
 
 func TestHealthz(t *testing.T) {
@@ -360,7 +384,7 @@ func TestSessionToken(t *testing.T) {
 	assert.Equal(t, map[string]string{"Content-Type": "text/plain"}, strMap(a.obj["headers"]), "headers the signature needs, no token")
 	assert.NotContains(t, a.str("authorization"), "x-cos-security-token")
 
-	pp := f.post("/post-policy", `{"key":"k.jpg"}`)
+	pp := f.post("/post-policy", `{"key":"k.jpg","contentLength":2048}`)
 	fields := verifyPolicy(t, pp, testToken)
 	assert.Equal(t, testToken, fields["x-cos-security-token"])
 	assert.Equal(t, testToken, pp.str("securityToken"))

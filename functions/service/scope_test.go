@@ -172,7 +172,7 @@ func TestUploadLimitsEveryCreatingRequest(t *testing.T) {
 
 func TestPostPolicyIndependentOfPerRequestPOST(t *testing.T) {
 	noPost := withIdentity(t, map[string]string{"SIGN_ALLOWED_METHODS": "GET,PUT"}, "alice")
-	verifyPolicy(t, noPost.post("/post-policy", `{"key":"a.jpg"}`), "")
+	verifyPolicy(t, noPost.post("/post-policy", `{"key":"a.jpg","contentLength":2048}`), "")
 	r := noPost.post("/presign", `{"key":"a.jpg","method":"POST","params":{"uploads":""}}`)
 	assert.Equal(t, "MethodNotAllowed", r.code())
 
@@ -181,8 +181,8 @@ func TestPostPolicyIndependentOfPerRequestPOST(t *testing.T) {
 
 	// Per-prefix methods bind form uploads too.
 	f := withIdentity(t, prodLike, "alice")
-	verifyPolicy(t, f.post("/post-policy", `{"key":"drop/a.jpg"}`), "")
-	verifyPolicy(t, f.post("/post-policy", `{"key":"users/alice/a.jpg"}`), "")
+	verifyPolicy(t, f.post("/post-policy", `{"key":"drop/a.jpg","contentLength":2048}`), "")
+	verifyPolicy(t, f.post("/post-policy", `{"key":"users/alice/a.jpg","contentLength":2048}`), "")
 	pub := f.post("/post-policy", `{"key":"public/a.jpg"}`)
 	assert.Equal(t, 403, pub.status)
 	assert.Equal(t, "MethodNotAllowed", pub.code())

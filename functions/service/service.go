@@ -46,6 +46,10 @@ type Service struct {
 
 	ridPrefix string
 	ridSeq    atomic.Uint64
+
+	// configErr is the configuration error a Misconfigured service
+	// reports on every route.
+	configErr error
 }
 
 // New builds the service. Missing credentials are not an error: signing
@@ -137,6 +141,21 @@ func FromEnv(getenv func(string) string, opts Options) (*Service, error) {
 	return New(cfg, opts)
 }
 
+// Misconfigured is a service that signs nothing: /healthz and every route
+// answer 503 ConfigurationError with cause (which names the variable at
+// fault, never a secret). A server that must keep listening (an SCF web
+// function, whose start-up log a deployer may not see) serves it instead
+// of exiting.
+func Misconfigured(cause error, opts Options) *Service {
+	// No credentials: New then builds no signer and cannot fail on them.
+	s, err := New(Config{MissingCredentials: []string{"(see the configuration error)"}}, opts)
+	if err != nil {
+		panic("service: the empty configuration is refused: " + err.Error())
+	}
+	s.configErr = cause
+	return s
+}
+
 func (s *Service) newRequestID() string {
 	var b [32]byte
 	out := append(b[:0], s.ridPrefix...)
@@ -149,6 +168,9 @@ func (s *Service) newRequestID() string {
 // anything, naming it (variable names only, never a value); nil when
 // nothing is missing.
 func (s *Service) notConfigured() error {
+	if s.configErr != nil {
+		return &apiError{http.StatusServiceUnavailable, "ConfigurationError", "the service's configuration is refused, so it signs nothing: " + s.configErr.Error()}
+	}
 	var missing []string
 	if s.signer == nil {
 		missing = append(missing, "no credentials (set "+strings.Join(s.cfg.MissingCredentials, " and ")+")")

@@ -108,3 +108,10 @@ func banner(w io.Writer, l listening, demoFilled []string, cfg service.Config) {
 		fmt.Fprintf(w, "  # %s%s\n  %s\n", e.what, note, e.curl(l.base))
 	}
 }
+
+// misconfiguredBanner says that the server signs nothing until the
+// configuration error is fixed, and where to see it again.
+func misconfiguredBanner(w io.Writer, l listening, err error) {
+	fmt.Fprintf(w, "!! CONFIGURATION ERROR: %s\n!! Nothing is signed: every route, /healthz included, answers 503 ConfigurationError with this message until it is fixed and the server restarted.\n", err)
+	fmt.Fprintf(w, "cos-signer listening on %s\n  curl -s '%s/healthz'\n", l.base, l.base)
+}

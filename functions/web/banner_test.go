@@ -139,7 +139,7 @@ func TestBannerIsTrueInEveryMode(t *testing.T) {
 	})
 
 	t.Run("jwt", func(t *testing.T) {
-		out, svc := bannerFor(t, false, with(realCreds, "COS_BUCKET", bucket["COS_BUCKET"], "COS_REGION", bucket["COS_REGION"], "AUTH_MODE", "jwt", "AUTH_JWT_SECRET", strings.Repeat("s", 32)))
+		out, svc := bannerFor(t, false, with(realCreds, "COS_BUCKET", bucket["COS_BUCKET"], "COS_REGION", bucket["COS_REGION"], "AUTH_MODE", "jwt", "AUTH_JWT_SECRET", strings.Repeat("s", 32), "SIGN_KEY_PREFIXES", "users/{sub}/"))
 		assert.Contains(t, out, "answer 401 without a token")
 		assert.NotContains(t, out, "AnonymousWriteRefused", "authenticated callers may write")
 		status, _ := code(t, svc, `{"key":"a.txt"}`)

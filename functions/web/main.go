@@ -33,16 +33,20 @@ func run(demo bool, getenv func(string) string) int {
 	if demo {
 		getenv, filled = demoEnv(getenv)
 	}
+	opts := service.Options{Logger: logger, Version: version}
 	cfg, err := service.LoadConfig(getenv)
 	var svc *service.Service
 	if err == nil {
-		svc, err = service.New(cfg, service.Options{Logger: logger, Version: version})
+		svc, err = service.New(cfg, opts)
 	}
 	if err != nil {
 		// The message names the variable at fault, never a secret value.
+		// The server keeps listening and answers it on /healthz and every
+		// route (503): an SCF web function's deployer sees that first.
 		logger.Error("configuration error", "error", err.Error())
-		return 1
+		svc = service.Misconfigured(err, opts)
 	}
+	configErr := err
 	port := getenv("PORT")
 	if port == "" {
 		port = "9000"
@@ -54,7 +58,12 @@ func run(demo bool, getenv func(string) string) int {
 		go stopWithParent(ctx, stop)
 	}
 	err = serve(ctx, net.JoinHostPort(host, port), svc, os.Stderr, func(base string) {
-		banner(os.Stderr, listening{base: base, all: host == "" || net.ParseIP(host).IsUnspecified()}, filled, cfg)
+		l := listening{base: base, all: host == "" || net.ParseIP(host).IsUnspecified()}
+		if configErr != nil {
+			misconfiguredBanner(os.Stderr, l, configErr)
+			return
+		}
+		banner(os.Stderr, l, filled, cfg)
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "cos-signer:", err)

@@ -122,7 +122,7 @@ func httpCases() []logical {
 			exp: Expectation{Status: 200, Fields: []string{"url", "startTime", "expiredTime"}, Verify: "download",
 				Sign: &Sign{Method: "GET", Key: "public/reports/2026-q3.pdf", Params: map[string]string{"response-content-disposition": `attachment; filename="2026-q3.pdf"`}, Expires: defaultExp}}},
 		{name: "post-policy", method: "POST", path: "/post-policy", headers: jsonHdr, browser: true,
-			body: mustJSON(map[string]any{"key": "uploads/avatars/u42.jpg"}),
+			body: mustJSON(map[string]any{"key": "uploads/avatars/u42.jpg", "contentLength": 48213}), // a POST policy always binds a size
 			exp:  Expectation{Status: 200, Fields: []string{"url", "fields", "startTime", "expiredTime"}, Verify: "post-policy", Sign: &Sign{Key: "uploads/avatars/u42.jpg", Expires: defaultExp}}},
 		// The part URLs of a multipart upload, and one entry the policy refuses.
 		{name: "batch-multipart", method: "POST", path: "/batch", headers: jsonHdr, browser: true,
@@ -161,7 +161,7 @@ func directCases() []directCase {
 			Expectation{Status: 200, Fields: urlFields, Verify: "presign", Sign: signFor("GET", "public/exports/daily.json", 900)}},
 		{"direct-download", map[string]any{"action": "download", "key": "public/exports/daily.json"},
 			Expectation{Status: 200, Fields: []string{"url", "startTime", "expiredTime"}, Verify: "download", Sign: signFor("GET", "public/exports/daily.json", defaultExp)}},
-		{"direct-post-policy", map[string]any{"action": "post-policy", "key": "uploads/forms/f1.bin"},
+		{"direct-post-policy", map[string]any{"action": "post-policy", "key": "uploads/forms/f1.bin", "contentLength": 1048576},
 			Expectation{Status: 200, Fields: []string{"url", "fields", "startTime", "expiredTime"}, Verify: "post-policy", Sign: &Sign{Key: "uploads/forms/f1.bin", Expires: defaultExp}}},
 		{"direct-batch", map[string]any{"action": "batch", "requests": []any{
 			map[string]any{"action": "download", "key": "public/a.txt"},

@@ -54,14 +54,16 @@ function wxAuthorization(signerUrl, userToken, log = console.error) {
 }
 
 // Mini-programs: wx.uploadFile with /post-policy, the safe upload. The
-// policy binds one key (chosen by the service), the type and the size.
+// policy binds one key (chosen by the service), the type and the size:
+// file is what wx.chooseMedia hands over ({tempFilePath, size}), and its
+// size is the bound unless the service's own maximum is smaller.
 // wx.uploadFile calls success for any HTTP status: check it.
-function wxPostPolicyUpload(signerUrl, userToken, filePath, done, log = console.error) {
+function wxPostPolicyUpload(signerUrl, userToken, file, done, log = console.error) {
   wx.request({
     url: signerUrl + '/post-policy',
     method: 'POST',
     header: Object.assign({ 'Content-Type': 'application/json' }, userToken ? { 'X-Auth-Token': userToken } : {}),
-    data: { ext: 'txt', contentType: 'text/plain', successActionStatus: 200 },
+    data: { ext: 'txt', contentType: 'text/plain', contentLength: file.size, successActionStatus: 200 },
     success(res) {
       if (res.statusCode !== 200) {
         const e = (res.data && res.data.error) || {};
@@ -71,7 +73,7 @@ function wxPostPolicyUpload(signerUrl, userToken, filePath, done, log = console.
       const policy = res.data;
       wx.uploadFile({
         url: policy.url, // https://<bucket>.cos.<region>.myqcloud.com/
-        filePath,
+        filePath: file.tempFilePath,
         name: 'file',
         formData: policy.fields, // key, policy, q-*, Content-Type, success_action_status, x-cos-security-token?
         success(up) {
