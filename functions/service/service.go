@@ -120,8 +120,13 @@ func New(cfg Config, opts Options) (*Service, error) {
 	if cfg.STS.On() && s.signer != nil {
 		// The STS client itself is built on the first /sts request.
 		s.sts = sts.NewVendor(cfg.STS, sts.NewClient(cfg.STS, cfg.Credentials), s.now)
-		s.stsLimits = sts.TypeLimits(s.cfg.AllowedContentTypes.Patterns())
-		s.stsLimits.MaxContentLength = s.cfg.MaxContentLength
+	}
+	if cfg.STS.On() {
+		types, err := sts.ExpressibleTypes(cfg.AllowedContentTypes.Patterns(), cfg.AllowedContentTypes.Allows)
+		if err != nil {
+			return nil, fmt.Errorf("SIGN_ALLOWED_CONTENT_TYPES: %v", err)
+		}
+		s.stsLimits = sts.Limits{Types: types, MaxContentLength: cfg.MaxContentLength}
 	}
 	var rid [6]byte
 	if _, err := rand.Read(rid[:]); err != nil {

@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cos-signer/cos-signer/functions/auth"
 	"github.com/cos-signer/cos-signer/functions/policy"
@@ -24,24 +28,26 @@ const (
 // Bucket, Region and Key (key form) or ScopeLimit (scope form).
 type stsAnswer = sts.Answer
 
-// vendSTS answers /sts: temporary credentials whose CAM policy is exactly as
-// wide as what the service would sign for the caller, no wider.
+// vendSTS answers /sts: temporary credentials whose CAM policy is derived
+// from the key policy action by action, never wider than what the service
+// would sign for the caller.
 func (s *Service) vendSTS(ctx context.Context, in *input, id *auth.Identity, now time.Time, le *logEntry) (*stsAnswer, error) {
 	if s.sts == nil {
 		return nil, forbidden("STSDisabled", "/sts is off: set STS_MODE to federation or assume-role to vend temporary credentials")
 	}
+	cfg := s.sts.Config()
 	sub := ""
 	if id != nil {
 		sub = id.Subject
+	} else if !cfg.AllowAnonymous {
+		return nil, &apiError{http.StatusUnauthorized, "CallerRequired", "/sts needs an authenticated caller (set STS_ALLOW_ANONYMOUS=true to vend credentials to anonymous callers)"}
 	}
-	writes := id != nil || s.cfg.AllowAnonymousWrites
-	cfg := s.sts.Config()
 	st := &stsLog{form: stsFormPrefix}
 	le.sts = st
 	limits := s.stsLimits // a copy: the key form narrows it
 
-	if s.subWidens(sub) {
-		return nil, forbidden("IdentityNotUsable", "the caller's identity cannot name a CAM resource (it holds '*', '$', '{' or '}')")
+	if why := camUnsafeSubject(sub); why != "" {
+		return nil, forbidden("IdentityNotUsable", "the caller's identity cannot name CAM resources or an STS session: it holds "+why)
 	}
 	var bucket, key string
 	var grants []sts.Grant
@@ -49,7 +55,12 @@ func (s *Service) vendSTS(ctx context.Context, in *input, id *auth.Identity, now
 	case in.Scope != nil:
 		st.form = stsFormScope
 		b, g, err := sts.CheckScope(in.Scope, sts.Rules{Region: cfg.Region, BucketAllowed: s.bucketAllowed,
-			MethodsAt: func(k string) []string { return s.methodsAt(k, sub) }, Limited: limits.Set(), Writes: writes})
+			GrantAt: func(bucket, path string) (sts.Grant, bool) {
+				if s.methodsAt(path, sub) == nil {
+					return sts.Grant{}, false
+				}
+				return sts.Derive(path, limits, s.keyPolicy(id, bucket)), true
+			}})
 		if err != nil {
 			return nil, forbidden("ScopeNotAllowed", err.Error())
 		}
@@ -62,20 +73,20 @@ func (s *Service) vendSTS(ctx context.Context, in *input, id *auth.Identity, now
 		bucket = b
 		if in.Ext != "" || in.Filename != "" {
 			st.form = stsFormKey
-			k, g, aerr := s.stsKeyGrant(in, sub, &limits)
+			k, aerr := s.stsKey(in, sub, &limits)
 			if aerr != nil {
 				return nil, aerr
 			}
-			key, grants = k, []sts.Grant{g}
+			key, grants = k, []sts.Grant{sts.Derive(k, limits, s.keyPolicy(id, bucket))}
 			le.key = key
-		} else if grants, aerr = s.stsPrefixGrants(sub); aerr != nil {
+		} else if grants, aerr = s.stsPrefixGrants(sub, limits, s.keyPolicy(id, bucket)); aerr != nil {
 			return nil, aerr
 		}
 	}
 	le.bucket = bucket
-	p, err := sts.BuildPolicy(sts.Target{Region: cfg.Region, Bucket: bucket}, grants, limits, writes)
+	p, err := sts.BuildPolicy(sts.Target{Region: cfg.Region, Bucket: bucket}, grants, limits)
 	if err != nil {
-		if !writes && errors.Is(err, sts.ErrNoAction) {
+		if id == nil && !s.cfg.AllowAnonymousWrites && errors.Is(err, sts.ErrNoAction) {
 			return nil, forbidden("AnonymousWriteRefused", fmt.Sprintf("the caller may only write here, and writes need an authenticated caller (AUTH_MODE is %s and SIGN_ALLOW_ANONYMOUS_WRITES is false)", s.authMode))
 		}
 		return nil, forbidden("ScopeNotAllowed", err.Error())
@@ -97,6 +108,58 @@ func (s *Service) vendSTS(ctx context.Context, in *input, id *auth.Identity, now
 	return &a, nil
 }
 
+// keyPolicy is the service's own signing check for the caller id on
+// bucket, as /sts derives a CAM policy from it: a probe is signed when
+// /auth (or, for a form upload, /post-policy) would sign it. A stated
+// type and length go in as contentType and contentLength, which the
+// upload limits read whatever SIGN_ALLOWED_HEADERS says.
+func (s *Service) keyPolicy(id *auth.Identity, bucket string) sts.KeyPolicy {
+	return func(p sts.Probe) bool {
+		in := &input{Bucket: bucket, Method: p.Method, Key: scalar{s: p.Key, set: true}}
+		for name, v := range p.Headers {
+			switch name {
+			case "content-type":
+				in.ContentType = scalar{s: v, set: true}
+			case "content-length":
+				in.ContentLength = scalar{s: v, set: true}
+			default:
+				if in.Headers == nil {
+					in.Headers = map[string]scalar{}
+				}
+				in.Headers[name] = scalar{s: v, set: true}
+			}
+		}
+		if len(p.Params) > 0 {
+			in.Params = make(map[string]scalar, len(p.Params))
+			for name, v := range p.Params {
+				in.Params[name] = scalar{s: v, set: true}
+			}
+		}
+		route := routeAuth
+		if p.Form {
+			route = routePostPolicy
+		}
+		var t target
+		return s.prepare(&t, route, in, id, s.now(), &logEntry{}) == nil
+	}
+}
+
+// camUnsafeSubject says which character of sub CAM might read specially
+// in a resource or a condition, or that would make a session name
+// ambiguous: '*', '?', '$', '{', '}', ':', quotes, whitespace or control
+// characters ("" when none).
+func camUnsafeSubject(sub string) string {
+	for _, r := range sub {
+		switch {
+		case strings.ContainsRune("*?${}:\"'`", r):
+			return fmt.Sprintf("%q", r)
+		case unicode.IsSpace(r) || unicode.IsControl(r) || r == utf8.RuneError:
+			return fmt.Sprintf("%U (whitespace or a control character)", r)
+		}
+	}
+	return ""
+}
+
 // stsFailure completes the error of a refusal that came from STS with
 // error.stsCode (STS's own code), and returns the seconds of its
 // Retry-After (0 for none; STS throttling sets it).
@@ -106,12 +169,6 @@ func stsFailure(le *logEntry, d *errorDetail) (retryAfter int) {
 	}
 	d.STSCode = le.sts.failure.STSCode
 	return le.sts.failure.RetryAfter
-}
-
-// subWidens: an identity holding '*', '$', '{' or '}' would widen a CAM
-// resource built from a {sub} prefix.
-func (s *Service) subWidens(sub string) bool {
-	return strings.ContainsAny(sub, "*${}") && s.cfg.KeyPrefixes.NeedsSub()
 }
 
 // methodsAt lists the methods the key policy lets the caller use on a
@@ -140,9 +197,9 @@ func (s *Service) stsBucket(in *input, region string) (string, error) {
 	return b, nil
 }
 
-// stsPrefixGrants: every SIGN_KEY_PREFIXES entry the caller can fill, with
-// the methods allowed there. Never the whole bucket.
-func (s *Service) stsPrefixGrants(sub string) ([]sts.Grant, error) {
+// stsPrefixGrants: every SIGN_KEY_PREFIXES entry the caller can fill,
+// with what the key policy derives there. Never the whole bucket.
+func (s *Service) stsPrefixGrants(sub string, limits sts.Limits, signs sts.KeyPolicy) ([]sts.Grant, error) {
 	if len(s.cfg.KeyPrefixes) == 0 {
 		return nil, forbidden("ScopeNotAllowed", "no SIGN_KEY_PREFIXES are configured: /sts never vends credentials for the whole bucket (use the key or scope form)")
 	}
@@ -153,8 +210,8 @@ func (s *Service) stsPrefixGrants(sub string) ([]sts.Grant, error) {
 			continue // a {sub} prefix without a usable identity; "*", the whole bucket
 		}
 		path := folder + "/"
-		if m := s.methodsAt(path, sub); m != nil {
-			grants = append(grants, sts.Grant{Path: path, Methods: m})
+		if s.methodsAt(path, sub) != nil && !slices.ContainsFunc(grants, func(g sts.Grant) bool { return g.Path == path }) {
+			grants = append(grants, sts.Derive(path, limits, signs))
 		}
 	}
 	if len(grants) == 0 {
@@ -166,23 +223,22 @@ func (s *Service) stsPrefixGrants(sub string) ([]sts.Grant, error) {
 	return grants, nil
 }
 
-// stsKeyGrant chooses a key as /presign does and grants the caller's
-// methods on that one key; a stated contentType or contentLength, checked
-// against the limits, narrows the conditions to it.
-func (s *Service) stsKeyGrant(in *input, sub string, limits *sts.Limits) (string, sts.Grant, error) {
+// stsKey chooses a key as /presign does; a stated contentType or
+// contentLength, checked against the limits, narrows the conditions to it.
+func (s *Service) stsKey(in *input, sub string, limits *sts.Limits) (string, error) {
 	key, aerr := s.chooseKey(in, sub, routeSTS, "PUT")
 	if aerr != nil {
-		return "", sts.Grant{}, aerr
+		return "", aerr
 	}
 	if ct := in.ContentType.s; in.ContentType.set && ct != "" {
 		mt, ok, err := s.cfg.AllowedContentTypes.Check(ct)
 		if err != nil {
-			return "", sts.Grant{}, badRequest("InvalidContentType", err.Error())
+			return "", badRequest("InvalidContentType", err.Error())
 		}
 		if !ok {
-			return "", sts.Grant{}, forbidden("ContentTypeNotAllowed", fmt.Sprintf("content type %s is not allowed (SIGN_ALLOWED_CONTENT_TYPES)", quoteName(ct)))
+			return "", forbidden("ContentTypeNotAllowed", fmt.Sprintf("content type %s is not allowed (SIGN_ALLOWED_CONTENT_TYPES)", quoteName(ct)))
 		}
-		*limits = sts.Limits{ContentTypes: []string{mt, mt + ";*"}, DenyContentTypes: []string{"*,*"}, MaxContentLength: limits.MaxContentLength}
+		limits.Types = []string{mt}
 	}
 	if cl := strings.TrimSpace(in.ContentLength.s); in.ContentLength.set && cl != "" {
 		n, aerr := statedLength(cl)
@@ -190,9 +246,9 @@ func (s *Service) stsKeyGrant(in *input, sub string, limits *sts.Limits) (string
 			aerr = s.checkLength(n)
 		}
 		if aerr != nil {
-			return "", sts.Grant{}, aerr
+			return "", aerr
 		}
 		limits.MaxContentLength = max(n, 1)
 	}
-	return key, sts.Grant{Path: key, Methods: s.methodsAt(key, sub)}, nil
+	return key, nil
 }

@@ -1,7 +1,8 @@
 // Package sts vends Tencent STS temporary credentials limited by a CAM
-// policy that is exactly as wide as what the signing service would sign for
-// the caller: the policy document (version 2.0), the three request forms'
-// checks, the STS client (tencentcloud-sdk-go, built on first use), a
+// policy never wider than what the signing service would sign for the
+// caller, under any reading of CAM: the policy document (version 2.0),
+// derived action by action from the key policy (derive.go), the three
+// request forms' checks, the STS client (tencentcloud-sdk-go, built on first use), a
 // per-instance cache and the mapping of STS failures to answers. It reads no
 // environment but through LoadConfig, and never logs or returns a secret.
 package sts
@@ -9,6 +10,7 @@ package sts
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -28,60 +30,12 @@ const (
 	ActDeleteObject            = "name/cos:DeleteObject"
 )
 
-// multipartSet is what PUT grants: a PUT, and the whole multipart upload
-// (some of whose requests are POSTs).
-var multipartSet = []string{ActPutObject, ActInitiateMultipartUpload, ActUploadPart, ActListParts,
-	ActCompleteMultipartUpload, ActAbortMultipartUpload, ActListMultipartUploads}
+// vended lists every action /sts may vend, in the order policies name them.
+var vended = []string{ActPutObject, ActPostObject, ActInitiateMultipartUpload, ActUploadPart, ActListParts,
+	ActCompleteMultipartUpload, ActAbortMultipartUpload, ActListMultipartUploads, ActGetObject, ActHeadObject, ActDeleteObject}
 
 // KnownAction says whether a is one of the action names this service may vend.
-func KnownAction(a string) bool {
-	switch a {
-	case ActPostObject, ActGetObject, ActHeadObject, ActDeleteObject:
-		return true
-	}
-	return slices.Contains(multipartSet, a)
-}
-
-// writeAction says whether a creates, changes or deletes an object.
-func writeAction(a string) bool {
-	switch a {
-	case ActGetObject, ActHeadObject:
-		return false
-	}
-	return true
-}
-
-// Actions are the CAM actions that the HTTP methods allow: PUT the PUT and
-// multipart set, POST a form upload (only when limited is false: a form's
-// own policy, not CAM, would have to bind type and size), GET, HEAD and
-// DELETE their object actions. Without writes, no action that writes.
-func Actions(methods []string, limited, writes bool) []string {
-	var out []string
-	add := func(as ...string) {
-		for _, a := range as {
-			if (writes || !writeAction(a)) && !slices.Contains(out, a) {
-				out = append(out, a)
-			}
-		}
-	}
-	for _, m := range methods {
-		switch strings.ToUpper(m) {
-		case "PUT":
-			add(multipartSet...)
-		case "POST":
-			if !limited {
-				add(ActPostObject)
-			}
-		case "GET":
-			add(ActGetObject)
-		case "HEAD":
-			add(ActHeadObject)
-		case "DELETE":
-			add(ActDeleteObject)
-		}
-	}
-	return out
-}
+func KnownAction(a string) bool { return slices.Contains(vended, a) }
 
 // Policy is a CAM policy document as STS takes it (lower-case keys, no
 // principal).
@@ -157,160 +111,225 @@ func (t Target) Resource(path string, folder bool) string {
 }
 
 // Grant is one place the credentials reach: a normalised key, or a folder
-// (Path ends in '/') and everything under it, with the HTTP methods the key
-// policy allows there, or (scope form) exactly the actions named.
+// (Path ends in '/') and everything under it, the actions the key policy
+// would sign there (see Derive), and per action the condition keys whose
+// header or param the key policy refuses there.
 type Grant struct {
 	Path    string
-	Methods []string
 	Actions []string
-}
-
-// actions are the grant's CAM actions.
-func (g Grant) actions(limited, writes bool) []string {
-	if g.Actions == nil {
-		return Actions(g.Methods, limited, writes)
-	}
-	var out []string
-	for _, a := range g.Actions {
-		if (writes || !writeAction(a)) && !(limited && a == ActPostObject) {
-			out = append(out, a)
-		}
-	}
-	return out
+	Refused map[string][]string
 }
 
 // Folder says whether the grant is a folder.
 func (g Grant) Folder() bool { return strings.HasSuffix(g.Path, "/") }
 
-// Limits are the upload conditions: SIGN_ALLOWED_CONTENT_TYPES as
-// string_like patterns (lower case; "image/*"), the patterns denied even so,
-// the active-type patterns denied unless the type is one of DenyActiveExcept
-// (named in the list), and SIGN_MAX_CONTENT_LENGTH (0: none). TypeLimits
-// builds the type fields.
+// Limits are the upload conditions: the exact, lower-case media types an
+// upload may declare (ExpressibleTypes; none: any) and
+// SIGN_MAX_CONTENT_LENGTH (0: none).
 type Limits struct {
-	ContentTypes     []string
-	DenyContentTypes []string
-	DenyActive       []string
-	DenyActiveExcept []string
+	Types            []string
 	MaxContentLength int64
 }
 
 // Set says whether any upload condition applies.
-func (l Limits) Set() bool { return len(l.ContentTypes) > 0 || l.MaxContentLength > 0 }
+func (l Limits) Set() bool { return len(l.Types) > 0 || l.MaxContentLength > 0 }
 
 // BadPath says why a path cannot become a CAM resource: a '*' (which
 // widens a resource anywhere but at its end, where the folder form puts it),
-// '$', '{' or '}' (CAM variables), or nothing at all (the whole bucket).
+// '?' (a one-character wildcard if CAM reads it as IAM does), '$', '{' or
+// '}' (CAM variables), or nothing at all (the whole bucket).
 func BadPath(path string) string {
 	switch {
 	case path == "" || path == "/":
 		return "it names the whole bucket"
-	case strings.ContainsAny(path, "*${}"):
-		return "it holds '*', '$', '{' or '}', which would widen a CAM resource"
+	case strings.ContainsAny(path, "*?${}"):
+		return "it holds '*', '?', '$', '{' or '}', which would widen a CAM resource"
 	}
 	return ""
 }
 
-// condition classes: which conditions an action carries.
-const (
-	condNone   = iota
-	condType   // InitiateMultipartUpload: the object's type is set here
-	condLength // UploadPart: each part is bounded
-	condBoth   // PutObject
+// typed and sized are the actions whose request declares the object's
+// type, and whose body is bounded.
+var (
+	typed = []string{ActPutObject, ActInitiateMultipartUpload}
+	sized = []string{ActPutObject, ActUploadPart}
 )
 
-func conditionClass(a string) int {
-	switch a {
-	case ActPutObject:
-		return condBoth
-	case ActInitiateMultipartUpload:
-		return condType
-	case ActUploadPart:
-		return condLength
-	}
-	return condNone
-}
+// foldTwins are the only non-ASCII runes that Unicode simple folding maps
+// to ASCII letters (ſ to s, the Kelvin sign to k): under a case-folding
+// reading of CAM, "text/cſv" would equal "text/csv", a type the key policy
+// refuses (it takes ASCII only).
+var foldTwins = []string{"*\u017f*", "*\u212a*"}
 
-// BuildPolicy turns grants into a CAM policy: per grant the actions its
-// methods allow (writes false drops the writing ones), the content-type
-// condition (a strict string_like, which an absent header fails) on
-// PutObject and InitiateMultipartUpload, the length condition on PutObject
-// and UploadPart, and a deny of DenyContentTypes where a type is set. A
-// grant without actions adds nothing; a policy without any is an error.
-func BuildPolicy(t Target, grants []Grant, l Limits, writes bool) (*Policy, error) {
+// BuildPolicy turns grants into a CAM policy: per grant its actions, the
+// type condition (string_equal over exact types, which an absent header
+// fails) on the typed actions, the length condition on the sized ones, and
+// a deny per refused condition key on the actions where it is refused. A
+// policy without any action is ErrNoAction.
+func BuildPolicy(t Target, grants []Grant, l Limits) (*Policy, error) {
 	if _, err := AppID(t.Bucket); err != nil {
 		return nil, err
 	}
-	if t.Region == "" || strings.ContainsAny(t.Region, ":/*") {
+	if t.Region == "" || strings.ContainsAny(t.Region, ":/*?") {
 		return nil, fmt.Errorf("region %q cannot name a CAM resource", t.Region)
 	}
-	type group struct {
-		class     int
-		actions   []string
-		resources []string
+	p := &Policy{Version: "2.0"}
+	// add puts res under the statement with exactly these actions and
+	// conditions, creating it the first time.
+	add := func(effect string, actions []string, cond map[string]map[string]any, res string) {
+		for i := range p.Statement {
+			st := &p.Statement[i]
+			if st.Effect == effect && slices.Equal(st.Action, actions) && reflect.DeepEqual(st.Condition, cond) {
+				if !slices.Contains(st.Resource, res) {
+					st.Resource = append(st.Resource, res)
+				}
+				return
+			}
+		}
+		p.Statement = append(p.Statement, Statement{Effect: effect, Action: actions, Resource: []string{res}, Condition: cond})
 	}
-	var groups []*group
-	var typed []string // resources whose type is conditioned
 	for _, g := range grants {
 		if why := BadPath(g.Path); why != "" {
 			return nil, fmt.Errorf("path %q cannot be granted: %s", g.Path, why)
 		}
 		res := t.Resource(g.Path, g.Folder())
-		byClass := map[int][]string{}
-		for _, a := range g.actions(l.Set(), writes) {
-			c := conditionClass(a)
-			byClass[c] = append(byClass[c], a)
-			if (c == condType || c == condBoth) && len(l.ContentTypes) > 0 && !slices.Contains(typed, res) {
-				typed = append(typed, res)
+		byCond := map[[2]bool][]string{}
+		for _, a := range vended { // policy order, whatever the grant's
+			if slices.Contains(g.Actions, a) {
+				k := [2]bool{slices.Contains(typed, a) && len(l.Types) > 0, slices.Contains(sized, a) && l.MaxContentLength > 0}
+				byCond[k] = append(byCond[k], a)
 			}
 		}
-		for _, c := range []int{condBoth, condType, condLength, condNone} {
-			as := byClass[c]
+		for _, k := range [][2]bool{{true, true}, {true, false}, {false, true}, {false, false}} {
+			as := byCond[k]
 			if len(as) == 0 {
 				continue
 			}
-			slices.Sort(as)
-			i := slices.IndexFunc(groups, func(x *group) bool { return x.class == c && slices.Equal(x.actions, as) })
-			if i < 0 {
-				groups = append(groups, &group{class: c, actions: as})
-				i = len(groups) - 1
+			var cond map[string]map[string]any
+			if k[0] || k[1] {
+				cond = map[string]map[string]any{}
 			}
-			if !slices.Contains(groups[i].resources, res) {
-				groups[i].resources = append(groups[i].resources, res)
+			if k[0] {
+				cond["string_equal"] = map[string]any{"cos:content-type": l.Types}
 			}
+			if k[1] {
+				cond["numeric_less_than_equal"] = map[string]any{"cos:content-length": l.MaxContentLength}
+			}
+			add("allow", as, cond, res)
 		}
 	}
-	if len(groups) == 0 {
+	if len(p.Statement) == 0 {
 		return nil, ErrNoAction
 	}
-	p := &Policy{Version: "2.0"}
-	for _, g := range groups {
-		st := Statement{Effect: "allow", Action: g.actions, Resource: g.resources}
-		cond := map[string]map[string]any{}
-		if (g.class == condType || g.class == condBoth) && len(l.ContentTypes) > 0 {
-			cond["string_like"] = map[string]any{"cos:content-type": l.ContentTypes}
+	// Denies only narrow: each reaches the whole bucket when every grant of
+	// its actions needs it (keeping the policy short), else the grants that
+	// do. STS caps a policy's length.
+	deny := func(key string, values []string, refused func(g Grant, a string) bool) {
+		for _, a := range vended {
+			var res []string
+			all := true
+			for _, g := range grants {
+				if !slices.Contains(g.Actions, a) {
+					continue
+				}
+				if refused(g, a) {
+					res = append(res, t.Resource(g.Path, g.Folder()))
+				} else {
+					all = false
+				}
+			}
+			if len(res) == 0 {
+				continue
+			}
+			if all {
+				res = []string{t.Resource("", true)}
+			}
+			cond := map[string]map[string]any{"string_like": {key: values}}
+			for _, r := range res {
+				add("deny", []string{a}, cond, r)
+			}
 		}
-		if (g.class == condLength || g.class == condBoth) && l.MaxContentLength > 0 {
-			cond["numeric_less_than_equal"] = map[string]any{"cos:content-length": l.MaxContentLength}
-		}
-		if len(cond) > 0 {
-			st.Condition = cond
-		}
-		p.Statement = append(p.Statement, st)
 	}
-	if len(typed) > 0 && len(l.DenyContentTypes) > 0 {
-		p.Statement = append(p.Statement, Statement{Effect: "deny",
-			Action:    []string{ActPutObject, ActInitiateMultipartUpload},
-			Resource:  typed,
-			Condition: map[string]map[string]any{"string_like": {"cos:content-type": l.DenyContentTypes}}})
+	if len(l.Types) > 0 {
+		deny("cos:content-type", foldTwins, func(_ Grant, a string) bool { return slices.Contains(typed, a) })
 	}
-	if len(typed) > 0 && len(l.DenyActive) > 0 {
-		cond := map[string]map[string]any{"string_like": {"cos:content-type": l.DenyActive}}
-		if len(l.DenyActiveExcept) > 0 {
-			cond["string_not_like"] = map[string]any{"cos:content-type": l.DenyActiveExcept}
-		}
-		p.Statement = append(p.Statement, Statement{Effect: "deny",
-			Action: []string{ActPutObject, ActInitiateMultipartUpload}, Resource: typed, Condition: cond})
+	for _, k := range conditionKeys {
+		deny(k.Key, []string{"*"}, func(g Grant, a string) bool { return slices.Contains(g.Refused[a], k.Key) })
 	}
+	mergeActions(p)
 	return p, nil
+}
+
+// mergeActions joins statements that differ only in their actions (the
+// denies are added one action at a time).
+func mergeActions(p *Policy) {
+	var out []Statement
+	for _, st := range p.Statement {
+		i := slices.IndexFunc(out, func(x Statement) bool {
+			return x.Effect == st.Effect && slices.Equal(x.Resource, st.Resource) && reflect.DeepEqual(x.Condition, st.Condition)
+		})
+		if i < 0 {
+			out = append(out, st)
+			continue
+		}
+		for _, a := range st.Action {
+			if !slices.Contains(out[i].Action, a) {
+				out[i].Action = append(out[i].Action, a)
+			}
+		}
+	}
+	p.Statement = out
+}
+
+// Covers says whether p allows all that q allows, no less: every action and
+// resource of q's allows is allowed by a statement of p with the same
+// conditions, and the same denies apply to it in both.
+func (p *Policy) Covers(q *Policy) bool {
+	for _, st := range q.Statement {
+		if st.Effect != "allow" {
+			continue
+		}
+		for _, a := range st.Action {
+			for _, r := range st.Resource {
+				if !slices.ContainsFunc(p.Statement, func(x Statement) bool {
+					return x.Effect == "allow" && slices.Contains(x.Action, a) && covers(x.Resource, r) &&
+						reflect.DeepEqual(x.Condition, st.Condition)
+				}) {
+					return false
+				}
+				if !slices.Equal(p.denies(a, r), q.denies(a, r)) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// denies lists (as JSON, sorted) the conditions of p's denies on action a
+// that reach resource r.
+func (p *Policy) denies(a, r string) []string {
+	var out []string
+	for _, st := range p.Statement {
+		if st.Effect == "deny" && slices.Contains(st.Action, a) && covers(st.Resource, r) {
+			b, _ := json.Marshal(st.Condition)
+			out = append(out, string(b))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// covers: one of the resources reaches all of r (an exact resource, or a
+// folder "dir/*" whose prefix r starts with).
+func covers(resources []string, r string) bool {
+	for _, x := range resources {
+		if x == r {
+			return true
+		}
+		if prefix, ok := strings.CutSuffix(x, "*"); ok && strings.HasPrefix(r, prefix) {
+			return true
+		}
+	}
+	return false
 }

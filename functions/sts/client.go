@@ -145,13 +145,15 @@ func escapePolicy(p string) string {
 }
 
 // SessionName is an AssumeRole RoleSessionName for the caller (2–128 of
-// [\w+=,.@-]): the subject when it fits, else "h-" and its SHA-256, so that
-// CAM's audit log still tells callers apart.
+// [\w+=,.@-]), one per subject so that CAM's audit log tells callers
+// apart: the subject when it fits and does not start with "h-", else "h-"
+// and its SHA-256; the anonymous caller is "h-anonymous". No subject used
+// as it is can equal a hashed name or the anonymous one.
 func SessionName(subject string) string {
 	if subject == "" {
-		return "anonymous"
+		return "h-anonymous"
 	}
-	if validSessionName(subject) {
+	if validSessionName(subject) && !strings.HasPrefix(strings.ToLower(subject), "h-") {
 		return subject
 	}
 	sum := sha256.Sum256([]byte(subject))

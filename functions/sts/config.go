@@ -2,6 +2,7 @@ package sts
 
 import (
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"strconv"
@@ -35,7 +36,23 @@ type Config struct {
 	Host     string // host[:port]
 	Scheme   string // "https", or "http" for a loopback host
 	Region   string // canonical
+
+	// AllowAnonymous lets callers without credentials have /sts
+	// (STS_ALLOW_ANONYMOUS): they share one rate limit.
+	AllowAnonymous bool
+	// CallerRate is each caller's STS calls a minute per instance
+	// (STS_CALLER_RATE; 0: no limit), CallerBurst how many may come at
+	// once (STS_CALLER_BURST).
+	CallerRate  float64
+	CallerBurst int
 }
+
+// Rate limit defaults: a caller that uploads through the scope form asks
+// once per file, a prefix-form caller once per half lifetime.
+const (
+	DefaultCallerRate  = 30
+	DefaultCallerBurst = 10
+)
 
 // On says whether /sts vends credentials.
 func (c Config) On() bool { return c.Mode != "" && c.Mode != ModeOff }
@@ -76,6 +93,29 @@ func LoadConfig(env func(string) string, cosRegion string, sessionToken bool) (C
 			return Config{}, fmt.Errorf("STS_DURATION: %q is not a number of seconds from 1 to %d (the most STS grants in %s mode)", v, max, c.Mode)
 		}
 		c.Duration = n
+	}
+
+	switch v := strings.ToLower(get("STS_ALLOW_ANONYMOUS")); v {
+	case "", "false", "0":
+	case "true", "1":
+		c.AllowAnonymous = true
+	default:
+		return Config{}, fmt.Errorf("STS_ALLOW_ANONYMOUS: %q is not true or false", v)
+	}
+	c.CallerRate, c.CallerBurst = DefaultCallerRate, DefaultCallerBurst
+	if v := get("STS_CALLER_RATE"); v != "" {
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil || n < 0 || n > 36000 || math.IsNaN(n) {
+			return Config{}, fmt.Errorf("STS_CALLER_RATE: %q is not a number of STS calls a minute per caller from 0 (no limit) to 36000", v)
+		}
+		c.CallerRate = n
+	}
+	if v := get("STS_CALLER_BURST"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return Config{}, fmt.Errorf("STS_CALLER_BURST: %q is not a number of calls from 1 to 1000", v)
+		}
+		c.CallerBurst = n
 	}
 
 	var err error

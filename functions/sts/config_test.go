@@ -17,11 +17,13 @@ func TestLoadConfigDefaults(t *testing.T) {
 	assert.False(t, c.On())
 	c, err = load(map[string]string{"STS_MODE": "Federation"}, "cosgz", false)
 	require.NoError(t, err)
-	assert.Equal(t, Config{Mode: ModeFederation, Duration: 1800, Host: "sts.tencentcloudapi.com", Scheme: "https", Region: "ap-guangzhou"}, c)
+	assert.Equal(t, Config{Mode: ModeFederation, Duration: 1800, Host: "sts.tencentcloudapi.com", Scheme: "https", Region: "ap-guangzhou",
+		CallerRate: DefaultCallerRate, CallerBurst: DefaultCallerBurst}, c)
 	c, err = load(map[string]string{"STS_MODE": "assume-role", "STS_ROLE_ARN": testRole, "STS_DURATION": "43200",
 		"STS_ENDPOINT": "https://sts.internal.tencentcloudapi.com", "STS_REGION": "cos.ap-shanghai"}, testRegion, true)
 	require.NoError(t, err)
-	assert.Equal(t, Config{Mode: ModeAssumeRole, RoleARN: testRole, Duration: 43200, Host: "sts.internal.tencentcloudapi.com", Scheme: "https", Region: "ap-shanghai"}, c)
+	assert.Equal(t, Config{Mode: ModeAssumeRole, RoleARN: testRole, Duration: 43200, Host: "sts.internal.tencentcloudapi.com", Scheme: "https", Region: "ap-shanghai",
+		CallerRate: DefaultCallerRate, CallerBurst: DefaultCallerBurst}, c)
 	c, err = load(map[string]string{"STS_MODE": "federation", "STS_ENDPOINT": "http://127.0.0.1:8080", "STS_DURATION": "129600"}, testRegion, false)
 	require.NoError(t, err)
 	assert.Equal(t, "http", c.Scheme)

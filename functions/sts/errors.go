@@ -2,8 +2,10 @@ package sts
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"strings"
+	"time"
 
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 )
@@ -40,10 +42,20 @@ func MapError(err error) *Error {
 		case strings.HasPrefix(se.Code, "ClientError."):
 			return unavailable()
 		}
-		return &Error{Status: http.StatusBadGateway, Code: "STSRefused", Message: "STS refused to vend credentials (see stsCode; check STS_MODE, STS_ROLE_ARN, STS_DURATION and the service's CAM permissions)",
+		return &Error{Status: http.StatusBadGateway, Code: codeRefused, Message: "STS refused to vend credentials (see stsCode; check STS_MODE, STS_ROLE_ARN, STS_DURATION and the service's CAM permissions)",
 			STSCode: se.Code, RequestID: se.RequestId}
 	}
 	return unavailable()
+}
+
+// codeRefused is STS refusing the call itself (not throttling, not down).
+const codeRefused = "STSRefused"
+
+// rateLimited is the answer to a caller over its STS call rate.
+func rateLimited(wait time.Duration) *Error {
+	return &Error{Status: http.StatusTooManyRequests, Code: "STSRateLimited",
+		Message:    "this caller has asked for new credentials too often: retry after the delay in Retry-After (STS_CALLER_RATE)",
+		RetryAfter: max(1, int(math.Ceil(wait.Seconds())))}
 }
 
 func unavailable() *Error {

@@ -2,10 +2,13 @@ package sts
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/cos-signer/cos-signer/functions/policy"
 	"github.com/cos-signer/cos-signer/internal/campolicy"
 	"github.com/cos-signer/cos-signer/internal/fakests"
 	"github.com/cos-signer/cos-signer/signer"
@@ -60,12 +63,63 @@ func newFixture(t *testing.T, mode string, keys signer.Credentials) *stsFixture 
 	return &stsFixture{fake: fake, vendor: NewVendor(cfg, NewClient(cfg, keys), ck.Now), clock: ck}
 }
 
+// rulesPolicy is a small key policy for this package's tests: alice under
+// SIGN_KEY_PREFIXES entries, the multipart requests as policy.ObjectOp
+// classifies them, params and headers only when named in allowed (in any
+// letter case), a listing only as ListMultipartUploads with a prefix, and
+// no writes when writes is false.
+func rulesPolicy(t testing.TB, entries []string, allowed []string, writes bool) KeyPolicy {
+	var rs policy.Rules
+	for _, e := range entries {
+		r, err := policy.ParseRule(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs = append(rs, r)
+	}
+	return func(p Probe) bool {
+		if !writes && p.Method != "GET" && p.Method != "HEAD" {
+			return false
+		}
+		key := p.Key
+		if key == "" {
+			kind, prefix, err := policy.BucketListing(p.Method, p.Params)
+			if err != nil || kind != policy.ListUploads {
+				return false
+			}
+			key = prefix
+		} else {
+			if _, oe := policy.ObjectOp(p.Method, p.Params); oe != nil && !p.Form {
+				return false
+			}
+			for name := range p.Params {
+				if !slices.ContainsFunc(allowed, func(a string) bool { return strings.EqualFold(a, name) }) {
+					return false
+				}
+			}
+		}
+		for name := range p.Headers {
+			if name != "content-type" && name != "content-length" && !slices.Contains(allowed, name) {
+				return false
+			}
+		}
+		m := p.Method
+		if p.Form {
+			m = "PUT"
+		}
+		return rs.Check(key, "alice", m) == policy.KeyAllowed
+	}
+}
+
+// multipartParams are the params a multipart upload needs.
+var multipartParams = []string{"uploads", "uploadId", "partNumber", "versionId"}
+
 var permanentKeys = signer.Credentials{SecretID: "AKIDservice", SecretKey: "service-secret"}
 var roleKeys = signer.Credentials{SecretID: "AKIDservice", SecretKey: "service-secret", SessionToken: "role-session-token"}
 
 func alicePolicy(t *testing.T) *Policy {
 	t.Helper()
-	p, err := BuildPolicy(testTarget, []Grant{{Path: "users/alice/", Methods: []string{"PUT", "GET"}}}, Limits{}, true)
+	p, err := BuildPolicy(testTarget, []Grant{{Path: "users/alice/", Actions: []string{ActPutObject, ActGetObject}}}, Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,15 +23,13 @@ type ScopeItem struct {
 }
 
 // Rules are what the service's key policy says, for checking scope items:
-// the region, which buckets a request may name, and which HTTP methods the
-// caller may use on a normalised key (nil when the key lies outside every
-// prefix the caller may use).
+// the region, which buckets a request may name, and the grant the key
+// policy derives at a normalised key or folder (ok false when it lies
+// outside every prefix the caller may use).
 type Rules struct {
 	Region        string
 	BucketAllowed func(bucket string) bool
-	MethodsAt     func(key string) []string
-	Limited       bool // a type or size limit is configured (no PostObject)
-	Writes        bool // the caller may be granted write actions
+	GrantAt       func(bucket, path string) (g Grant, ok bool)
 }
 
 // ScopeError refuses a scope item: Item is its index, Reason a sentence.
@@ -46,6 +44,7 @@ func (e *ScopeError) Error() string { return fmt.Sprintf("Scope[%d]: %s", e.Item
 // nothing is asked of STS) and returns the bucket and the grants: one per
 // path, with exactly the actions the items name there. All items must name one bucket.
 func CheckScope(items []ScopeItem, r Rules) (bucket string, grants []Grant, err error) {
+	var named [][]string // per grant, the actions its items name
 	if len(items) == 0 {
 		return "", nil, &ScopeError{0, "Scope is empty"}
 	}
@@ -75,22 +74,26 @@ func CheckScope(items []ScopeItem, r Rules) (bucket string, grants []Grant, err 
 		}
 		// A folder is checked by its marker: the folder itself must lie
 		// inside the caller's prefixes, at a segment boundary.
-		methods := r.MethodsAt(path)
-		if methods == nil {
+		g, ok := r.GrantAt(bucket, path)
+		if !ok {
 			return fail("prefix %s is outside the caller's prefixes", quote(it.Prefix))
 		}
-		if !slices.Contains(Actions(methods, r.Limited, r.Writes), it.Action) {
+		if !slices.Contains(g.Actions, it.Action) {
 			return fail("action %s is not allowed at prefix %s", it.Action, quote(it.Prefix))
 		}
 		// Items on one path merge into one grant holding exactly the
 		// actions they name.
-		if j := slices.IndexFunc(grants, func(g Grant) bool { return g.Path == path }); j >= 0 {
-			if !slices.Contains(grants[j].Actions, it.Action) {
-				grants[j].Actions = append(grants[j].Actions, it.Action)
-			}
-		} else {
-			grants = append(grants, Grant{Path: path, Actions: []string{it.Action}})
+		j := slices.IndexFunc(grants, func(x Grant) bool { return x.Path == path })
+		if j < 0 {
+			grants, named = append(grants, g), append(named, nil)
+			j = len(grants) - 1
 		}
+		if !slices.Contains(named[j], it.Action) {
+			named[j] = append(named[j], it.Action)
+		}
+	}
+	for i := range grants {
+		grants[i] = grants[i].Narrow(named[i])
 	}
 	return bucket, grants, nil
 }

@@ -1,49 +1,43 @@
 package sts
 
-import "strings"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
-// activePatterns are CAM string_like patterns for the media types that the
-// key policy admits only by name (policy.Active: HTML, XML and script
-// types), each bare and with parameters.
-var activePatterns = func() []string {
+// ImageTypes is what an "image/*" entry of SIGN_ALLOWED_CONTENT_TYPES
+// vends: the raster and icon types browsers display as images and never
+// run (no SVG, no other XML). A type outside it must be listed by name.
+var ImageTypes = []string{"image/apng", "image/avif", "image/bmp", "image/gif", "image/heic", "image/heif",
+	"image/jpeg", "image/png", "image/tiff", "image/webp", "image/x-icon"}
+
+// ExpressibleTypes turns SIGN_ALLOWED_CONTENT_TYPES entries (lower case:
+// exact types, "type/*", "*") into the exact types a CAM string_equal
+// lists: an exact type as it is, "image/*" as ImageTypes; allows (the key
+// policy's own check) must admit each. Any other pattern ("*", "*/*",
+// "application/*") has no exact list CAM could compare under every reading:
+// the error names the entry, and the service refuses to start with /sts on.
+func ExpressibleTypes(entries []string, allows func(string) bool) ([]string, error) {
 	var out []string
-	for _, p := range []string{"text/html", "text/xml", "application/xml", "text/xsl", "application/x-shockwave-flash",
-		"text/cache-manifest", "*/*+xml", "*/*-xml", "*/xml", "*/*javascript*", "*/*ecmascript*", "*/*jscript*", "*/*html*"} {
-		out = append(out, p)
-		if !strings.HasSuffix(p, "*") {
-			out = append(out, p+";*")
-		}
-	}
-	return out
-}()
-
-// TypeLimits turns SIGN_ALLOWED_CONTENT_TYPES entries (lower case: exact
-// types, "type/*", "*") into the policy's content-type conditions: the
-// allowed patterns (an exact type also with parameters), and, when a
-// pattern could admit them, denials of active types not named and of
-// lists ("a, b": browsers take the last) and of what is no media type.
-func TypeLimits(entries []string) Limits {
-	var l Limits
-	wild := false
-	var named []string
 	for _, e := range entries {
-		if strings.Contains(e, "*") {
-			wild = true
-			if e == "*" {
-				e = "*/*" // a media type has a subtype
-			}
-			l.ContentTypes = append(l.ContentTypes, e)
-			continue
+		var types []string
+		switch {
+		case e == "image/*":
+			types = ImageTypes
+		case strings.Contains(e, "*"):
+			return nil, fmt.Errorf("entry %q: /sts can vend a type limit only as exact types (or image/*, which means %s); list the types by name, or turn /sts off", e, strings.Join(ImageTypes, ","))
+		default:
+			types = []string{e}
 		}
-		l.ContentTypes = append(l.ContentTypes, e, e+";*")
-		named = append(named, e, e+";*")
+		for _, t := range types {
+			if !allows(t) {
+				return nil, fmt.Errorf("entry %q: type %s is refused by the key policy itself", e, t)
+			}
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
 	}
-	if len(entries) > 0 {
-		l.DenyContentTypes = []string{"*,*", "*/*/*"}
-	}
-	if wild {
-		l.DenyActive = activePatterns
-		l.DenyActiveExcept = named
-	}
-	return l
+	return out, nil
 }

@@ -4,37 +4,74 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"math"
+	"math/rand/v2"
 	"strconv"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // MaxCacheEntries bounds the cache of one warm instance.
 const MaxCacheEntries = 1000
 
+// maxLimiters bounds the per-caller rate limiters one instance keeps.
+const maxLimiters = 10000
+
 // callTimeout bounds one STS call, whoever waits for it.
 const callTimeout = 10 * time.Second
 
+// Backoff while STS throttles or cannot be reached: the first failure
+// holds calls for at least backoffBase (or STS's Retry-After), each further
+// one doubles it up to backoffMax, with up to half again of jitter so that
+// instances do not retry in step.
+const (
+	backoffBase = time.Second
+	backoffMax  = 30 * time.Second
+)
+
+// refusalMemory is how long a caller's refused policy is answered from
+// memory (STS refuses the same policy the same way).
+const refusalMemory = 10 * time.Second
+
 // Vendor hands out credentials: from the per-instance cache when the same
-// caller asks for the same policy while at least half of the credentials'
-// lifetime remains, else from one STS call that concurrent misses share.
-// It is safe for concurrent use.
+// caller holds credentials that cover the policy asked for while at least
+// half of their lifetime remains, else from one STS call that concurrent
+// misses share. Calls are limited per caller (Config.CallerRate), and while
+// STS throttles or cannot be reached a breaker answers from the last
+// failure instead of calling again. It is safe for concurrent use.
 type Vendor struct {
 	cfg     Config
 	issuer  Issuer
 	now     func() time.Time
 	timeout time.Duration // one STS call's limit
+	jitter  func() float64
 
-	mu      sync.Mutex
-	entries map[string]*entry
+	mu       sync.Mutex
+	entries  map[string]*entry
+	limiters map[string]*rate.Limiter
+	breaker  breaker
 }
 
 // entry is one cached or in-flight call; done closes when it has finished.
 type entry struct {
-	done   chan struct{}
-	creds  Credentials
-	issued int64 // the server's time when STS answered
-	err    error
+	subject string
+	policy  *Policy
+	done    chan struct{}
+	creds   Credentials
+	issued  int64 // the server's time when STS answered
+	err     error
+	until   time.Time // a refusal is remembered until then
+}
+
+// breaker remembers that STS throttles or cannot be reached: until open
+// ends nothing calls it; then one call (trial) tries again.
+type breaker struct {
+	failures int
+	open     time.Time
+	trial    bool
+	last     *Error
 }
 
 // NewVendor builds a Vendor; now is the clock (time.Now when nil).
@@ -42,33 +79,33 @@ func NewVendor(cfg Config, issuer Issuer, now func() time.Time) *Vendor {
 	if now == nil {
 		now = time.Now
 	}
-	return &Vendor{cfg: cfg, issuer: issuer, now: now, timeout: callTimeout, entries: map[string]*entry{}}
+	return &Vendor{cfg: cfg, issuer: issuer, now: now, timeout: callTimeout, jitter: rand.Float64,
+		entries: map[string]*entry{}, limiters: map[string]*rate.Limiter{}}
 }
 
 // Config is the vendor's configuration.
 func (v *Vendor) Config() Config { return v.cfg }
 
-// Vend returns credentials for subject limited by p, and whether no STS
-// call was made for this request (a cache hit, or a call another request
-// was already making). cacheable false asks STS every time (a key-form
-// policy names a fresh key, so it never repeats).
-func (v *Vendor) Vend(ctx context.Context, subject string, p *Policy, cacheable bool) (Credentials, bool, *Error) {
+// Vend returns credentials for subject covering p, and whether no STS call
+// was made for this request (cached credentials that cover p, or a call
+// another request was already making). store false keeps a new
+// credential out of the cache (a key-form policy names a fresh key, so it
+// never repeats).
+func (v *Vendor) Vend(ctx context.Context, subject string, p *Policy, store bool) (Credentials, bool, *Error) {
 	call := Call{Policy: p.JSON(), Subject: subject, Duration: v.cfg.Duration}
-	if !cacheable {
-		c, err := v.issue(ctx, call)
-		if err != nil {
-			return Credentials{}, false, MapError(err)
-		}
-		return c, false, nil
-	}
 	key := cacheKey(v.cfg.Mode, call)
+	now := v.now()
 	v.mu.Lock()
 	if e := v.entries[key]; e != nil {
 		select {
 		case <-e.done:
-			if e.err == nil && v.fresh(e) {
+			switch {
+			case e.err == nil && v.fresh(e):
 				v.mu.Unlock()
 				return e.creds, true, nil
+			case e.err != nil && now.Before(e.until):
+				v.mu.Unlock()
+				return Credentials{}, true, MapError(e.err)
 			}
 		default:
 			// Another request is calling STS for the same caller and policy.
@@ -84,24 +121,128 @@ func (v *Vendor) Vend(ctx context.Context, subject string, p *Policy, cacheable 
 			return e.creds, true, nil
 		}
 	}
-	e := &entry{done: make(chan struct{})}
-	v.evict()
-	v.entries[key] = e
+	if c, ok := v.covering(subject, p); ok {
+		v.mu.Unlock()
+		return c, true, nil
+	}
+	if err := v.breaker.admit(now); err != nil {
+		v.mu.Unlock()
+		return Credentials{}, true, err
+	}
+	if err := v.allow(subject, now); err != nil {
+		v.breaker.trial = false
+		v.mu.Unlock()
+		return Credentials{}, true, err
+	}
+	e := &entry{subject: subject, policy: p, done: make(chan struct{})}
+	if store {
+		v.evict()
+		v.entries[key] = e
+	}
 	v.mu.Unlock()
 
 	// The call outlives this request's cancellation: others may wait on it.
 	e.creds, e.err = v.issue(context.WithoutCancel(ctx), call)
 	e.issued = v.now().Unix()
-	close(e.done)
+	var mapped *Error
 	if e.err != nil {
-		v.mu.Lock()
-		if v.entries[key] == e {
+		mapped = MapError(e.err)
+	}
+	v.mu.Lock()
+	v.breaker.record(v.now(), mapped, v.jitter())
+	if mapped != nil {
+		if mapped.Code == codeRefused {
+			e.until = v.now().Add(refusalMemory)
+		} else if v.entries[key] == e {
 			delete(v.entries, key)
 		}
-		v.mu.Unlock()
-		return Credentials{}, false, MapError(e.err)
+	}
+	close(e.done)
+	v.mu.Unlock()
+	if mapped != nil {
+		return Credentials{}, false, mapped
 	}
 	return e.creds, false, nil
+}
+
+// covering finds fresh credentials of subject whose policy allows all
+// that p allows (v.mu held): a prefix-form credential covers a key or a
+// scope under its folders.
+func (v *Vendor) covering(subject string, p *Policy) (Credentials, bool) {
+	for _, e := range v.entries {
+		if e.subject != subject {
+			continue
+		}
+		select {
+		case <-e.done:
+		default:
+			continue
+		}
+		if e.err == nil && v.fresh(e) && e.policy.Covers(p) {
+			return e.creds, true
+		}
+	}
+	return Credentials{}, false
+}
+
+// allow takes one of subject's STS calls (v.mu held), or says when the
+// next one is due.
+func (v *Vendor) allow(subject string, now time.Time) *Error {
+	if v.cfg.CallerRate <= 0 {
+		return nil
+	}
+	l := v.limiters[subject]
+	if l == nil {
+		if len(v.limiters) >= maxLimiters {
+			// Drop the callers whose bucket has refilled: they lose nothing.
+			for k, old := range v.limiters {
+				if old.TokensAt(now) >= float64(old.Burst()) {
+					delete(v.limiters, k)
+				}
+			}
+			if len(v.limiters) >= maxLimiters {
+				clear(v.limiters)
+			}
+		}
+		l = rate.NewLimiter(rate.Limit(v.cfg.CallerRate/60), v.cfg.CallerBurst)
+		v.limiters[subject] = l
+	}
+	r := l.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return rateLimited(d)
+	}
+	return nil
+}
+
+// admit says whether a call may go to STS now (v.mu held): not while the
+// breaker is open, and only one trial call once it has run out.
+func (b *breaker) admit(now time.Time) *Error {
+	if b.last == nil {
+		return nil
+	}
+	if now.Before(b.open) || b.trial {
+		e := *b.last
+		e.RetryAfter = max(1, int(math.Ceil(b.open.Sub(now).Seconds())))
+		return &e
+	}
+	b.trial = true
+	return nil
+}
+
+// record takes a call's outcome (v.mu held): success closes the breaker;
+// throttling or unavailability opens it for the backoff.
+func (b *breaker) record(now time.Time, err *Error, jitter float64) {
+	b.trial = false
+	if err == nil || err.Code == codeRefused {
+		b.failures, b.last = 0, nil
+		return
+	}
+	b.failures++
+	d := backoffBase << min(b.failures-1, 5)
+	d = min(max(d, time.Duration(err.RetryAfter)*time.Second), backoffMax)
+	d += time.Duration(jitter * float64(d) / 2)
+	b.open, b.last = now.Add(d), err
 }
 
 func (v *Vendor) issue(ctx context.Context, call Call) (Credentials, error) {
@@ -116,8 +257,8 @@ func (v *Vendor) fresh(e *entry) bool {
 	return e.creds.ExpiredTime > now && 2*(e.creds.ExpiredTime-now) >= e.creds.ExpiredTime-e.issued
 }
 
-// evict makes room for one entry (v.mu held): stale entries go first, then
-// the oldest finished ones.
+// evict makes room for one entry (v.mu held): stale and failed entries go
+// first, then the oldest finished ones.
 func (v *Vendor) evict() {
 	if len(v.entries) < MaxCacheEntries {
 		return

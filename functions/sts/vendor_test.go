@@ -70,11 +70,17 @@ func TestVendAWrongKeyIsRefusedBySTS(t *testing.T) {
 
 func TestSessionName(t *testing.T) {
 	assert.Equal(t, "alice@example.com", SessionName("alice@example.com"))
-	assert.Equal(t, "anonymous", SessionName(""))
-	for _, s := range []string{"ab", "A_b+=,.@-9", strings.Repeat("x", 128)} {
+	assert.Equal(t, "h-anonymous", SessionName(""))
+	for _, s := range []string{"ab", "A_b+=,.@-9", strings.Repeat("x", 128), "anonymous"} {
 		assert.Equal(t, s, SessionName(s))
 	}
-	for _, s := range []string{"a", "用户", "a b", strings.Repeat("x", 129)} {
+	// Finding 6: no name used as it is equals a hashed one or the
+	// anonymous one.
+	hashed := SessionName("alice smith")
+	assert.NotEqual(t, hashed, SessionName(hashed))
+	assert.NotEqual(t, SessionName(""), SessionName("anonymous"))
+	assert.NotEqual(t, SessionName(""), SessionName("h-anonymous"))
+	for _, s := range []string{"a", "用户", "a b", strings.Repeat("x", 129), "h-abc", "H-anonymous"} {
 		n := SessionName(s)
 		assert.True(t, strings.HasPrefix(n, "h-") && len(n) == 66, n)
 	}
@@ -93,7 +99,7 @@ func TestCacheReusesWhileHalfTheLifetimeRemains(t *testing.T) {
 
 	_, hit := vend(t, f, "bob", p)
 	assert.False(t, hit, "another caller, another call")
-	other, err := BuildPolicy(testTarget, []Grant{{Path: "users/alice/", Methods: []string{"GET"}}}, Limits{}, true)
+	other, err := BuildPolicy(testTarget, []Grant{{Path: "users/alice/", Actions: []string{ActHeadObject}}}, Limits{})
 	require.NoError(t, err)
 	_, hit = vend(t, f, "alice", other)
 	assert.False(t, hit, "another policy, another call")
@@ -108,10 +114,17 @@ func TestCacheReusesWhileHalfTheLifetimeRemains(t *testing.T) {
 	assert.NotEqual(t, first.TmpSecretID, c.TmpSecretID)
 	assert.Equal(t, 4, f.fake.Calls())
 
-	_, hit, verr := f.vendor.Vend(context.Background(), "alice", p, false)
+	key, err := BuildPolicy(testTarget, []Grant{{Path: "users/alice/k.png", Actions: []string{ActPutObject}}}, Limits{})
+	require.NoError(t, err)
+	_, hit, verr := f.vendor.Vend(context.Background(), "alice", key, false)
 	require.Nil(t, verr)
-	assert.False(t, hit, "not cacheable: always a call")
-	assert.Equal(t, 5, f.fake.Calls())
+	assert.True(t, hit, "a key under alice's folder: the folder's credentials cover it")
+	_, hit, verr = f.vendor.Vend(context.Background(), "bob", key, false)
+	require.Nil(t, verr)
+	assert.False(t, hit, "another caller's credentials never do")
+	_, hit, _ = f.vendor.Vend(context.Background(), "bob", key, false)
+	assert.False(t, hit, "not stored: a key-form policy never repeats")
+	assert.Equal(t, 6, f.fake.Calls())
 }
 
 func TestConcurrentMissesMakeOneCall(t *testing.T) {
@@ -174,10 +187,79 @@ func TestErrorMapping(t *testing.T) {
 		for _, leak := range []string{"injected", "leak", "TmpSecretKey", "service-secret", "Fail to", "TencentCloudSDKError"} {
 			assert.NotContains(t, string(b)+err.Error(), leak, "%+v", c.fail)
 		}
-		// A failure is not cached: the next request calls again and succeeds.
-		_, hit := vend(t, f, "alice", alicePolicy(t))
+		// Finding 5: the failure is remembered, so the next request makes
+		// no call...
+		calls := f.fake.Calls()
+		_, hit, again := f.vendor.Vend(context.Background(), "alice", alicePolicy(t), true)
+		require.NotNil(t, again)
+		assert.True(t, hit)
+		assert.Equal(t, c.code, again.Code)
+		assert.Equal(t, calls, f.fake.Calls(), "%+v: no call while the failure is remembered", c.fail)
+		// ...until its backoff has run out: then one call, which succeeds.
+		f.clock.Add(backoffMax*3/2 + time.Second)
+		_, hit = vend(t, f, "alice", alicePolicy(t))
 		assert.False(t, hit)
 	}
+}
+
+// Finding 5: while STS throttles, new callers do not call it at the rate
+// of requests: the breaker lets one trial through per backoff.
+func TestBreakerHoldsCallsWhileSTSFails(t *testing.T) {
+	for _, fail := range []fakests.Failure{{Code: "RequestLimitExceeded"}, {Status: 503}, {Code: "InternalError"}} {
+		f := newFixture(t, ModeFederation, permanentKeys)
+		f.vendor.jitter = func() float64 { return 0 }
+		stop := f.fake.FailAlways(fail)
+		var last *Error
+		for i := 0; i < 200; i++ { // 200 callers, 10 s of the test clock
+			_, _, last = f.vendor.Vend(context.Background(), "caller"+strconv.Itoa(i), alicePolicy(t), true)
+			require.NotNil(t, last)
+			f.clock.Add(50 * time.Millisecond)
+		}
+		if fail.Code == "InternalError" { // a refusal of one policy is remembered for that caller only
+			assert.Equal(t, 200, f.fake.Calls())
+			stop()
+			continue
+		}
+		// 1 s, 2 s, 4 s backoffs: calls at 0, 1, 3 and 7 s.
+		assert.Equal(t, 4, f.fake.Calls(), "%+v: STS calls during 10 s of failure from 200 new callers", fail)
+		assert.GreaterOrEqual(t, last.RetryAfter, 1)
+		stop()
+		f.clock.Add(10 * time.Second)
+		_, hit := vend(t, f, "late", alicePolicy(t))
+		assert.False(t, hit, "recovery at the first call after the backoff")
+		_, _, err := f.vendor.Vend(context.Background(), "later", alicePolicy(t), true)
+		assert.Nil(t, err, "closed again")
+	}
+}
+
+// Finding 4: a caller's STS calls are rate-limited; beyond, 429 with
+// Retry-After, and a refilled bucket calls again.
+func TestCallerRateLimit(t *testing.T) {
+	f := newFixture(t, ModeFederation, permanentKeys)
+	f.vendor.cfg.CallerRate, f.vendor.cfg.CallerBurst = 6, 3 // one call every 10 s
+	for i := 0; i < 3; i++ {
+		p, err := BuildPolicy(testTarget, []Grant{{Path: "users/alice/k" + strconv.Itoa(i), Actions: []string{ActPutObject}}}, Limits{})
+		require.NoError(t, err)
+		_, _, verr := f.vendor.Vend(context.Background(), "alice", p, true)
+		require.Nil(t, verr)
+	}
+	p, err := BuildPolicy(testTarget, []Grant{{Path: "users/alice/k9", Actions: []string{ActPutObject}}}, Limits{})
+	require.NoError(t, err)
+	_, hit, verr := f.vendor.Vend(context.Background(), "alice", p, true)
+	require.NotNil(t, verr)
+	assert.True(t, hit)
+	assert.Equal(t, 429, verr.Status)
+	assert.Equal(t, "STSRateLimited", verr.Code)
+	assert.Equal(t, 10, verr.RetryAfter)
+	assert.Equal(t, 3, f.fake.Calls())
+	_, _, verr = f.vendor.Vend(context.Background(), "bob", p, true)
+	assert.Nil(t, verr, "another caller has a bucket of its own")
+	_, hit, verr = f.vendor.Vend(context.Background(), "alice", alicePolicy(t), true)
+	assert.NotNil(t, verr)
+	f.clock.Add(10 * time.Second)
+	_, hit, verr = f.vendor.Vend(context.Background(), "alice", p, true)
+	assert.Nil(t, verr)
+	assert.False(t, hit)
 }
 
 func TestAnswerShape(t *testing.T) {

@@ -3,7 +3,9 @@
 // actions, qcs::cos resources, the condition operators COS documents) and
 // evaluates a request against it as CAM does: an explicit deny wins, a
 // resource matches exactly or by its trailing '*', and every condition of a
-// statement must hold. It lets the fake STS refuse what STS would refuse and
+// statement must hold. What CAM's documentation leaves open (letter case,
+// surrounding whitespace, '?' as a wildcard, resources' letter case) is
+// evaluated under every reading, and Allows admits what any reading admits. It lets the fake STS refuse what STS would refuse and
 // the fake COS enforce what the vended credentials allow.
 package campolicy
 
@@ -11,6 +13,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -75,8 +78,31 @@ var operators = map[string]bool{
 	"string_equal_if_exist": true, "string_like_if_exist": true, "numeric_less_than_equal_if_exist": true,
 }
 
-// Keys maps condition keys to the request header they read.
-var Keys = map[string]string{"cos:content-type": "content-type", "cos:content-length": "content-length", "qcs:ip": "x-source-ip"}
+// Key is what a condition key reads: a request header or a query param,
+// by lower-case name.
+type Key struct {
+	Param bool
+	Name  string
+}
+
+// Keys are the condition keys this kit knows: those COS's condition-key
+// table documents for the actions /sts vends (the grant headers are
+// assumed to be keys like x-cos-acl; docs/sts.md says so), and qcs:ip.
+var Keys = map[string]Key{
+	"cos:content-type":             {Name: "content-type"},
+	"cos:content-length":           {Name: "content-length"},
+	"cos:x-cos-acl":                {Name: "x-cos-acl"},
+	"cos:x-cos-grant-read":         {Name: "x-cos-grant-read"},
+	"cos:x-cos-grant-write":        {Name: "x-cos-grant-write"},
+	"cos:x-cos-grant-read-acp":     {Name: "x-cos-grant-read-acp"},
+	"cos:x-cos-grant-write-acp":    {Name: "x-cos-grant-write-acp"},
+	"cos:x-cos-grant-full-control": {Name: "x-cos-grant-full-control"},
+	"cos:x-cos-storage-class":      {Name: "x-cos-storage-class"},
+	"cos:response-content-type":    {Param: true, Name: "response-content-type"},
+	"cos:versionid":                {Param: true, Name: "versionid"},
+	"cos:prefix":                   {Param: true, Name: "prefix"},
+	"qcs:ip":                       {Name: "x-source-ip"},
+}
 
 // Scope says what resources may name: every resource must be
 // qcs::cos:<Region>:uid/<AppID>:<Bucket>/<path>.
@@ -124,8 +150,8 @@ func Parse(text string, scope Scope) (*Policy, error) {
 			if !ok {
 				return nil, fmt.Errorf("statement %d: resource %q is not in %s", i, r, prefix)
 			}
-			if path == "" || path == "*" || strings.Contains(strings.TrimSuffix(path, "*"), "*") {
-				return nil, fmt.Errorf("statement %d: resource %q: '*' only at the end of a non-empty path", i, r)
+			if path == "" || (path == "*" && st.Effect == "allow") || strings.Contains(strings.TrimSuffix(path, "*"), "*") {
+				return nil, fmt.Errorf("statement %d: resource %q: '*' only at the end of a non-empty path (the whole bucket only in a deny)", i, r)
 			}
 		}
 		for op, kv := range st.Condition {
@@ -152,23 +178,59 @@ func Parse(text string, scope Scope) (*Policy, error) {
 	return &p, nil
 }
 
-// Request is what a COS request asks of CAM: its action, its resource, and
-// its headers by lower-case name (absent when not sent).
+// Request is what a COS request asks of CAM: its action, its resource,
+// its headers by lower-case name and its query params (absent when not
+// sent; a param's name is looked up in any letter case).
 type Request struct {
 	Action   string
 	Resource string
 	Headers  map[string]string
+	Params   map[string]string
 }
 
-// Allows evaluates r: an explicit deny whose conditions hold wins; else an
-// allow whose conditions hold admits; else it is refused.
+// Reading is one way of reading what CAM's documentation leaves open.
+type Reading struct {
+	FoldCase      bool // string conditions ignore letter case (Unicode simple folding, as Java's equalsIgnoreCase)
+	TrimSpace     bool // a condition compares the value without surrounding spaces and tabs (HTTP's OWS)
+	QuestionWild  bool // '?' in a string_like pattern or a resource matches one character
+	FoldResources bool // resources ignore letter case
+}
+
+// Readings are every combination of the open questions.
+func Readings() []Reading {
+	var out []Reading
+	for i := 0; i < 16; i++ {
+		out = append(out, Reading{FoldCase: i&1 != 0, TrimSpace: i&2 != 0, QuestionWild: i&4 != 0, FoldResources: i&8 != 0})
+	}
+	return out
+}
+
+// Allows is the least favourable verdict: r is allowed when any reading
+// allows it, since which one CAM follows only a real account can tell.
 func (p *Policy) Allows(r Request) bool {
+	for _, rd := range Readings() {
+		if p.AllowsUnder(r, rd) {
+			return true
+		}
+	}
+	return false
+}
+
+// AllowsUnder evaluates r under one reading: an explicit deny whose
+// conditions hold wins; else an allow whose conditions hold admits; else
+// it is refused.
+func (p *Policy) AllowsUnder(r Request, rd Reading) bool {
 	allowed := false
 	for _, st := range p.Statement {
-		if !matchAny(st.Action, r.Action, false) || !matchAny(st.Resource, r.Resource, true) {
+		if !slices.Contains(st.Action, r.Action) && !slices.Contains(st.Action, "*") {
 			continue
 		}
-		if !conditionsHold(st.Condition, r.Headers) {
+		if !slices.ContainsFunc(st.Resource, func(res string) bool {
+			return glob(res, r.Resource, rd.QuestionWild, rd.FoldResources)
+		}) {
+			continue
+		}
+		if !conditionsHold(st.Condition, r, rd) {
 			continue
 		}
 		if st.Effect == "deny" {
@@ -179,30 +241,35 @@ func (p *Policy) Allows(r Request) bool {
 	return allowed
 }
 
-func matchAny(patterns []string, v string, trailingStar bool) bool {
-	for _, p := range patterns {
-		if p == v || p == "*" {
-			return true
-		}
-		if trailingStar && strings.HasSuffix(p, "*") && strings.HasPrefix(v, strings.TrimSuffix(p, "*")) {
-			return true
+// value is what key k reads in r.
+func value(k Key, r Request) (string, bool) {
+	if !k.Param {
+		v, ok := r.Headers[k.Name]
+		return v, ok
+	}
+	for name, v := range r.Params {
+		if strings.EqualFold(name, k.Name) {
+			return v, true
 		}
 	}
-	return false
+	return "", false
 }
 
-func conditionsHold(cond map[string]map[string]Values, headers map[string]string) bool {
+func conditionsHold(cond map[string]map[string]Values, r Request, rd Reading) bool {
 	for op, kv := range cond {
 		base, ifExist := strings.CutSuffix(op, "_if_exist")
 		for k, vs := range kv {
-			h, present := headers[Keys[k]]
+			h, present := value(Keys[k], r)
 			if !present {
 				if ifExist {
 					continue
 				}
 				return false
 			}
-			if !holds(base, h, vs) {
+			if rd.TrimSpace {
+				h = strings.Trim(h, " \t")
+			}
+			if !holds(base, h, vs, rd) {
 				return false
 			}
 		}
@@ -212,27 +279,23 @@ func conditionsHold(cond map[string]map[string]Values, headers map[string]string
 
 // holds: any of the values satisfies the operator; for string_not_like,
 // none of them matches.
-func holds(op, h string, vs Values) bool {
+func holds(op, h string, vs Values, rd Reading) bool {
+	like := func(v string) bool { return glob(v, h, rd.QuestionWild, rd.FoldCase) }
 	if op == "string_not_like" {
-		for _, v := range vs {
-			if Like(v, h) {
-				return false
-			}
-		}
-		return true
+		return !slices.ContainsFunc(vs, like)
 	}
 	for _, v := range vs {
 		switch op {
 		case "string_equal":
-			if h == v {
+			if h == v || rd.FoldCase && strings.EqualFold(h, v) {
 				return true
 			}
 		case "string_like":
-			if Like(v, h) {
+			if like(v) {
 				return true
 			}
 		case "numeric_less_than_equal":
-			a, err1 := strconv.ParseFloat(strings.TrimSpace(h), 64)
+			a, err1 := strconv.ParseFloat(h, 64)
 			b, err2 := strconv.ParseFloat(v, 64)
 			if err1 == nil && err2 == nil && a <= b {
 				return true
@@ -246,29 +309,33 @@ func holds(op, h string, vs Values) bool {
 	return false
 }
 
-// Like is CAM's string_like: '*' any run of characters, '?' one, case-sensitive.
-func Like(pattern, s string) bool {
-	for len(pattern) > 0 {
-		switch pattern[0] {
-		case '*':
-			for i := len(s); i >= 0; i-- {
-				if Like(pattern[1:], s[i:]) {
-					return true
-				}
-			}
-			return false
-		case '?':
-			if s == "" {
-				return false
-			}
-			s = s[1:]
+// Like is string_like as the strictest reading takes it: '*' any run of
+// characters, '?' one character, case-sensitive.
+func Like(pattern, s string) bool { return glob(pattern, s, true, false) }
+
+// glob matches s against pattern rune by rune: '*' any run, '?' one rune
+// when question is set (else itself), letters folded when fold is set.
+func glob(pattern, s string, question, fold bool) bool {
+	p, v := []rune(pattern), []rune(s)
+	// Iterative wildcard matching: star remembers the last '*' to retry from.
+	pi, vi, star, mark := 0, 0, -1, 0
+	for vi < len(v) {
+		switch {
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, vi
+			pi++
+		case pi < len(p) && (question && p[pi] == '?' || p[pi] == v[vi] || fold && strings.EqualFold(string(p[pi]), string(v[vi]))):
+			pi++
+			vi++
+		case star >= 0:
+			mark++
+			pi, vi = star+1, mark
 		default:
-			if s == "" || s[0] != pattern[0] {
-				return false
-			}
-			s = s[1:]
+			return false
 		}
-		pattern = pattern[1:]
 	}
-	return s == ""
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
 }

@@ -68,6 +68,7 @@ type Server struct {
 	refused  []string
 	vended   []Vended
 	failures []Failure
+	always   *Failure
 	hold     chan struct{}
 }
 
@@ -90,6 +91,19 @@ func (s *Server) Fail(f ...Failure) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures = append(s.failures, f...)
+}
+
+// FailAlways answers every call with f (after the queued failures) until
+// the returned stop is called: an outage or a long throttle.
+func (s *Server) FailAlways(f Failure) (stop func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.always = &f
+	return func() {
+		s.mu.Lock()
+		s.always = nil
+		s.mu.Unlock()
+	}
 }
 
 // Hold makes calls wait until the returned release is called.
@@ -151,6 +165,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if len(s.failures) > 0 {
 		f = &s.failures[0]
 		s.failures = s.failures[1:]
+	} else if s.always != nil {
+		a := *s.always
+		f = &a
 	}
 	s.mu.Unlock()
 	if hold != nil {

@@ -1,6 +1,7 @@
 package hostiletest
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/cos-signer/cos-signer/internal/campolicy"
@@ -11,12 +12,14 @@ import (
 const RoleARN = "qcs::cam::uin/100000000001:roleName/cos-uploader"
 
 // stsEnv starts a fake STS for the profiles' account (the session token
-// means assume-role) and returns the overrides that turn /sts on against it.
+// means assume-role) and returns the overrides that turn /sts on against
+// it, anonymous callers allowed (so that the other refusals show).
 func stsEnv(t testing.TB, over ...map[string]string) map[string]string {
 	t.Helper()
 	fake := fakests.New(t, fakests.Options{SecretID: SecretID, SecretKey: SecretKey, Token: SessionToken, Region: Region,
 		Scope: campolicy.Scope{Region: Region, AppID: "1250000000", Bucket: Bucket}, RoleARN: RoleARN})
-	return merge(append([]map[string]string{{"STS_MODE": "assume-role", "STS_ROLE_ARN": RoleARN, "STS_ENDPOINT": fake.Endpoint()}}, over...)...)
+	return merge(append([]map[string]string{{"STS_MODE": "assume-role", "STS_ROLE_ARN": RoleARN, "STS_ENDPOINT": fake.Endpoint(),
+		"STS_ALLOW_ANONYMOUS": "true"}}, over...)...)
 }
 
 // scopeItem is one item of a scope-form request.
@@ -65,6 +68,10 @@ func stsCases(t testing.TB) []Case {
 	cs.add("sts scope anonymous write", on, scope(scopeItem("PutObject", "uploads/user1/a.jpg")), 403, "ScopeNotAllowed")
 	cs.add("sts identity with star", jwt, withHeader(PostJSON("/sts", map[string]any{}), bearer(t, "user*")), 403, "IdentityNotUsable")
 	cs.add("sts identity with brace", jwt, withHeader(PostJSON("/sts", map[string]any{}), bearer(t, "${qcs:uin}")), 403, "IdentityNotUsable")
+	for _, sub := range []string{"b?b", "a:b", "a b", "a\"b", "a'b", "a\tb"} {
+		cs.add("sts identity "+strconv.Quote(sub), jwt, withHeader(PostJSON("/sts", map[string]any{}), bearer(t, sub)), 403, "IdentityNotUsable")
+	}
+	cs.add("sts anonymous without opt-in", merge(on, map[string]string{"STS_ALLOW_ANONYMOUS": ""}), PostJSON("/sts", map[string]any{}), 401, "CallerRequired")
 	cs.add("sts no prefixes", merge(on, map[string]string{"SIGN_KEY_PREFIXES": ""}), PostJSON("/sts", map[string]any{}), 403, "ScopeNotAllowed")
 	cs.add("sts key form wrong type", limits, PostJSON("/sts", map[string]any{"ext": "jpg", "contentType": "text/html"}), 403, "ContentTypeNotAllowed")
 	cs.add("sts sts refuses", wrongRole, PostJSON("/sts", map[string]any{}), 502, "STSRefused")
