@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
-	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/cos-signer/cos-signer/functions/sts"
@@ -16,10 +16,11 @@ import (
 // input is one signing request as callers send it: the seed's argument
 // names in camelCase, plus the cos-js-sdk-v5 / cos-wx-sdk-v5
 // getAuthorization options (Method, Pathname, Key, Query, Headers, Bucket,
-// Region), which encoding/json matches case-insensitively onto the same
-// fields. Other members are refused (checkMembers; an SDK options object's
-// own extra members aside); a field of the wrong type is a 400 that names
-// it.
+// Region), matched case-insensitively onto the same fields. Its tags
+// declare each field once (fields.go): the JSON name, which is also the
+// query and form name, and for a map a query fills, its query spellings.
+// Other members are refused (an SDK options object's own extra members
+// aside); a field of the wrong type is a 400 that names it.
 type input struct {
 	Action              string            `json:"action"`
 	Bucket              string            `json:"bucket"`
@@ -29,8 +30,8 @@ type input struct {
 	Method              string            `json:"method"`
 	Expired             scalar            `json:"expired"`
 	Expires             scalar            `json:"expires"`
-	Headers             map[string]scalar `json:"headers"`
-	Params              map[string]scalar `json:"params"`
+	Headers             map[string]scalar `json:"headers" query:"header"`
+	Params              map[string]scalar `json:"params" query:"param,response-"`
 	Query               map[string]scalar `json:"query"`
 	SignHost            scalar            `json:"signHost"`
 	Ext                 string            `json:"ext"`
@@ -90,9 +91,17 @@ func str(s string) scalar { return scalar{s: s, set: true} }
 
 // decodeJSON decodes a request object into in (which may hold defaults:
 // the query's fields, or a batch's); the error is a 400 that says where and
-// what. Only request fields are accepted (checkMembers). A field the object
-// sets replaces the default, and expired and expires are one field: the
-// object's own one replaces the default's other one.
+// what. encoding/json splits the object into its members once; each
+// member's value is then decoded straight into the field its name declares
+// (fields.go), in any letter case. Only request fields are accepted:
+// another member is a 400 UnknownField with the closest field name when
+// one is near, except that in an SDK options object capitalised members the
+// service does not read (SystemClockOffset, ForceSignHost, and whatever a
+// later SDK version adds) are ignored: the SDKs name every option so, and
+// the callback passes the object on as it is. A field given twice in
+// different letter case with different values is a 400 DuplicateName. A
+// field the object sets replaces the default, and expired and expires are
+// one field: the object's own one replaces the default's other one.
 func decodeJSON(body []byte, in *input) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
@@ -101,23 +110,73 @@ func decodeJSON(body []byte, in *input) error {
 	if err := json.Unmarshal(body, &members); err != nil {
 		return jsonError(err)
 	}
-	fields, aerr := checkMembers(members)
-	if aerr != nil {
-		return aerr
+	sdk := false
+	for _, o := range sdkOptions {
+		if _, ok := members[o]; ok {
+			sdk = true
+			break
+		}
 	}
-	var expired, expires scalar
-	_ = expired.UnmarshalJSON(fields["expired"]) // a bad value is reported below
-	_ = expires.UnmarshalJSON(fields["expires"])
-	if aerr := checkAliases(expired, expires); aerr != nil {
-		return aerr
+	var given [maxFields]string // the member that sets each field
+	for name, raw := range members {
+		f := fieldNamed(name)
+		if f == nil {
+			if sdk && name != "" && unicode.IsUpper([]rune(name)[0]) {
+				continue
+			}
+			return unknownField(name)
+		}
+		if prev := given[f.index]; prev != "" && !sameJSON(members[prev], raw) {
+			return badRequest("DuplicateName", fmt.Sprintf("members %s and %s name the same field with different values: send one of them", quoteName(prev), quoteName(name)))
+		}
+		given[f.index] = name
 	}
-	if err := json.Unmarshal(body, in); err != nil {
-		return jsonError(err)
+	for i := range fields {
+		if name := given[i]; name != "" {
+			if err := decodeField(&fields[i], members[name], in); err != nil {
+				return err
+			}
+		}
+	}
+	own := func(f *field, v scalar) scalar { // the object's own expired or expires (null sets nothing)
+		if raw := members[given[f.index]]; len(raw) == 0 || raw[0] == 'n' {
+			return scalar{}
+		}
+		return v
+	}
+	expired, expires := own(expiredField, in.Expired), own(expiresField, in.Expires)
+	if err := checkAliases(expired, expires); err != nil {
+		return err
 	}
 	if expired.set && !expires.set {
 		in.Expires = scalar{}
 	} else if expires.set && !expired.set {
 		in.Expired = scalar{}
+	}
+	return nil
+}
+
+// decodeField decodes a member's value into its field. The object is valid
+// JSON already: a field that decodes itself (a scalar) is handed its
+// value, not scanned again.
+func decodeField(f *field, raw json.RawMessage, in *input) error {
+	p := f.ptr(in)
+	var err error
+	if u, ok := p.(json.Unmarshaler); ok {
+		err = u.UnmarshalJSON(raw)
+	} else {
+		err = json.Unmarshal(raw, p)
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		path := f.name
+		if te.Field != "" {
+			path += "." + te.Field
+		}
+		return badRequest("InvalidField", fmt.Sprintf("field %q has the wrong type: %s where %s was expected", path, te.Value, jsonKind(te.Type)))
+	}
+	if err != nil {
+		return jsonError(err)
 	}
 	return nil
 }
@@ -154,7 +213,7 @@ func jsonKind(t reflect.Type) string {
 // decodeQuery fills in from query parameters (GET forms, and POST with an
 // empty body): the same names as the JSON fields, headers as
 // headers[Name]=value or header.Name=value, params as params[name]=value or
-// param.name=value, and response-* names directly as params.
+// param.name=value, and response-* names directly as params (queryField).
 //
 // A field given twice (key=a&key=b, or key and KEY) is ambiguous: proxies
 // and clients disagree on which one wins, so it is a 400 DuplicateName.
@@ -169,108 +228,29 @@ func decodeQuery(q map[string][]string, in *input, strict bool) error {
 		if len(vs) == 0 {
 			continue
 		}
+		f, key, id := queryField(name)
+		if f == nil {
+			if strict {
+				return unknownField(name)
+			}
+			continue
+		}
 		v := vs[0]
-		canon := queryFieldName(name)
 		for _, other := range vs[1:] {
-			if other != v && canon != "" {
+			if other != v {
 				return badRequest("DuplicateName", fmt.Sprintf("query parameter %s is given more than once with different values", quoteName(name)))
 			}
 		}
-		if canon != "" {
-			if seen == nil {
-				seen = make(map[string]string, len(q))
-			}
-			if prev, dup := seen[canon]; dup {
-				return badRequest("DuplicateName", fmt.Sprintf("query parameters %s and %s name the same field: send one of them", quoteName(prev), quoteName(name)))
-			}
-			seen[canon] = name
+		if seen == nil {
+			seen = make(map[string]string, len(q))
 		}
-		switch strings.ToLower(name) {
-		case "action":
-			in.Action = v
-		case "bucket":
-			in.Bucket = v
-		case "region":
-			in.Region = v
-		case "key":
-			in.Key = str(v)
-		case "pathname":
-			in.Pathname = str(v)
-		case "method":
-			in.Method = v
-		case "expired":
-			in.Expired = str(v)
-		case "expires":
-			in.Expires = str(v)
-		case "signhost":
-			in.SignHost = str(v)
-		case "ext":
-			in.Ext = v
-		case "filename":
-			in.Filename = v
-		case "contenttype":
-			in.ContentType = str(v)
-		case "contentlength":
-			in.ContentLength = str(v)
-		case "successactionstatus":
-			in.SuccessActionStatus = str(v)
-		case "redirect":
-			in.Redirect = str(v)
-		default:
-			if h, ok := bracketName(name, "headers", "header"); ok {
-				if in.Headers == nil {
-					in.Headers = map[string]scalar{}
-				}
-				in.Headers[h] = str(v)
-			} else if p, ok := bracketName(name, "params", "param"); ok {
-				if in.Params == nil {
-					in.Params = map[string]scalar{}
-				}
-				in.Params[p] = str(v)
-			} else if len(name) > 9 && strings.EqualFold(name[:9], "response-") {
-				if in.Params == nil {
-					in.Params = map[string]scalar{}
-				}
-				in.Params[name] = str(v)
-			} else if strict {
-				return unknownField(name)
-			}
+		if prev, dup := seen[id]; dup {
+			return badRequest("DuplicateName", fmt.Sprintf("query parameters %s and %s name the same field: send one of them", quoteName(prev), quoteName(name)))
 		}
+		seen[id] = name
+		f.set(in, key, v)
 	}
 	return checkAliases(in.Expired, in.Expires)
-}
-
-// queryFieldName is the field a query name sets, lower-cased ("" for names
-// that are ignored): request fields, headers[...] / header.X, params[...] /
-// param.x and response-*.
-func queryFieldName(name string) string {
-	lower := strings.ToLower(name)
-	switch lower {
-	case "action", "bucket", "region", "key", "pathname", "method", "expired", "expires", "signhost", "ext", "filename",
-		"contenttype", "contentlength", "successactionstatus", "redirect":
-		return lower
-	}
-	if h, ok := bracketName(name, "headers", "header"); ok {
-		return "header:" + strings.ToLower(h)
-	}
-	if p, ok := bracketName(name, "params", "param"); ok {
-		return "param:" + strings.ToLower(p)
-	}
-	if strings.HasPrefix(lower, "response-") && len(lower) > 9 {
-		return "param:" + lower
-	}
-	return ""
-}
-
-// bracketName reads "headers[Name]" or "header.Name".
-func bracketName(s, plural, single string) (string, bool) {
-	if rest, ok := strings.CutPrefix(s, plural+"["); ok && strings.HasSuffix(rest, "]") && len(rest) > 1 {
-		return rest[:len(rest)-1], true
-	}
-	if rest, ok := strings.CutPrefix(s, single+"."); ok && rest != "" {
-		return rest, true
-	}
-	return "", false
 }
 
 // decodeForm reads an application/x-www-form-urlencoded body like a query.
