@@ -23,12 +23,16 @@ var uppyConfigs = []config{
 	{name: "limits", vars: jwtVars(map[string]string{
 		"SIGN_ALLOWED_CONTENT_TYPES": "text/plain,application/octet-stream",
 		"SIGN_MAX_CONTENT_LENGTH":    uppyMaxContentLength,
+		"SIGN_MAX_PARTS":             uppyMaxParts,
 	}), user: "alice", prefix: "users/alice/", limits: true},
 }
 
 // uppyMaxContentLength is the Uppy limits configuration's
 // SIGN_MAX_CONTENT_LENGTH: one of Uppy's parts (5 MiB, its smallest).
 const uppyMaxContentLength = "5242880"
+
+// uppyMaxParts is its SIGN_MAX_PARTS: objects of at most 3 × 5 MiB.
+const uppyMaxParts = "3"
 
 // TestBrowserUppy runs docs/uppy.md's recipe with @uppy/core and
 // @uppy/aws-s3 (as interop/package-lock.json pins them) in headless
@@ -46,7 +50,7 @@ func TestBrowserUppy(t *testing.T) {
 				pageVars["USER_TOKEN"] = authtest.Token(t, authtest.Secret, cfg.user, time.Hour)
 			}
 			if cfg.limits {
-				pageVars["LIMITS"] = "1"
+				pageVars["LIMITS"], pageVars["MAX_PARTS"] = "1", uppyMaxParts
 			}
 			res := page.RunPage(t, "uppy.html", env, pageVars)
 			uppyChecks(t, cfg, env, res)
@@ -71,6 +75,16 @@ func uppyChecks(t *testing.T, cfg config, env *interoptest.Env, res map[string]i
 		check(t, col, res, "uppyLimitsWrongType", expectation{code: "ContentTypeNotAllowed", message: "SIGN_ALLOWED_CONTENT_TYPES"}, nil)
 		check(t, col, res, "uppyLimitsTooLarge", expectation{code: "ContentLengthNotAllowed", message: "SIGN_MAX_CONTENT_LENGTH"}, nil)
 		check(t, col, res, "uppyLimitsMultipart", ok, inPrefix(multipartCheck(env)))
+		// One part more than SIGN_MAX_PARTS: refused when Uppy asks to sign
+		// it, so COS never sees it and nothing is stored.
+		check(t, col, res, "uppyLimitsTooManyParts", expectation{code: "PartNumberNotAllowed", message: "SIGN_MAX_PARTS"}, func(interoptest.Result) error {
+			for _, e := range env.COS.Log() {
+				if strings.HasSuffix(e.Key, "/many.bin") && (strings.Contains(e.Query, "partNumber=4") || e.Method == "POST" && strings.Contains(e.Query, "uploadId=")) {
+					return fmt.Errorf("the fake COS saw %s %s?%s", e.Method, e.Key, e.Query)
+				}
+			}
+			return nil
+		})
 		return
 	}
 	check(t, col, res, "uppyPut", ok, inPrefix(stored))

@@ -47,6 +47,10 @@ type Config struct {
 	AllowedExtensions    policy.Extensions
 	AllowedContentTypes  policy.ContentTypes
 	MaxContentLength     int64 // 0: no limit
+	// MaxParts (SIGN_MAX_PARTS) and MaxPartLength (SIGN_MAX_PART_LENGTH, 0:
+	// MaxContentLength's) bound a multipart object: PartLimit.
+	MaxParts      int
+	MaxPartLength int64
 
 	// CORSOrigins is CORS_ALLOWED_ORIGINS; "*" admits any origin.
 	CORSOrigins []string
@@ -68,6 +72,10 @@ const (
 	DefaultMaxExpired     = 3600
 	DefaultMaxBodyBytes   = 65536
 	DefaultMaxBatch       = 100
+	// DefaultMaxParts is COS's own limit on a multipart upload's parts.
+	DefaultMaxParts = 10000
+	// MaxPartLengthCOS is COS's largest part (5 GB).
+	MaxPartLengthCOS = 5 << 30
 	// DefaultCORSHeaders are the request headers the service reads, and
 	// X-Requested-With, which some client libraries add.
 	DefaultCORSHeaders = "Authorization,Content-Type,X-Auth-Token,X-Request-Id,X-Requested-With"
@@ -200,6 +208,20 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.MaxContentLength, err = positiveInt(env, "SIGN_MAX_CONTENT_LENGTH", 0, true); err != nil {
 		return Config{}, err
 	}
+	maxParts, err := positiveInt(env, "SIGN_MAX_PARTS", DefaultMaxParts, false)
+	if err != nil {
+		return Config{}, err
+	}
+	if maxParts > DefaultMaxParts {
+		return Config{}, fmt.Errorf("SIGN_MAX_PARTS: %d is more than COS's %d parts", maxParts, DefaultMaxParts)
+	}
+	c.MaxParts = int(maxParts)
+	if c.MaxPartLength, err = positiveInt(env, "SIGN_MAX_PART_LENGTH", 0, false); err != nil {
+		return Config{}, err
+	}
+	if c.MaxPartLength > MaxPartLengthCOS {
+		return Config{}, fmt.Errorf("SIGN_MAX_PART_LENGTH: %d is more than COS's largest part (%d bytes)", c.MaxPartLength, int64(MaxPartLengthCOS))
+	}
 
 	if c.AllowedHeaders, err = nameList(env, "SIGN_ALLOWED_HEADERS", policy.DefaultHeaders); err != nil {
 		return Config{}, err
@@ -255,10 +277,39 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.STS, err = sts.LoadConfig(getenv, c.Endpoint.Region, c.Credentials.SessionToken != ""); err != nil {
 		return Config{}, err
 	}
+	if err := stsPartBounds(c); err != nil {
+		return Config{}, err
+	}
 	if len(unfilled) > 0 {
 		return Config{}, fmt.Errorf("%s: holds an unreplaced placeholder (${…}); set the variable, or leave it empty for the default", strings.Join(unfilled, ", "))
 	}
 	return c, nil
+}
+
+// stsPartBounds refuses part bounds that /sts credentials would not keep:
+// CAM has no condition key on a part's number, and the vended policy bounds
+// UploadPart by SIGN_MAX_CONTENT_LENGTH, so under a smaller SIGN_MAX_PARTS
+// or SIGN_MAX_PART_LENGTH /sts would vend more than the service signs.
+func stsPartBounds(c Config) error {
+	if !c.STS.On() {
+		return nil
+	}
+	if c.MaxParts < DefaultMaxParts {
+		return fmt.Errorf("SIGN_MAX_PARTS: /sts (STS_MODE=%s) cannot keep it: CAM has no condition on a part's number, so the credentials would allow %d parts; leave SIGN_MAX_PARTS unset, or /sts off", c.STS.Mode, DefaultMaxParts)
+	}
+	if c.MaxPartLength > 0 && (c.MaxContentLength == 0 || c.MaxPartLength < c.MaxContentLength) {
+		return fmt.Errorf("SIGN_MAX_PART_LENGTH: /sts (STS_MODE=%s) bounds parts by SIGN_MAX_CONTENT_LENGTH only, so its credentials would allow larger parts; set SIGN_MAX_PART_LENGTH no lower than SIGN_MAX_CONTENT_LENGTH, or /sts off", c.STS.Mode)
+	}
+	return nil
+}
+
+// PartLimit is the most a part may hold and the variable that says so:
+// SIGN_MAX_PART_LENGTH, or else SIGN_MAX_CONTENT_LENGTH (0: no limit).
+func (c Config) PartLimit() (int64, string) {
+	if c.MaxPartLength > 0 {
+		return c.MaxPartLength, "SIGN_MAX_PART_LENGTH"
+	}
+	return c.MaxContentLength, "SIGN_MAX_CONTENT_LENGTH"
 }
 
 func splitList(s string) []string {

@@ -17,7 +17,9 @@ import (
 //   - InitiateMultipartUpload (POST ?uploads): it carries the type the
 //     object will have, so the type is checked and signed there;
 //   - Upload Part (PUT ?partNumber&uploadId): bounded per part by its signed
-//     length (the whole upload is then bounded by 10,000 parts);
+//     length (SIGN_MAX_PART_LENGTH, or else SIGN_MAX_CONTENT_LENGTH) and by
+//     its number (SIGN_MAX_PARTS), so the whole object is bounded by
+//     SIGN_MAX_PARTS × the part limit (checkPart);
 //   - /post-policy: type and size become the policy's conditions (see
 //     postPolicy).
 //
@@ -56,13 +58,23 @@ func (s *Service) uploadLimits(route string, in *input, t *target, op policy.Op)
 	creates := route == routePostPolicy || op.Creates()
 	sized := route == routePostPolicy || op == policy.OpPut || op == policy.OpPart
 	types, maxLen := s.cfg.AllowedContentTypes, s.cfg.MaxContentLength
+	if op == policy.OpPart && route != routePostPolicy {
+		if aerr := s.checkPartNumber(t); aerr != nil {
+			return aerr
+		}
+		maxLen, _ = s.cfg.PartLimit()
+	}
 	if creates && ctSet && types.Set() {
 		if aerr := s.checkType(ct, "content type"); aerr != nil {
 			return aerr
 		}
 	}
 	if sized && clSet {
-		if aerr := s.checkLength(t.contentLength); aerr != nil {
+		check := s.checkLength
+		if op == policy.OpPart && route != routePostPolicy {
+			check = s.checkPartLength
+		}
+		if aerr := check(t.contentLength); aerr != nil {
 			return aerr
 		}
 	}
@@ -75,7 +87,8 @@ func (s *Service) uploadLimits(route string, in *input, t *target, op policy.Op)
 	if sized && maxLen > 0 && !clSet {
 		what := "contentLength is required: uploads are limited by SIGN_MAX_CONTENT_LENGTH and the length must be signed"
 		if op == policy.OpPart {
-			what = "contentLength is required for a part: uploads are limited by SIGN_MAX_CONTENT_LENGTH and each part's length must be signed"
+			_, name := s.cfg.PartLimit()
+			what = "contentLength is required for a part: parts are limited by " + name + " and each part's length must be signed"
 		}
 		return badRequest("MissingContentLength", what+unboundHint(route))
 	}
