@@ -102,22 +102,6 @@ func appendURLPath(dst []byte, key string) []byte {
 	return dst
 }
 
-// appendInt writes a non-negative integer without going through strconv's
-// general path (Unix seconds are the only integers we write).
-func appendInt(dst []byte, n int64) []byte {
-	if n == 0 {
-		return append(dst, '0')
-	}
-	var tmp [20]byte
-	i := len(tmp)
-	for n > 0 {
-		i--
-		tmp[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return append(dst, tmp[i:]...)
-}
-
 // URLPath is the percent-encoded URL path of a key exactly as presigned
 // URLs carry it: what a CDN's URL authentication must hash, since the CDN
 // hashes the path as the client sends it.

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -86,6 +87,55 @@ func FuzzPostPolicy(f *testing.F) {
 		fields, err := s.SignPolicy(p.Policy, p.Window)
 		if err != nil || fields["q-signature"] != p.Fields["q-signature"] {
 			t.Fatalf("SignPolicy disagrees with PostPolicy: %v", err)
+		}
+	})
+}
+
+// FuzzEncoders holds the hand-written percent-encoders to net/url: E() is
+// url.QueryEscape with a space as %20, lower(E()) its ASCII lower case, the
+// query form url.QueryEscape itself, and a URL path is E() of the key (one
+// leading '/' dropped) with '/' kept except after '.', and reads back
+// through url.Parse as the key. (A key's last segment may still be "." or
+// "..": the key policy refuses those.)
+func FuzzEncoders(f *testing.F) {
+	for _, s := range []string{"", "a", "a b+c", "用户/文件 (1)+v2!.pdf", "./../a/./b/.", "..", "/a/b", "//x", "%2F%zz",
+		"~-_.!*'()", "\x00\x1f\x7f\x80\xff", "Ab/Cd%Ef", "x-cos-meta-标签", "q=1&r=2;s", "\u2028"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		e := strings.ReplaceAll(url.QueryEscape(s), "+", "%20")
+		if got := string(appendEscaped(nil, s)); got != e {
+			t.Fatalf("E(%q) = %q, net/url gives %q", s, got, e)
+		}
+		if got, want := string(appendEscapedLower(nil, s)), strings.ToLower(e); got != want {
+			t.Fatalf("lower(E(%q)) = %q, want %q", s, got, want)
+		}
+		if got, want := string(appendQueryEscaped(nil, s)), url.QueryEscape(s); got != want {
+			t.Fatalf("query form of %q = %q, net/url gives %q", s, got, want)
+		}
+
+		key := strings.TrimPrefix(s, "/")
+		ek := strings.ReplaceAll(url.QueryEscape(key), "+", "%20")
+		path := string(appendURLPath(nil, s))
+		var want strings.Builder
+		want.WriteByte('/')
+		for i := 0; i < len(ek); i++ {
+			if strings.HasPrefix(ek[i:], "%2F") && (i == 0 || ek[i-1] != '.') {
+				want.WriteByte('/')
+				i += 2
+				continue
+			}
+			want.WriteByte(ek[i])
+		}
+		if path != want.String() {
+			t.Fatalf("URL path of %q = %q, want %q", s, path, want.String())
+		}
+		u, err := url.Parse("https://h" + path)
+		if err != nil || u.Path != "/"+key {
+			t.Fatalf("URL path %q of %q reads back as %q (%v)", path, s, u, err)
+		}
+		if strings.Contains(path, "./") {
+			t.Fatalf("URL path %q of %q has a . or .. segment an HTTP stack may collapse", path, s)
 		}
 	})
 }

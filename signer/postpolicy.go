@@ -2,6 +2,9 @@ package signer
 
 import (
 	"encoding/base64"
+	"encoding/json"
+	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -49,79 +52,15 @@ func (s *Signer) PostPolicy(r *PostPolicyRequest) (PostPolicy, error) {
 	if err != nil {
 		return PostPolicy{}, err
 	}
-	key := r.Key
-	if key != "" && key[0] == '/' {
-		key = key[1:]
+	key, err := r.check()
+	if err != nil {
+		return PostPolicy{}, err
 	}
-	switch {
-	case r.Key != "" && key == "":
-		return PostPolicy{}, errorf(CodeInvalidKey, "key \"/\" names the bucket, not an object")
-	case r.Key != "" && r.KeyPrefix != "":
-		return PostPolicy{}, errorf(CodeInvalidPolicy, "give either a key or a key prefix, not both")
-	case !utf8.ValidString(key) || !utf8.ValidString(r.KeyPrefix):
-		return PostPolicy{}, errorf(CodeInvalidKey, "key is not valid UTF-8")
-	case r.ContentType != "" && r.ContentTypePrefix != "":
-		return PostPolicy{}, errorf(CodeInvalidPolicy, "give either a content type or a content type prefix, not both")
-	case !printable(r.ContentType) || !printable(r.ContentTypePrefix) || !utf8.ValidString(r.ContentType+r.ContentTypePrefix):
-		return PostPolicy{}, errorf(CodeInvalidPolicy, "content type holds control characters")
-	case r.MaxContentLength < 0 || r.MinContentLength < 0 || (r.MaxContentLength > 0 && r.MinContentLength > r.MaxContentLength):
-		return PostPolicy{}, errorf(CodeInvalidPolicy, "content length range [%d, %d] is not valid", r.MinContentLength, r.MaxContentLength)
-	case r.MaxContentLength == 0 && r.MinContentLength > 0:
-		return PostPolicy{}, errorf(CodeInvalidPolicy, "a minimum content length needs a maximum too")
+	kt := appendKeyTime(nil, r.Window, ";")
+	policy, err := policyText(r.conditions(s.id, key, kt), r.Window.End)
+	if err != nil {
+		return PostPolicy{}, err
 	}
-	switch r.SuccessActionStatus {
-	case 0, 200, 201, 204:
-	default:
-		return PostPolicy{}, errorf(CodeInvalidPolicy, "success_action_status must be 200, 201 or 204, got %d", r.SuccessActionStatus)
-	}
-
-	kt := appendInt(nil, r.Window.Start)
-	kt = append(kt, ';')
-	kt = appendInt(kt, r.Window.End)
-
-	p := make([]byte, 0, 512)
-	p = append(p, `{"expiration":"`...)
-	p = time.Unix(r.Window.End, 0).UTC().AppendFormat(p, "2006-01-02T15:04:05.000Z")
-	p = append(p, `","conditions":[{"q-sign-algorithm":"sha1"},{"q-ak":`...)
-	p = appendJSONString(p, s.id)
-	p = append(p, `},{"q-sign-time":"`...)
-	p = append(p, kt...)
-	p = append(p, `"},{"bucket":`...)
-	p = appendJSONString(p, r.Bucket)
-	p = append(p, '}')
-	if key != "" {
-		p = append(p, `,{"key":`...)
-		p = appendJSONString(p, key)
-		p = append(p, '}')
-	} else {
-		p = append(p, `,["starts-with","$key",`...)
-		p = appendJSONString(p, r.KeyPrefix)
-		p = append(p, ']')
-	}
-	if r.ContentType != "" {
-		p = append(p, `,{"Content-Type":`...)
-		p = appendJSONString(p, r.ContentType)
-		p = append(p, '}')
-	} else if r.ContentTypePrefix != "" {
-		p = append(p, `,["starts-with","$Content-Type",`...)
-		p = appendJSONString(p, r.ContentTypePrefix)
-		p = append(p, ']')
-	}
-	if r.MaxContentLength > 0 {
-		p = append(p, `,["content-length-range",`...)
-		p = appendInt(p, r.MinContentLength)
-		p = append(p, ',')
-		p = appendInt(p, r.MaxContentLength)
-		p = append(p, ']')
-	}
-	if r.SuccessActionStatus != 0 {
-		p = append(p, `,{"success_action_status":"`...)
-		p = appendInt(p, int64(r.SuccessActionStatus))
-		p = append(p, `"}`...)
-	}
-	p = append(p, "]}"...)
-
-	policy := string(p)
 	fields := s.signPolicy(policy, kt)
 	if key != "" {
 		fields["key"] = key
@@ -130,14 +69,84 @@ func (s *Signer) PostPolicy(r *PostPolicyRequest) (PostPolicy, error) {
 		fields["Content-Type"] = r.ContentType
 	}
 	if r.SuccessActionStatus != 0 {
-		fields["success_action_status"] = string(appendInt(nil, int64(r.SuccessActionStatus)))
+		fields["success_action_status"] = strconv.Itoa(r.SuccessActionStatus)
 	}
-	u := make([]byte, 0, len(s.ep.scheme)+4+len(urlHost))
-	u = append(u, s.ep.scheme...)
-	u = append(u, "://"...)
-	u = append(u, urlHost...)
-	u = append(u, '/')
-	return PostPolicy{URL: string(u), Policy: policy, Fields: fields, Window: r.Window}, nil
+	url := s.ep.scheme + "://" + string(urlHost) + "/"
+	return PostPolicy{URL: url, Policy: policy, Fields: fields, Window: r.Window}, nil
+}
+
+// check refuses a request no policy can express, and returns the key
+// without its leading separator.
+func (r *PostPolicyRequest) check() (key string, err error) {
+	key = strings.TrimPrefix(r.Key, "/")
+	switch {
+	case r.Key != "" && key == "":
+		return "", errorf(CodeInvalidKey, "key \"/\" names the bucket, not an object")
+	case r.Key != "" && r.KeyPrefix != "":
+		return "", errorf(CodeInvalidPolicy, "give either a key or a key prefix, not both")
+	case !utf8.ValidString(key) || !utf8.ValidString(r.KeyPrefix):
+		return "", errorf(CodeInvalidKey, "key is not valid UTF-8")
+	case r.ContentType != "" && r.ContentTypePrefix != "":
+		return "", errorf(CodeInvalidPolicy, "give either a content type or a content type prefix, not both")
+	case !printable(r.ContentType) || !printable(r.ContentTypePrefix) || !utf8.ValidString(r.ContentType+r.ContentTypePrefix):
+		return "", errorf(CodeInvalidPolicy, "content type holds control characters")
+	case r.MaxContentLength < 0 || r.MinContentLength < 0 || (r.MaxContentLength > 0 && r.MinContentLength > r.MaxContentLength):
+		return "", errorf(CodeInvalidPolicy, "content length range [%d, %d] is not valid", r.MinContentLength, r.MaxContentLength)
+	case r.MaxContentLength == 0 && r.MinContentLength > 0:
+		return "", errorf(CodeInvalidPolicy, "a minimum content length needs a maximum too")
+	}
+	switch r.SuccessActionStatus {
+	case 0, 200, 201, 204:
+		return key, nil
+	}
+	return "", errorf(CodeInvalidPolicy, "success_action_status must be 200, 201 or 204, got %d", r.SuccessActionStatus)
+}
+
+// conditions are the policy's conditions in the order the official SDKs
+// write them: the signature's, the bucket, the key, then what r adds. A
+// condition is an object of one member or an array.
+func (r *PostPolicyRequest) conditions(secretID, key string, kt []byte) []any {
+	c := []any{
+		map[string]string{"q-sign-algorithm": "sha1"},
+		map[string]string{"q-ak": secretID},
+		map[string]string{"q-sign-time": string(kt)},
+		map[string]string{"bucket": r.Bucket},
+	}
+	if key != "" {
+		c = append(c, map[string]string{"key": key})
+	} else {
+		c = append(c, []string{"starts-with", "$key", r.KeyPrefix})
+	}
+	if r.ContentType != "" {
+		c = append(c, map[string]string{"Content-Type": r.ContentType})
+	} else if r.ContentTypePrefix != "" {
+		c = append(c, []string{"starts-with", "$Content-Type", r.ContentTypePrefix})
+	}
+	if r.MaxContentLength > 0 {
+		c = append(c, []any{"content-length-range", r.MinContentLength, r.MaxContentLength})
+	}
+	if r.SuccessActionStatus != 0 {
+		c = append(c, map[string]string{"success_action_status": strconv.Itoa(r.SuccessActionStatus)})
+	}
+	return c
+}
+
+// policyText is the policy document as compact JSON. Its bytes are what is
+// signed and COS hashes the bytes the form sends, so any valid JSON holds;
+// HTML escaping is off so that the text reads as the official SDKs write it
+// (JSON.stringify keeps '<', '>' and '&').
+func policyText(conditions []any, expires int64) (string, error) {
+	doc := struct {
+		Expiration string `json:"expiration"`
+		Conditions []any  `json:"conditions"`
+	}{time.Unix(expires, 0).UTC().Format("2006-01-02T15:04:05.000Z"), conditions}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(&doc); err != nil {
+		return "", errorf(CodeInvalidPolicy, "the policy cannot be written as JSON: %v", err)
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
 }
 
 // SignPolicy signs a policy text exactly as given (its bytes are hashed, so
@@ -151,10 +160,7 @@ func (s *Signer) SignPolicy(policy string, w Window) (map[string]string, error) 
 	if !utf8.ValidString(policy) || policy == "" {
 		return nil, errorf(CodeInvalidPolicy, "policy must be non-empty UTF-8 JSON text")
 	}
-	kt := appendInt(nil, w.Start)
-	kt = append(kt, ';')
-	kt = appendInt(kt, w.End)
-	return s.signPolicy(policy, kt), nil
+	return s.signPolicy(policy, appendKeyTime(nil, w, ";")), nil
 }
 
 func (s *Signer) signPolicy(policy string, kt []byte) map[string]string {
@@ -176,33 +182,4 @@ func (s *Signer) signPolicy(policy string, kt []byte) map[string]string {
 		f[tokenName] = s.token
 	}
 	return f
-}
-
-// appendJSONString writes s as a JSON string the way JSON.stringify does:
-// UTF-8 kept as it is, only '"', '\\' and control characters escaped. (The
-// policy's bytes are what is signed, so the form matters.)
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			dst = append(dst, '\\', c)
-		case c == '\n':
-			dst = append(dst, '\\', 'n')
-		case c == '\r':
-			dst = append(dst, '\\', 'r')
-		case c == '\t':
-			dst = append(dst, '\\', 't')
-		case c == '\b':
-			dst = append(dst, '\\', 'b')
-		case c == '\f':
-			dst = append(dst, '\\', 'f')
-		case c < 0x20:
-			dst = append(dst, '\\', 'u', '0', '0', lowerHex[c>>4], lowerHex[c&15])
-		default:
-			dst = append(dst, c)
-		}
-	}
-	return append(dst, '"')
 }

@@ -9,7 +9,7 @@
 package signer
 
 import (
-	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -205,165 +205,149 @@ func lookupMethod(m string) (int, bool) {
 	return 0, false
 }
 
-// entry is one signed name=value pair; its encoded forms live in the scratch
-// buffer at the given offsets, so that the buffer may grow.
-type entry struct {
-	name, nameEnd, value, valueEnd int32
-	origName, origValue            string
-}
-
 const tokenName = "x-cos-security-token"
 
-// authKeys are the query names of a presigned URL's signature: a param with
-// one of these names would be read as part of the signature.
-var authKeys = [...]string{"q-sign-algorithm", "q-ak", "q-sign-time", "q-key-time", "q-header-list", "q-url-param-list", "q-signature"}
-
 // sign computes the signature of r. For a URL it returns the presigned URL;
-// otherwise the Authorization value and the signed host.
+// otherwise the Authorization value and the signed host. The steps are the
+// spec's: check the request, encode and sort its headers and params, hash the
+// HttpString, derive the sign key from the key time, sign the StringToSign,
+// and write the answer. Every buffer is on the stack: the answer's string is
+// the one allocation.
 func (s *Signer) sign(r *Request, forURL bool) (out, host string, send map[string]string, err error) {
-	m, ok := lookupMethod(r.Method)
-	if !ok {
-		return "", "", nil, errorf(CodeInvalidMethod, "method %s is not supported: use GET, HEAD, PUT, POST, DELETE or OPTIONS", quoteForMessage(r.Method))
-	}
-	if r.Key == "" {
-		return "", "", nil, errorf(CodeInvalidKey, "key is required (use \"/\" for the bucket itself)")
-	}
-	if !utf8.ValidString(r.Key) {
-		return "", "", nil, errorf(CodeInvalidKey, "key is not valid UTF-8")
-	}
-	if err := r.Window.check(); err != nil {
-		return "", "", nil, err
-	}
-	hostName, err := s.Host(r.Bucket, r.Region)
+	m, hostName, err := s.check(r)
 	if err != nil {
 		return "", "", nil, err
 	}
-
 	var scratchArr [512]byte
 	var hdrArr, prmArr [8]entry
-	scratch, hdrs, prms := scratchArr[:0], hdrArr[:0], prmArr[:0]
-
-	if !r.UnsignedHost {
-		hdrs = append(hdrs, entry{name: int32(len(scratch))})
-		scratch = append(scratch, "host"...)
-		hdrs[0].nameEnd, hdrs[0].value = int32(len(scratch)), int32(len(scratch))
-		scratch = append(scratch, hostName...) // only [a-z0-9.-]: E(host) is the host
-		hdrs[0].valueEnd = int32(len(scratch))
-	}
-	haveTokenParam := false
-	for name, value := range r.Headers { // (ranging over a nil map costs nothing)
-		if err := checkHeader(name, value); err != nil {
-			return "", "", nil, err
-		}
-		if !SignsHeader(name) {
-			continue
-		}
-		if equalFoldASCII(name, tokenName) {
-			if err := s.checkToken(value, "header"); err != nil {
-				return "", "", nil, err
-			}
-		}
-		scratch, hdrs = addEntry(scratch, hdrs, name, value)
-		if send == nil {
-			send = make(map[string]string, len(r.Headers))
-		}
-		send[name] = value
-	}
-	for name, value := range r.Params {
-		if err := checkParam(name, value); err != nil {
-			return "", "", nil, err
-		}
-		if equalFoldASCII(name, tokenName) {
-			if err := s.checkToken(value, "param"); err != nil {
-				return "", "", nil, err
-			}
-			haveTokenParam = true
-		}
-		scratch, prms = addEntry(scratch, prms, name, value)
-	}
-	if s.token != "" && forURL && !haveTokenParam {
-		scratch, prms = addEntry(scratch, prms, tokenName, s.token)
-	}
-	if err := sortEntries(scratch, hdrs, "headers"); err != nil {
+	scratch, hdrs, send, err := s.headerPairs(scratchArr[:0], hdrArr[:0], r, hostName)
+	if err != nil {
 		return "", "", nil, err
 	}
-	if err := sortEntries(scratch, prms, "params"); err != nil {
+	scratch, prms, err := s.paramPairs(scratch, prmArr[:0], r.Params, forURL)
+	if err != nil {
 		return "", "", nil, err
 	}
-
-	// HttpString = method \n path \n params \n headers \n. One buffer holds
-	// it, then the string to sign, then the result: each is dead when the
-	// next is written, and a stack buffer costs its zeroing on every call.
+	p := pairs{scratch: scratch, hdrs: hdrs, prms: prms}
+	var ktArr [42]byte
+	kt := appendKeyTime(ktArr[:0], r.Window, ";")
+	// One buffer holds the HttpString, then the string to sign, then a URL:
+	// each is dead when the next is written, and a stack buffer costs its
+	// zeroing on every call.
 	var work [512]byte
-	hs := append(work[:0], methods[m].lower...)
-	hs = append(hs, '\n', '/')
-	key := r.Key
+	var sig [40]byte
+	s.signature(&sig, work[:0], httpString(work[:0], methods[m].lower, r.Key, &p), kt)
+	if forURL {
+		return string(s.appendPresignedURL(work[:0], r, hostName, &p, &sig)), "", send, nil
+	}
+	if !r.UnsignedHost {
+		host = hostName
+	}
+	return s.authorization(kt, &p, &sig), host, send, nil
+}
+
+// check refuses what cannot be signed: an unknown method, an empty or
+// non-UTF-8 key, an empty window, a bucket or region without a host. It
+// returns the method's index and the host.
+func (s *Signer) check(r *Request) (method int, host string, err error) {
+	m, ok := lookupMethod(r.Method)
+	if !ok {
+		return 0, "", errorf(CodeInvalidMethod, "method %s is not supported: use GET, HEAD, PUT, POST, DELETE or OPTIONS", quoteForMessage(r.Method))
+	}
+	if r.Key == "" {
+		return 0, "", errorf(CodeInvalidKey, "key is required (use \"/\" for the bucket itself)")
+	}
+	if !utf8.ValidString(r.Key) {
+		return 0, "", errorf(CodeInvalidKey, "key is not valid UTF-8")
+	}
+	if err := r.Window.check(); err != nil {
+		return 0, "", err
+	}
+	host, err = s.Host(r.Bucket, r.Region)
+	return m, host, err
+}
+
+// httpString is the spec's HttpString, written into dst:
+// method \n path \n params \n headers \n.
+func httpString(dst []byte, method, key string, p *pairs) []byte {
+	dst = append(dst, method...)
+	dst = append(dst, '\n', '/')
 	if key[0] == '/' {
 		key = key[1:]
 	}
-	hs = append(hs, key...)
-	hs = append(hs, '\n')
-	hs = appendPairs(hs, scratch, prms)
-	hs = append(hs, '\n')
-	hs = appendPairs(hs, scratch, hdrs)
-	hs = append(hs, '\n')
+	dst = append(dst, key...)
+	dst = append(dst, '\n')
+	dst = appendPairs(dst, p.scratch, p.prms)
+	dst = append(dst, '\n')
+	dst = appendPairs(dst, p.scratch, p.hdrs)
+	return append(dst, '\n')
+}
+
+// signature writes HMAC(SignKey, StringToSign) as hex, where SignKey is
+// HMAC(SecretKey, KeyTime) and StringToSign is "sha1\n" KeyTime "\n"
+// sha1(HttpString) "\n". buf may share hs's memory: hs is hashed before buf
+// is written.
+func (s *Signer) signature(sig *[40]byte, buf, hs, kt []byte) {
 	var hsHex [40]byte
 	sha1Hex(&hsHex, hs)
-
-	// KeyTime, SignKey, StringToSign, Signature.
-	var ktArr [42]byte
-	kt := appendInt(ktArr[:0], r.Window.Start)
-	kt = append(kt, ';')
-	kt = appendInt(kt, r.Window.End)
 	var signKey [40]byte
 	s.key.hexSum(&signKey, kt)
-	sts := append(work[:0], "sha1\n"...)
+	sts := append(buf, "sha1\n"...)
 	sts = append(sts, kt...)
 	sts = append(sts, '\n')
 	sts = append(sts, hsHex[:]...)
 	sts = append(sts, '\n')
-	var sig [40]byte
 	signing := newHMACKey(signKey[:])
-	signing.hexSum(&sig, sts)
+	signing.hexSum(sig, sts)
+}
 
-	o := work[:0]
-	if forURL {
-		o = append(o, s.ep.scheme...)
-		o = append(o, "://"...)
-		if s.ep.domainURL != "" {
-			o = append(o, s.ep.domainURL...)
-		} else {
-			o = append(o, hostName...)
-		}
-		o = appendURLPath(o, r.Key)
-		o = append(o, "?q-sign-algorithm=sha1&q-ak="...)
-		o = append(o, s.idQuery...)
-		// The key time is digits around ';', which a URL carries as %3B.
-		for _, name := range [...]string{"&q-sign-time=", "&q-key-time="} {
-			o = append(o, name...)
-			o = appendInt(o, r.Window.Start)
-			o = append(o, "%3B"...)
-			o = appendInt(o, r.Window.End)
-		}
-		o = append(o, "&q-header-list="...)
-		o = appendNameList(o, scratch, hdrs)
-		o = append(o, "&q-url-param-list="...)
-		o = appendNameList(o, scratch, prms)
-		o = append(o, "&q-signature="...)
-		o = append(o, sig[:]...)
-		for _, e := range prms {
-			o = append(o, '&')
-			o = appendQueryEscaped(o, e.origName)
-			o = append(o, '=')
-			o = appendQueryEscaped(o, e.origValue)
-		}
-		return string(o), "", send, nil
+// appendKeyTime writes a window as a key time, start sep end: ";" for the
+// string to sign, "%3B" in a URL.
+func appendKeyTime(dst []byte, w Window, sep string) []byte {
+	dst = strconv.AppendInt(dst, w.Start, 10)
+	dst = append(dst, sep...)
+	return strconv.AppendInt(dst, w.End, 10)
+}
+
+// appendPresignedURL writes the URL that carries r's signature: the key's
+// path, the q-* parameters, then r's params as the client sends them.
+func (s *Signer) appendPresignedURL(o []byte, r *Request, host string, p *pairs, sig *[40]byte) []byte {
+	o = append(o, s.ep.scheme...)
+	o = append(o, "://"...)
+	if s.ep.domainURL != "" {
+		o = append(o, s.ep.domainURL...)
+	} else {
+		o = append(o, host...)
 	}
-	// The Authorization is written straight into a string of its exact size:
-	// no zeroing, no copy.
+	o = appendURLPath(o, r.Key)
+	o = append(o, "?q-sign-algorithm=sha1&q-ak="...)
+	o = append(o, s.idQuery...)
+	// The key time is digits around ';', which a URL carries as %3B.
+	o = append(o, "&q-sign-time="...)
+	o = appendKeyTime(o, r.Window, "%3B")
+	o = append(o, "&q-key-time="...)
+	o = appendKeyTime(o, r.Window, "%3B")
+	o = append(o, "&q-header-list="...)
+	o = appendNameList(o, p.scratch, p.hdrs)
+	o = append(o, "&q-url-param-list="...)
+	o = appendNameList(o, p.scratch, p.prms)
+	o = append(o, "&q-signature="...)
+	o = append(o, sig[:]...)
+	for _, e := range p.prms {
+		o = append(o, '&')
+		o = appendQueryEscaped(o, e.origName)
+		o = append(o, '=')
+		o = appendQueryEscaped(o, e.origValue)
+	}
+	return o
+}
+
+// authorization is the Authorization header's value, written straight into
+// a string of its exact size: no zeroing, no copy.
+func (s *Signer) authorization(kt []byte, p *pairs, sig *[40]byte) string {
 	const fixed = len("q-sign-algorithm=sha1&q-ak=&q-sign-time=&q-key-time=&q-header-list=&q-url-param-list=&q-signature=") + len(sig)
 	var b strings.Builder
-	b.Grow(fixed + len(s.id) + 2*len(kt) + nameListLen(hdrs) + nameListLen(prms))
+	b.Grow(fixed + len(s.id) + 2*len(kt) + nameListLen(p.hdrs) + nameListLen(p.prms))
 	b.WriteString("q-sign-algorithm=sha1&q-ak=")
 	b.WriteString(s.id)
 	b.WriteString("&q-sign-time=")
@@ -371,169 +355,12 @@ func (s *Signer) sign(r *Request, forURL bool) (out, host string, send map[strin
 	b.WriteString("&q-key-time=")
 	b.Write(kt)
 	b.WriteString("&q-header-list=")
-	writeNameList(&b, scratch, hdrs)
+	writeNameList(&b, p.scratch, p.hdrs)
 	b.WriteString("&q-url-param-list=")
-	writeNameList(&b, scratch, prms)
+	writeNameList(&b, p.scratch, p.prms)
 	b.WriteString("&q-signature=")
 	b.Write(sig[:])
-	if !r.UnsignedHost {
-		host = hostName
-	}
-	return b.String(), host, send, nil
-}
-
-func nameListLen(es []entry) int {
-	n := 0
-	for i, e := range es {
-		if i > 0 {
-			n++
-		}
-		n += int(e.nameEnd - e.name)
-	}
-	return n
-}
-
-func writeNameList(b *strings.Builder, scratch []byte, es []entry) {
-	for i, e := range es {
-		if i > 0 {
-			b.WriteByte(';')
-		}
-		b.Write(scratch[e.name:e.nameEnd])
-	}
-}
-
-func addEntry(scratch []byte, es []entry, name, value string) ([]byte, []entry) {
-	e := entry{origName: name, origValue: value, name: int32(len(scratch))}
-	scratch = appendEscapedLower(scratch, name)
-	e.nameEnd, e.value = int32(len(scratch)), int32(len(scratch))
-	scratch = appendEscaped(scratch, value)
-	e.valueEnd = int32(len(scratch))
-	return scratch, append(es, e)
-}
-
-// sortEntries orders pairs by encoded, lower-cased name, and refuses two
-// names that encode alike: they differ only in letter case, and the SDKs
-// disagree on what such a request means.
-func sortEntries(scratch []byte, es []entry, what string) error {
-	name := func(e *entry) string { return string(scratch[e.name:e.nameEnd]) }
-	if len(es) <= 12 {
-		for i := 1; i < len(es); i++ {
-			for j := i; j > 0 && name(&es[j]) < name(&es[j-1]); j-- {
-				es[j], es[j-1] = es[j-1], es[j]
-			}
-		}
-	} else {
-		slices.SortFunc(es, func(a, b entry) int {
-			x, y := name(&a), name(&b)
-			switch {
-			case x < y:
-				return -1
-			case x > y:
-				return 1
-			}
-			return 0
-		})
-	}
-	for i := 1; i < len(es); i++ {
-		if name(&es[i]) == name(&es[i-1]) {
-			return errorf(CodeDuplicateName, "%s %s and %s differ only in letter case: send one of them", what, quoteForMessage(es[i-1].origName), quoteForMessage(es[i].origName))
-		}
-	}
-	return nil
-}
-
-func appendPairs(dst, scratch []byte, es []entry) []byte {
-	for i, e := range es {
-		if i > 0 {
-			dst = append(dst, '&')
-		}
-		dst = append(dst, scratch[e.name:e.nameEnd]...)
-		dst = append(dst, '=')
-		dst = append(dst, scratch[e.value:e.valueEnd]...)
-	}
-	return dst
-}
-
-// appendNameList writes a q-*-list for a URL: the encoded names joined with
-// ';', query-escaped again.
-func appendNameList(dst, scratch []byte, es []entry) []byte {
-	for i, e := range es {
-		if i > 0 {
-			dst = append(dst, "%3B"...)
-		}
-		dst = appendQueryEscaped(dst, string(scratch[e.name:e.nameEnd]))
-	}
-	return dst
-}
-
-func (s *Signer) checkToken(v, where string) error {
-	if s.token != "" && v != s.token {
-		return errorf(CodeInvalidCredentials, "x-cos-security-token %s does not match the service's session token: leave it out, the service supplies it", where)
-	}
-	return nil
-}
-
-// signedHeaders is cos-python-sdk-v5's filter_headers list, host aside.
-var signedHeaders = [...]string{
-	"cache-control", "content-disposition", "content-encoding", "content-length", "content-md5",
-	"content-type", "expect", "expires", "if-match", "if-modified-since", "if-none-match",
-	"if-unmodified-since", "origin", "range", "transfer-encoding", "pic-operations",
-}
-
-// SignsHeader tells whether a header of this name is signed (host aside): the
-// python SDK's filter. Other headers are passed through unsigned, so a policy
-// on what may be signed needs to look only at these.
-func SignsHeader(name string) bool {
-	if hasPrefixFold(name, "x-cos-") || hasPrefixFold(name, "x-ci-") {
-		return true
-	}
-	for _, h := range signedHeaders {
-		if equalFoldASCII(name, h) {
-			return true
-		}
-	}
-	return false
-}
-
-func checkHeader(name, value string) error {
-	if equalFoldASCII(name, "host") {
-		return errorf(CodeHostHeader, "a Host header is not accepted: the host comes from the bucket, region, endpoint or domain")
-	}
-	if name == "" {
-		return errorf(CodeInvalidHeader, "a header name is empty")
-	}
-	for i := 0; i < len(name); i++ {
-		if c := name[i]; c <= ' ' || c == 0x7f || c == ':' {
-			return errorf(CodeInvalidHeader, "header name %s holds a space, ':' or a control character", quoteForMessage(name))
-		}
-	}
-	if !utf8.ValidString(name) {
-		return errorf(CodeInvalidHeader, "header name %s is not valid UTF-8", quoteForMessage(name))
-	}
-	for i := 0; i < len(value); i++ {
-		if c := value[i]; (c < ' ' && c != '\t') || c == 0x7f {
-			return errorf(CodeInvalidHeader, "header %s has a control character (such as CR or LF) in its value", quoteForMessage(name))
-		}
-	}
-	if !utf8.ValidString(value) {
-		return errorf(CodeInvalidHeader, "header %s has a value that is not valid UTF-8", quoteForMessage(name))
-	}
-	return nil
-}
-
-func checkParam(name, value string) error {
-	if name == "" {
-		return errorf(CodeInvalidParam, "a param name is empty")
-	}
-	if !utf8.ValidString(name) || !utf8.ValidString(value) {
-		return errorf(CodeInvalidParam, "param %s is not valid UTF-8", quoteForMessage(name))
-	}
-	for _, k := range authKeys {
-		if equalFoldASCII(name, k) {
-			return errorf(CodeInvalidParam, "param %s is reserved for the signature itself", quoteForMessage(name))
-		}
-	}
-	return nil
+	return b.String()
 }
 
 func equalFoldASCII(a, b string) bool {

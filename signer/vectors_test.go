@@ -342,3 +342,22 @@ func TestErrorsAreTyped(t *testing.T) {
 	_, err = NewWindow(testNow, -time1)
 	assert.ErrorIs(t, err, ErrInvalidWindow)
 }
+
+// The policy text is JSON.stringify's: UTF-8 and '<', '>', '&' kept as they
+// are, only '"', '\\' and control characters escaped, numbers bare, the
+// success status a string. (Any valid JSON would sign, since COS hashes the
+// bytes the form sends; this form is the official SDKs'.)
+func TestPostPolicyText(t *testing.T) {
+	s, err := New(Credentials{SecretID: "AKIDexample", SecretKey: "secret"}, Endpoint{Region: "ap-guangzhou"})
+	require.NoError(t, err)
+	p, err := s.PostPolicy(&PostPolicyRequest{Bucket: "examplebucket-1250000000", Key: "/用户/<a&b>\"c\"\\d\n\te\x01.png",
+		ContentType: "image/png", MinContentLength: 0, MaxContentLength: 1048576, SuccessActionStatus: 201,
+		Window: Window{Start: 1700000000, End: 1700000900}})
+	require.NoError(t, err)
+	assert.Equal(t, `{"expiration":"2023-11-14T22:28:20.000Z","conditions":[{"q-sign-algorithm":"sha1"},{"q-ak":"AKIDexample"},{"q-sign-time":"1700000000;1700000900"},{"bucket":"examplebucket-1250000000"},{"key":"用户/<a&b>\"c\"\\d\n\te\u0001.png"},{"Content-Type":"image/png"},["content-length-range",0,1048576],{"success_action_status":"201"}]}`, p.Policy)
+	assert.Equal(t, "201", p.Fields["success_action_status"])
+	p, err = s.PostPolicy(&PostPolicyRequest{Bucket: "examplebucket-1250000000", KeyPrefix: "up/", ContentTypePrefix: "image/",
+		Window: Window{Start: 1700000000, End: 1700000900}})
+	require.NoError(t, err)
+	assert.Equal(t, `{"expiration":"2023-11-14T22:28:20.000Z","conditions":[{"q-sign-algorithm":"sha1"},{"q-ak":"AKIDexample"},{"q-sign-time":"1700000000;1700000900"},{"bucket":"examplebucket-1250000000"},["starts-with","$key","up/"],["starts-with","$Content-Type","image/"]]}`, p.Policy)
+}
