@@ -6,10 +6,10 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
-// A CloudFormation template read with yaml.v3 into plain maps, lists and
+// A CloudFormation template read with go.yaml.in/yaml/v3 into plain maps, lists and
 // scalars. The short-form tags (!Ref, !Sub, !If, !GetAtt…) become their
 // long form ({"Ref": …}, {"Fn::Sub": …}), so a test sees exactly what
 // CloudFormation would, and a small evaluator (cfnEval) resolves the
@@ -51,7 +51,7 @@ func cfnDecode(n *yaml.Node) (any, error) {
 		}
 		v = l
 	case yaml.ScalarNode:
-		// Strings, numbers and booleans as yaml.v3 reads them; a custom tag
+		// Strings, numbers and booleans as go.yaml.in/yaml/v3 reads them; a custom tag
 		// is decoded as the plain scalar it wraps.
 		s := *n
 		if strings.HasPrefix(s.Tag, "!") && !strings.HasPrefix(s.Tag, "!!") {

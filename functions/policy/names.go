@@ -68,15 +68,6 @@ func ParseNameList(list string) (NameList, error) {
 	return l, nil
 }
 
-// MustNameList is ParseNameList for the built-in defaults.
-func MustNameList(list string) NameList {
-	l, err := ParseNameList(list)
-	if err != nil {
-		panic(err)
-	}
-	return l
-}
-
 // Allows reports whether name may be signed.
 func (l NameList) Allows(name string) bool {
 	var buf [64]byte

@@ -24,11 +24,9 @@ const (
 	OpComplete
 )
 
-// OpError is a request that is refused for what it does; Code is the
+// OpRefusal is why a request is refused for what it does; Code is the
 // service's error code for it.
-type OpError struct{ Code, Reason string }
-
-func (e *OpError) Error() string { return e.Reason }
+type OpRefusal struct{ Code, Reason string }
 
 // ObjectOp classifies a request for an object by its method and params
 // (names in any letter case). It refuses a PUT with uploadId but no
@@ -37,7 +35,7 @@ func (e *OpError) Error() string { return e.Reason }
 // the bucket) goes through /post-policy, whose policy binds key, type and
 // size, and POST ?append or ?restore would write or change objects the
 // limits never see.
-func ObjectOp(method string, params map[string]string) (Op, *OpError) {
+func ObjectOp(method string, params map[string]string) (Op, *OpRefusal) {
 	has := func(name string) bool { return ParamName(params, name) != "" }
 	switch method {
 	case "PUT":
@@ -46,9 +44,9 @@ func ObjectOp(method string, params map[string]string) (Op, *OpError) {
 		case uploadID && partNumber:
 			return OpPart, nil
 		case uploadID:
-			return OpOther, &OpError{"MissingPartNumber", "a PUT with uploadId is a part upload and needs partNumber"}
+			return OpOther, &OpRefusal{"MissingPartNumber", "a PUT with uploadId is a part upload and needs partNumber"}
 		case partNumber:
-			return OpOther, &OpError{"MissingUploadId", "a PUT with partNumber is a part upload and needs uploadId"}
+			return OpOther, &OpRefusal{"MissingUploadId", "a PUT with partNumber is a part upload and needs uploadId"}
 		case has("acl") || has("tagging"):
 			return OpOther, nil
 		}
@@ -61,7 +59,7 @@ func ObjectOp(method string, params map[string]string) (Op, *OpError) {
 		case uploadID && !uploads:
 			return OpComplete, nil
 		}
-		return OpOther, &OpError{"PostNotAllowed", "POST is signed only to initiate (?uploads) or complete (?uploadId) a multipart upload: for a form upload use /post-policy, for a simple upload PUT"}
+		return OpOther, &OpRefusal{"PostNotAllowed", "POST is signed only to initiate (?uploads) or complete (?uploadId) a multipart upload: for a form upload use /post-policy, for a simple upload PUT"}
 	}
 	return OpOther, nil
 }

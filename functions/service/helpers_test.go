@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -236,7 +235,5 @@ func verifyPolicy(t testing.TB, a answer, token string) map[string]string {
 	}
 	return fields
 }
-
-func unix(n int64) string { return strconv.FormatInt(n, 10) }
 
 func lines(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") }

@@ -19,7 +19,8 @@ import (
 func TestLogHoldsNoSecretsCore(t *testing.T) { hostiletest.RunLogSecrets(t, core, buildCore) }
 
 // panicking is a caller check with a bug: it panics holding the caller's
-// token, by the runtime (a nil map) or with the token as its panic value.
+// token, by the runtime (an index out of range) or with the token as its
+// panic value.
 type panicking struct{ withValue bool }
 
 func (panicking) Mode() string { return "panicking" }
@@ -33,8 +34,8 @@ func explode(token string, withValue bool) error {
 	if withValue {
 		panic("cannot read " + token)
 	}
-	var seen map[string]bool
-	seen[token] = true
+	var parts []string
+	_ = parts[len(token)%7]
 	return nil
 }
 
@@ -72,7 +73,7 @@ func TestPanicLogsStackWithoutSecrets(t *testing.T) {
 		if withValue {
 			assert.Equal(t, "string", line.Panic, "a panic value of the code's own is logged by its type")
 		} else {
-			assert.Equal(t, "assignment to entry in nil map", line.Panic, "the runtime's panics say what failed")
+			assert.Contains(t, line.Panic, "index out of range", "the runtime's panics say what failed")
 		}
 		problems, _ := hostiletest.LogProblems(log, []string{hostiletest.SecretKey, hostiletest.SessionToken, token[len("Bearer "):]})
 		assert.Empty(t, problems)

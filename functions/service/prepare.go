@@ -208,7 +208,7 @@ func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity,
 	}
 	op := policy.OpPut // a form upload creates an object
 	if route != routePostPolicy {
-		var oe *policy.OpError
+		var oe *policy.OpRefusal
 		if op, oe = policy.ObjectOp(t.method, t.params); oe != nil {
 			if oe.Code == "PostNotAllowed" {
 				return forbidden(oe.Code, oe.Reason)

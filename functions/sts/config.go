@@ -82,15 +82,15 @@ func LoadConfig(env func(string) string, cosRegion string, sessionToken bool) (C
 		return Config{}, fmt.Errorf("STS_MODE: %q is not off, federation or assume-role", c.Mode)
 	}
 
-	max := int64(MaxDurationFederation)
+	longest := int64(MaxDurationFederation)
 	if c.Mode == ModeAssumeRole {
-		max = MaxDurationAssumeRole
+		longest = MaxDurationAssumeRole
 	}
 	c.Duration = DefaultDuration
 	if v := get("STS_DURATION"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 || n > max {
-			return Config{}, fmt.Errorf("STS_DURATION: %q is not a number of seconds from 1 to %d (the most STS grants in %s mode)", v, max, c.Mode)
+		if err != nil || n <= 0 || n > longest {
+			return Config{}, fmt.Errorf("STS_DURATION: %q is not a number of seconds from 1 to %d (the most STS grants in %s mode)", v, longest, c.Mode)
 		}
 		c.Duration = n
 	}

@@ -10,7 +10,7 @@ import (
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 )
 
-// ErrNoAction: the grants allow no action at all.
+// ErrNoAction is the refusal of grants that allow no action at all.
 var ErrNoAction = errors.New("no action can be granted: the methods allowed here vend none")
 
 // Error is an STS failure as the caller sees it: a status, a code, a

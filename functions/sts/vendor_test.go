@@ -254,7 +254,7 @@ func TestCallerRateLimit(t *testing.T) {
 	assert.Equal(t, 3, f.fake.Calls())
 	_, _, verr = f.vendor.Vend(context.Background(), "bob", p, true)
 	assert.Nil(t, verr, "another caller has a bucket of its own")
-	_, hit, verr = f.vendor.Vend(context.Background(), "alice", alicePolicy(t), true)
+	_, _, verr = f.vendor.Vend(context.Background(), "alice", alicePolicy(t), true)
 	assert.NotNil(t, verr)
 	f.clock.Add(10 * time.Second)
 	_, hit, verr = f.vendor.Vend(context.Background(), "alice", p, true)
