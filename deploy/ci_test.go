@@ -12,21 +12,25 @@ import (
 )
 
 // TestLintShowsProgressAndKeepsVetsVerdict runs the Makefile's lint in a
-// small module: it says what it is doing, counts the packages vet compiles
-// (the minutes a cold cache takes are no longer silent), and a vet finding
-// still fails it, printed, despite the pipe that counts.
+// small module with the repository's go.mod (its tools): it says what it is
+// doing, counts the packages vet compiles (the minutes a cold cache takes
+// are no longer silent), and a vet or a staticcheck finding still fails it,
+// printed, despite the pipe that counts.
 func TestLintShowsProgressAndKeepsVetsVerdict(t *testing.T) {
+	mod := regexp.MustCompile(`(?m)^module .*$`).ReplaceAllString(readFile(t, "go.mod"), "module x")
 	for _, c := range []struct {
 		name, src string
 		ok        bool
 	}{
 		{"clean", "package x\n\nimport \"fmt\"\n\nfunc F() { fmt.Printf(\"%d\", 1) }\n", true},
 		{"vet finding", "package x\n\nimport \"fmt\"\n\nfunc F() { fmt.Printf(\"%d\", \"s\") }\n", false},
+		{"staticcheck finding", "package x\n\nfunc F() {}\n\nfunc unused() {}\n", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "Makefile"), []byte(readFile(t, "Makefile")), 0o644))
-			require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module x\n\ngo 1.26\n"), 0o644))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "go.sum"), []byte(readFile(t, "go.sum")), 0o644))
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "x.go"), []byte(c.src), 0o644))
 			cmd := exec.Command("make", "lint")
 			cmd.Dir = dir
@@ -36,6 +40,7 @@ func TestLintShowsProgressAndKeepsVetsVerdict(t *testing.T) {
 			assert.Contains(t, string(out), "== go vet")
 			assert.Regexp(t, `(?m)^\s+\d+ packages compiled`, string(out))
 			if c.ok {
+				assert.Contains(t, string(out), "== staticcheck")
 				assert.NoError(t, err, "%s", out)
 				return
 			}
