@@ -19,7 +19,7 @@ import (
 //   - Upload Part (PUT ?partNumber&uploadId): bounded per part by its signed
 //     length (SIGN_MAX_PART_LENGTH, or else SIGN_MAX_CONTENT_LENGTH) and by
 //     its number (SIGN_MAX_PARTS), so the whole object is bounded by
-//     SIGN_MAX_PARTS × the part limit (checkPart);
+//     SIGN_MAX_PARTS × the part limit (parts.go);
 //   - /post-policy: type and size become the policy's conditions (see
 //     postPolicy).
 //
