@@ -40,6 +40,7 @@ const uppyMaxParts = "3"
 func TestBrowserUppy(t *testing.T) {
 	for _, cfg := range uppyConfigs {
 		t.Run(cfg.name, func(t *testing.T) {
+			t.Parallel() // each its own Chromium, service and fake COS
 			page := interoptest.NewPage(t)
 			page.Bundle(t, "browser/uppy-bundle.js", "uppy.js")
 			vars := map[string]string{"CORS_ALLOWED_ORIGINS": page.URL(), "COS_SCHEME": "http"} // the fake COS is a plain-HTTP proxy
