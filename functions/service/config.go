@@ -277,30 +277,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.STS, err = sts.LoadConfig(getenv, c.Endpoint.Region, c.Credentials.SessionToken != ""); err != nil {
 		return Config{}, err
 	}
-	if err := stsPartBounds(c); err != nil {
-		return Config{}, err
-	}
 	if len(unfilled) > 0 {
 		return Config{}, fmt.Errorf("%s: holds an unreplaced placeholder (${…}); set the variable, or leave it empty for the default", strings.Join(unfilled, ", "))
 	}
 	return c, nil
-}
-
-// stsPartBounds refuses part bounds that /sts credentials would not keep:
-// CAM has no condition key on a part's number, and the vended policy bounds
-// UploadPart by SIGN_MAX_CONTENT_LENGTH, so under a smaller SIGN_MAX_PARTS
-// or SIGN_MAX_PART_LENGTH /sts would vend more than the service signs.
-func stsPartBounds(c Config) error {
-	if !c.STS.On() {
-		return nil
-	}
-	if c.MaxParts < DefaultMaxParts {
-		return fmt.Errorf("SIGN_MAX_PARTS: /sts (STS_MODE=%s) cannot keep it: CAM has no condition on a part's number, so the credentials would allow %d parts; leave SIGN_MAX_PARTS unset, or /sts off", c.STS.Mode, DefaultMaxParts)
-	}
-	if c.MaxPartLength > 0 && (c.MaxContentLength == 0 || c.MaxPartLength < c.MaxContentLength) {
-		return fmt.Errorf("SIGN_MAX_PART_LENGTH: /sts (STS_MODE=%s) bounds parts by SIGN_MAX_CONTENT_LENGTH only, so its credentials would allow larger parts; set SIGN_MAX_PART_LENGTH no lower than SIGN_MAX_CONTENT_LENGTH, or /sts off", c.STS.Mode)
-	}
-	return nil
 }
 
 // PartLimit is the most a part may hold and the variable that says so:

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cos-signer/cos-signer/functions/sts"
+	"github.com/cos-signer/cos-signer/internal/campolicy"
 	"github.com/cos-signer/cos-signer/internal/fakecos"
 	"github.com/cos-signer/cos-signer/signer"
 	"github.com/stretchr/testify/assert"
@@ -97,34 +98,6 @@ func TestMultipartBoundConfig(t *testing.T) {
 			assert.Contains(t, err.Error(), name)
 		}
 	}
-	// /sts's credentials bound a part by SIGN_MAX_CONTENT_LENGTH and its
-	// number not at all: a tighter part bound would make them wider than
-	// signing, so it is refused at start-up with /sts on.
-	for _, c := range []struct {
-		env  map[string]string
-		name string // the variable refused; "" for none
-	}{
-		{map[string]string{"SIGN_MAX_PARTS": "10"}, "SIGN_MAX_PARTS"},
-		{map[string]string{"SIGN_MAX_PART_LENGTH": "1048576"}, "SIGN_MAX_PART_LENGTH"},
-		{map[string]string{"SIGN_MAX_PART_LENGTH": "1048576", "SIGN_MAX_CONTENT_LENGTH": "2097152"}, "SIGN_MAX_PART_LENGTH"},
-		{map[string]string{"SIGN_MAX_PART_LENGTH": "2097152", "SIGN_MAX_CONTENT_LENGTH": "2097152"}, ""},
-		{map[string]string{"SIGN_MAX_PART_LENGTH": "4194304", "SIGN_MAX_CONTENT_LENGTH": "2097152", "SIGN_MAX_PARTS": "10000"}, ""},
-	} {
-		env := baseEnv()
-		env["STS_MODE"] = "federation"
-		maps.Copy(env, c.env)
-		_, err := LoadConfig(func(k string) string { return env[k] })
-		if c.name == "" {
-			assert.NoError(t, err, "%v", c.env)
-			continue
-		}
-		require.Error(t, err, "%v", c.env)
-		assert.True(t, strings.HasPrefix(err.Error(), c.name+":"), err.Error())
-		delete(env, "STS_MODE")
-		_, err = LoadConfig(func(k string) string { return env[k] })
-		assert.NoError(t, err, "without /sts: %v", c.env)
-	}
-
 	cfg, err := LoadConfig(func(k string) string { return baseEnv()[k] })
 	require.NoError(t, err)
 	assert.Equal(t, 10000, cfg.MaxParts)
@@ -225,4 +198,50 @@ func FuzzPartBounds(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, n, u.Query().Get("partNumber"))
 	})
+}
+
+// TestSTSPartBounds: /sts's credentials keep the part bounds, as far as
+// CAM can say them: UploadPart is bounded by the part limit (PutObject by
+// SIGN_MAX_CONTENT_LENGTH), and, since CAM has no condition on a part's
+// number, granted only where every part number COS accepts would be
+// signed, so not under SIGN_MAX_PARTS below 10,000.
+func TestSTSPartBounds(t *testing.T) {
+	allows := func(p *campolicy.Policy, key, action string, length int64) bool {
+		return p.Allows(campolicy.Request{Action: action, Resource: sts.Target{Region: testRegion, Bucket: testBucket}.Resource(key, false),
+			Headers: map[string]string{"content-length": strconv.FormatInt(length, 10)}})
+	}
+	vend := func(over map[string]string, body string) (*fixture, *campolicy.Policy, answer) {
+		f, fake := stsFixture(t, over, "alice")
+		a := f.post("/sts", body)
+		require.Equal(t, 200, a.status, "%s", a.body)
+		return f, fake.Vended()[len(fake.Vended())-1].Policy, a
+	}
+	const key = "users/alice/a.bin"
+
+	f, p, _ := vend(map[string]string{"SIGN_MAX_CONTENT_LENGTH": "2097152", "SIGN_MAX_PART_LENGTH": "1048576"}, `{}`)
+	assert.True(t, allows(p, key, sts.ActUploadPart, 1048576))
+	assert.False(t, allows(p, key, sts.ActUploadPart, 1048577), "a part over SIGN_MAX_PART_LENGTH")
+	assert.True(t, allows(p, key, sts.ActPutObject, 2097152))
+	assert.False(t, allows(p, key, sts.ActPutObject, 2097153))
+	body := func(n string, length int64) string {
+		return fmt.Sprintf(`{"key":%q,"method":"PUT","contentLength":%d,"params":{"partNumber":%q,"uploadId":"U"}}`, key, length, n)
+	}
+	assert.Equal(t, 200, f.post("/presign", body("10000", 1048576)).status, "signing agrees")
+	assert.Equal(t, "ContentLengthNotAllowed", f.post("/presign", body("1", 1048577)).code())
+
+	_, p, _ = vend(map[string]string{"SIGN_MAX_CONTENT_LENGTH": "1048576"}, `{}`)
+	assert.True(t, allows(p, key, sts.ActUploadPart, 1048576), "the part limit is SIGN_MAX_CONTENT_LENGTH's by default")
+	assert.False(t, allows(p, key, sts.ActUploadPart, 1048577))
+
+	f, p, _ = vend(map[string]string{"SIGN_MAX_CONTENT_LENGTH": "1048576", "SIGN_MAX_PARTS": "10"}, `{}`)
+	assert.False(t, allows(p, key, sts.ActUploadPart, 1), "CAM cannot stop at part 10")
+	assert.True(t, allows(p, key, sts.ActPutObject, 1048576), "single uploads stay")
+	assert.Equal(t, "PartNumberNotAllowed", f.post("/presign", body("11", 1)).code())
+
+	// The key form: a stated length is the object's, so its parts' too.
+	_, p, a := vend(map[string]string{"SIGN_MAX_CONTENT_LENGTH": "1048576"}, `{"ext":"bin","contentLength":100}`)
+	chosen := a.str("Key")
+	require.NotEmpty(t, chosen, "%s", a.body)
+	assert.True(t, allows(p, chosen, sts.ActUploadPart, 100))
+	assert.False(t, allows(p, chosen, sts.ActUploadPart, 101))
 }

@@ -42,7 +42,7 @@ type Service struct {
 	corsOrigins map[string]bool
 	authMode    string
 	sts         *sts.Vendor // nil when STS_MODE is off
-	stsLimits   sts.Limits  // /sts's upload conditions: SIGN_ALLOWED_CONTENT_TYPES, SIGN_MAX_CONTENT_LENGTH
+	stsLimits   sts.Limits  // /sts's upload conditions: SIGN_ALLOWED_CONTENT_TYPES, SIGN_MAX_CONTENT_LENGTH, the part limit
 
 	ridPrefix string
 	ridSeq    atomic.Uint64
@@ -126,7 +126,8 @@ func New(cfg Config, opts Options) (*Service, error) {
 		if err != nil {
 			return nil, fmt.Errorf("SIGN_ALLOWED_CONTENT_TYPES: %v", err)
 		}
-		s.stsLimits = sts.Limits{Types: types, MaxContentLength: cfg.MaxContentLength}
+		part, _ := cfg.PartLimit()
+		s.stsLimits = sts.Limits{Types: types, MaxContentLength: cfg.MaxContentLength, MaxPartLength: part}
 	}
 	var rid [6]byte
 	if _, err := rand.Read(rid[:]); err != nil {

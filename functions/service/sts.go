@@ -248,7 +248,11 @@ func (s *Service) stsKey(in *input, sub string, limits *sts.Limits) (string, err
 		if aerr != nil {
 			return "", aerr
 		}
+		// The object holds n bytes, so none of its parts holds more.
 		limits.MaxContentLength = max(n, 1)
+		if limits.MaxPartLength == 0 || limits.MaxPartLength > n {
+			limits.MaxPartLength = max(n, 1)
+		}
 	}
 	return key, nil
 }

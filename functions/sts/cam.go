@@ -124,15 +124,28 @@ type Grant struct {
 func (g Grant) Folder() bool { return strings.HasSuffix(g.Path, "/") }
 
 // Limits are the upload conditions: the exact, lower-case media types an
-// upload may declare (ExpressibleTypes; none: any) and
-// SIGN_MAX_CONTENT_LENGTH (0: none).
+// upload may declare (ExpressibleTypes; none: any), SIGN_MAX_CONTENT_LENGTH
+// for PutObject and the part limit (SIGN_MAX_PART_LENGTH, or else
+// SIGN_MAX_CONTENT_LENGTH) for UploadPart (0: none).
 type Limits struct {
 	Types            []string
 	MaxContentLength int64
+	MaxPartLength    int64
 }
 
 // Set says whether any upload condition applies.
-func (l Limits) Set() bool { return len(l.Types) > 0 || l.MaxContentLength > 0 }
+func (l Limits) Set() bool { return len(l.Types) > 0 || l.MaxContentLength > 0 || l.MaxPartLength > 0 }
+
+// maxLength is the bound on action a's body (0: none).
+func (l Limits) maxLength(a string) int64 {
+	switch a {
+	case ActPutObject:
+		return l.MaxContentLength
+	case ActUploadPart:
+		return l.MaxPartLength
+	}
+	return 0
+}
 
 // BadPath says why a path cannot become a CAM resource: a '*' (which
 // widens a resource anywhere but at its end, where the folder form puts it),
@@ -148,12 +161,29 @@ func BadPath(path string) string {
 	return ""
 }
 
-// typed and sized are the actions whose request declares the object's
-// type, and whose body is bounded.
-var (
-	typed = []string{ActPutObject, ActInitiateMultipartUpload}
-	sized = []string{ActPutObject, ActUploadPart}
-)
+// typed are the actions whose request declares the object's type (the
+// sized ones: Limits.maxLength).
+var typed = []string{ActPutObject, ActInitiateMultipartUpload}
+
+// condKey is what an allow statement's conditions are made of: the type
+// list, and the body's bound (0: none).
+type condKey struct {
+	typed  bool
+	length int64
+}
+
+// rank orders statements: typed and bounded first, then typed, bounded,
+// neither.
+func (k condKey) rank() int {
+	r := 3
+	if k.typed {
+		r -= 2
+	}
+	if k.length > 0 {
+		r--
+	}
+	return r
+}
 
 // foldTwins are the only non-ASCII runes that Unicode simple folding maps
 // to ASCII letters (ſ to s, the Kelvin sign to k): under a case-folding
@@ -193,29 +223,30 @@ func BuildPolicy(t Target, grants []Grant, l Limits) (*Policy, error) {
 			return nil, fmt.Errorf("path %q cannot be granted: %s", g.Path, why)
 		}
 		res := t.Resource(g.Path, g.Folder())
-		byCond := map[[2]bool][]string{}
+		byCond := map[condKey][]string{}
+		var keys []condKey
 		for _, a := range vended { // policy order, whatever the grant's
 			if slices.Contains(g.Actions, a) {
-				k := [2]bool{slices.Contains(typed, a) && len(l.Types) > 0, slices.Contains(sized, a) && l.MaxContentLength > 0}
+				k := condKey{slices.Contains(typed, a) && len(l.Types) > 0, l.maxLength(a)}
+				if byCond[k] == nil {
+					keys = append(keys, k)
+				}
 				byCond[k] = append(byCond[k], a)
 			}
 		}
-		for _, k := range [][2]bool{{true, true}, {true, false}, {false, true}, {false, false}} {
-			as := byCond[k]
-			if len(as) == 0 {
-				continue
-			}
+		slices.SortStableFunc(keys, func(x, y condKey) int { return x.rank() - y.rank() })
+		for _, k := range keys {
 			var cond map[string]map[string]any
-			if k[0] || k[1] {
+			if k.typed || k.length > 0 {
 				cond = map[string]map[string]any{}
 			}
-			if k[0] {
+			if k.typed {
 				cond["string_equal"] = map[string]any{"cos:content-type": l.Types}
 			}
-			if k[1] {
-				cond["numeric_less_than_equal"] = map[string]any{"cos:content-length": l.MaxContentLength}
+			if k.length > 0 {
+				cond["numeric_less_than_equal"] = map[string]any{"cos:content-length": k.length}
 			}
-			add("allow", as, cond, res)
+			add("allow", byCond[k], cond, res)
 		}
 	}
 	if len(p.Statement) == 0 {

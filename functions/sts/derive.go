@@ -18,6 +18,9 @@ type Probe struct {
 // to it.
 type KeyPolicy func(p Probe) bool
 
+// maxPartNumber is the highest part number COS accepts.
+const maxPartNumber = "10000"
+
 // probeID stands for an upload id: the key policy reads that one is
 // given, never its value.
 const probeID = "probe"
@@ -27,26 +30,28 @@ const probeID = "probe"
 // it), with the type and length an upload under l must declare.
 func probe(action, path string, l Limits) Probe {
 	p := Probe{Key: path, Params: map[string]string{}, Headers: map[string]string{}}
-	declare := func(typ, length bool) {
+	declare := func(typ bool) {
 		if typ && len(l.Types) > 0 {
 			p.Headers["content-type"] = l.Types[0]
 		}
-		if length && l.MaxContentLength > 0 {
+		if l.maxLength(action) > 0 {
 			p.Headers["content-length"] = "1"
 		}
 	}
 	switch action {
 	case ActPutObject:
 		p.Method = "PUT"
-		declare(true, true)
+		declare(true)
 	case ActPostObject:
 		p.Method, p.Form = "POST", true
 	case ActInitiateMultipartUpload:
 		p.Method, p.Params["uploads"] = "POST", ""
-		declare(true, false)
+		declare(true)
 	case ActUploadPart:
-		p.Method, p.Params["partNumber"], p.Params["uploadId"] = "PUT", "1", probeID
-		declare(false, true)
+		// CAM has no condition on a part's number: the grant reaches every
+		// part COS accepts, so it is asked for the last one.
+		p.Method, p.Params["partNumber"], p.Params["uploadId"] = "PUT", maxPartNumber, probeID
+		declare(false)
 	case ActCompleteMultipartUpload:
 		p.Method, p.Params["uploadId"] = "POST", probeID
 	case ActListParts:
