@@ -25,38 +25,97 @@ type target struct {
 
 // prepare applies the policy to one request for route and fills t with
 // what to sign (t is the caller's, so it stays on its stack), or refuses.
+// The steps run in this order, so a request with several faults is refused
+// for the same one every time.
 func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity, now time.Time, le *logEntry) error {
 	*t = target{contentLength: -1}
 	sub := ""
 	if id != nil {
 		sub = id.Subject
 	}
+	if err := s.placeBucket(t, in, le); err != nil {
+		return err
+	}
+	k, err := askedKey(in)
+	if err != nil {
+		return err
+	}
+	le.key = k.raw // the key as asked, so refusals are auditable; replaced by the normalised key below
+	if err := s.chooseMethod(t, route, in, id, k.wantsChosen(in), le); err != nil {
+		return err
+	}
+	if err := s.chooseWindow(t, in, now); err != nil {
+		return err
+	}
+	if err := s.chooseSignHost(t, in); err != nil {
+		return err
+	}
+	// Headers and params as asked, before the policy looks at them: at most
+	// maxNames of each, and no two names differing only in letter case
+	// (COS would see one of them, the policy maybe the other).
+	if err := s.collectNames(t, route, in); err != nil {
+		return err
+	}
+	listing, err := s.placeKey(t, route, in, k, sub)
+	if err != nil {
+		return err
+	}
+	le.key = t.key
+	if listing {
+		le.key = "?prefix=" + t.params[policy.ParamName(t.params, "prefix")]
+	}
+	if err := s.checkNames(t, listing); err != nil {
+		return err
+	}
+	if t.key == "" {
+		return nil
+	}
+	return s.checkObjectRequest(t, route, in, sub)
+}
 
-	// Bucket: the configured one, or one of COS_ALLOWED_BUCKETS.
-	bucket, aerr := s.requestBucket(in.Bucket)
-	if aerr != nil {
-		return aerr
+// placeBucket: the configured bucket, or one of COS_ALLOWED_BUCKETS, and
+// its region.
+func (s *Service) placeBucket(t *target, in *input, le *logEntry) error {
+	bucket, err := s.requestBucket(in.Bucket)
+	if err != nil {
+		return err
 	}
 	t.bucket, le.bucket = bucket, bucket
-	region, aerr := s.requestRegion(in.Region)
-	if aerr != nil {
-		return aerr
+	region, err := s.requestRegion(in.Region)
+	if err != nil {
+		return err
 	}
 	t.region = region
+	return nil
+}
 
-	// Key: key, or the getAuthorization options' Pathname; with neither,
-	// ext or filename ask the service to choose one.
-	rawKey, haveKey := in.Key.s, in.Key.set
+// keyAsked is the key a request names: key, or the getAuthorization
+// options' Pathname.
+type keyAsked struct {
+	raw string
+	set bool
+}
+
+func askedKey(in *input) (keyAsked, error) {
+	k := keyAsked{in.Key.s, in.Key.set}
 	if in.Pathname.set {
-		if haveKey && strings.TrimPrefix(in.Pathname.s, "/") != strings.TrimPrefix(rawKey, "/") {
-			return badRequest("InvalidKey", "Key and Pathname name different objects")
+		if k.set && strings.TrimPrefix(in.Pathname.s, "/") != strings.TrimPrefix(k.raw, "/") {
+			return k, badRequest("InvalidKey", "Key and Pathname name different objects")
 		}
-		rawKey, haveKey = in.Pathname.s, true
+		k = keyAsked{in.Pathname.s, true}
 	}
-	wantsChosen := (!haveKey || rawKey == "") && (in.Ext != "" || in.Filename != "")
-	le.key = rawKey // the key as asked, so refusals are auditable; replaced by the normalised key below
+	return k, nil
+}
 
-	// Method.
+// wantsChosen: with no key, ext or filename ask the service to choose one.
+func (k keyAsked) wantsChosen(in *input) bool {
+	return (!k.set || k.raw == "") && (in.Ext != "" || in.Filename != "")
+}
+
+// chooseMethod sets the method the route and the request ask for, and
+// refuses one the policy does not allow, or a write by an anonymous caller
+// unless SIGN_ALLOW_ANONYMOUS_WRITES.
+func (s *Service) chooseMethod(t *target, route string, in *input, id *auth.Identity, wantsChosen bool, le *logEntry) error {
 	switch route {
 	case routeDownload:
 		if in.Method != "" && !strings.EqualFold(in.Method, "GET") {
@@ -91,12 +150,21 @@ func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity,
 	case !s.methods[t.method]:
 		return forbidden("MethodNotAllowed", fmt.Sprintf("method %s is not allowed by the policy (SIGN_ALLOWED_METHODS: %s)", t.method, strings.Join(s.cfg.AllowedMethods, ",")))
 	}
-	write := t.method == "PUT" || t.method == "POST" || t.method == "DELETE"
-	if write && id == nil && !s.cfg.AllowAnonymousWrites {
+	if t.writes() && id == nil && !s.cfg.AllowAnonymousWrites {
 		return forbidden("AnonymousWriteRefused", fmt.Sprintf("%s needs an authenticated caller (AUTH_MODE is %s and SIGN_ALLOW_ANONYMOUS_WRITES is false)", t.method, s.authMode))
 	}
+	return nil
+}
 
-	// Expiry: never silently cut.
+// writes: the method changes the bucket.
+func (t *target) writes() bool {
+	return t.method == "PUT" || t.method == "POST" || t.method == "DELETE"
+}
+
+// chooseWindow sets the signature's time window from expired (or
+// expires), SIGN_DEFAULT_EXPIRED when neither is given. An expiry over
+// SIGN_MAX_EXPIRED is refused, never silently cut.
+func (s *Service) chooseWindow(t *target, in *input, now time.Time) error {
 	exp := in.Expired
 	name := "expired"
 	if !exp.set {
@@ -122,90 +190,106 @@ func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity,
 		return fromSignerError(err)
 	}
 	t.window = w
+	return nil
+}
 
-	// signHost=false only when the policy allows it.
-	if in.SignHost.set {
-		switch strings.ToLower(in.SignHost.s) {
-		case "true", "1":
-		case "false", "0":
-			if !s.cfg.AllowUnsignedHost {
-				return forbidden("UnsignedHostRefused", "signHost=false is refused by the policy (SIGN_ALLOW_UNSIGNED_HOST): an unsigned host lets the signature be replayed on other hosts")
-			}
-			t.unsignedHost = true
-		default:
-			return badRequest("InvalidField", fmt.Sprintf("signHost must be true or false, got %s", truncate(strconv.Quote(in.SignHost.s), 40)))
+// chooseSignHost: signHost=false only when the policy allows it.
+func (s *Service) chooseSignHost(t *target, in *input) error {
+	if !in.SignHost.set {
+		return nil
+	}
+	switch strings.ToLower(in.SignHost.s) {
+	case "true", "1":
+	case "false", "0":
+		if !s.cfg.AllowUnsignedHost {
+			return forbidden("UnsignedHostRefused", "signHost=false is refused by the policy (SIGN_ALLOW_UNSIGNED_HOST): an unsigned host lets the signature be replayed on other hosts")
 		}
+		t.unsignedHost = true
+	default:
+		return badRequest("InvalidField", fmt.Sprintf("signHost must be true or false, got %s", truncate(strconv.Quote(in.SignHost.s), 40)))
 	}
+	return nil
+}
 
-	// Headers and params as asked, before the policy looks at them: at most
-	// maxNames of each, and no two names differing only in letter case
-	// (COS would see one of them, the policy maybe the other).
-	if aerr := s.collectNames(t, route, in); aerr != nil {
-		return aerr
-	}
-
-	listing := false
-	if wantsChosen {
+// placeKey sets the key to sign: one the service chooses (ext or
+// filename), or the one asked for, normalised and checked against the key
+// policy; an empty key is a bucket request (listing reports a scoped
+// listing).
+func (s *Service) placeKey(t *target, route string, in *input, k keyAsked, sub string) (listing bool, err error) {
+	if k.wantsChosen(in) {
 		if route != routePresign && route != routePostPolicy {
-			return badRequest("MissingKey", "key is required (ext and filename choose a key only on /presign and /post-policy)")
+			return false, badRequest("MissingKey", "key is required (ext and filename choose a key only on /presign and /post-policy)")
 		}
 		key, err := s.chooseKey(in, sub, route, t.method)
 		if err != nil {
-			return err
+			return false, err
 		}
 		t.key, t.serverChosenKey = key, true
-	} else {
-		if !haveKey {
-			return badRequest("MissingKey", "key is required (or ext / filename for a key the service chooses)")
-		}
-		key, err := policy.NormalizeKey(rawKey)
-		if err != nil {
-			return badRequest("InvalidKey", err.Error())
-		}
-		if route == routePostPolicy && strings.Contains(key, "${") {
-			// COS replaces ${filename} in a form's key with the uploaded file's
-			// name: the policy would no longer bind one key.
-			return badRequest("InvalidKey", "a POST upload's key may not hold \"${\": COS replaces ${filename} with the uploaded file's name, which the policy cannot bind")
-		}
-		if key == "" {
-			if listing, aerr = s.bucketRequest(t, route, sub); aerr != nil {
-				return aerr
-			}
-		} else {
-			if aerr := s.checkKey(key, sub, route, t.method); aerr != nil {
-				return aerr
-			}
-		}
-		if write && t.method != "DELETE" && len(s.cfg.AllowedExtensions) > 0 && key != "" {
-			ext, _ := policy.NormalizeExt(policy.ExtOf(key))
-			if !s.cfg.AllowedExtensions.Allows(ext) {
-				return forbidden("ExtensionNotAllowed", fmt.Sprintf("the key's extension is not in SIGN_ALLOWED_EXTENSIONS (%s)", s.extList()))
-			}
-		}
-		t.key = key
+		return false, nil
 	}
-	le.key = t.key
-	if listing {
-		le.key = "?prefix=" + t.params[policy.ParamName(t.params, "prefix")]
+	if !k.set {
+		return false, badRequest("MissingKey", "key is required (or ext / filename for a key the service chooses)")
 	}
+	key, nerr := policy.NormalizeKey(k.raw)
+	if nerr != nil {
+		return false, badRequest("InvalidKey", nerr.Error())
+	}
+	if route == routePostPolicy && strings.Contains(key, "${") {
+		// COS replaces ${filename} in a form's key with the uploaded file's
+		// name: the policy would no longer bind one key.
+		return false, badRequest("InvalidKey", "a POST upload's key may not hold \"${\": COS replaces ${filename} with the uploaded file's name, which the policy cannot bind")
+	}
+	if key == "" {
+		if listing, err = s.bucketRequest(t, route, sub); err != nil {
+			return false, err
+		}
+	} else if err := s.checkKey(key, sub, route, t.method); err != nil {
+		return false, err
+	}
+	if err := s.checkExtension(t, key); err != nil {
+		return false, err
+	}
+	t.key = key
+	return listing, nil
+}
 
-	// Only the names the policy allows may be signed; a scoped listing's
-	// params are allowed by its own rule (policy.BucketListing).
+// checkExtension: an upload's key ends in one of SIGN_ALLOWED_EXTENSIONS,
+// when they are set.
+func (s *Service) checkExtension(t *target, key string) error {
+	if !t.writes() || t.method == "DELETE" || len(s.cfg.AllowedExtensions) == 0 || key == "" {
+		return nil
+	}
+	ext, _ := policy.NormalizeExt(policy.ExtOf(key))
+	if !s.cfg.AllowedExtensions.Allows(ext) {
+		return forbidden("ExtensionNotAllowed", fmt.Sprintf("the key's extension is not in SIGN_ALLOWED_EXTENSIONS (%s)", s.extList()))
+	}
+	return nil
+}
+
+// checkNames: only the header and param names the policy allows may be
+// signed; a scoped listing's params are allowed by its own rule
+// (policy.BucketListing).
+func (s *Service) checkNames(t *target, listing bool) error {
 	for name := range t.headers {
 		if signer.SignsHeader(name) && !s.cfg.AllowedHeaders.Allows(name) && !s.tokenName(name) {
 			return forbidden("HeaderNotAllowed", fmt.Sprintf("header %s may not be signed (SIGN_ALLOWED_HEADERS%s)", quoteName(name), sensitiveNote(name)))
 		}
 	}
-	if !listing {
-		for name := range t.params {
-			if !s.cfg.AllowedParams.Allows(name) && !s.tokenName(name) {
-				return forbidden("ParamNotAllowed", fmt.Sprintf("param %s may not be signed (SIGN_ALLOWED_PARAMS%s)", quoteName(name), sensitiveNote(name)))
-			}
-		}
-	}
-	if t.key == "" {
+	if listing {
 		return nil
 	}
+	for name := range t.params {
+		if !s.cfg.AllowedParams.Allows(name) && !s.tokenName(name) {
+			return forbidden("ParamNotAllowed", fmt.Sprintf("param %s may not be signed (SIGN_ALLOWED_PARAMS%s)", quoteName(name), sensitiveNote(name)))
+		}
+	}
+	return nil
+}
+
+// checkObjectRequest: what the request does to its object (policy.ObjectOp)
+// must be one the service signs, its copy sources and response type pass
+// the policy, and an upload its type and size limits.
+func (s *Service) checkObjectRequest(t *target, route string, in *input, sub string) error {
 	op := policy.OpPut // a form upload creates an object
 	if route != routePostPolicy {
 		var oe *policy.OpRefusal
@@ -216,11 +300,11 @@ func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity,
 			return badRequest(oe.Code, oe.Reason)
 		}
 	}
-	if aerr := s.checkCopySources(t, sub); aerr != nil {
-		return aerr
+	if err := s.checkCopySources(t, sub); err != nil {
+		return err
 	}
-	if aerr := s.checkResponseType(t); aerr != nil {
-		return aerr
+	if err := s.checkResponseType(t); err != nil {
+		return err
 	}
 	return s.uploadLimits(route, in, t, op)
 }
