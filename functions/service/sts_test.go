@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,7 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cos-signer/cos-signer/functions/auth"
-	"github.com/cos-signer/cos-signer/functions/policy"
 	"github.com/cos-signer/cos-signer/functions/sts"
 	"github.com/cos-signer/cos-signer/internal/campolicy"
 	"github.com/cos-signer/cos-signer/internal/fakests"
@@ -261,133 +259,4 @@ func TestSTSAssumeRoleWithSessionToken(t *testing.T) {
 	v := fake.Vended()[0]
 	assert.Equal(t, "AssumeRole", v.Action)
 	assert.Equal(t, "alice@example.com", v.SessionName)
-}
-
-// keyPolicyAdmits asks the service's own key policy, through /presign,
-// whether the caller may sign this request.
-func keyPolicyAdmits(t testing.TB, f *fixture, key, method, ct string, cl int64) bool {
-	body := map[string]any{"key": key, "method": method}
-	if ct != "" {
-		body["contentType"] = ct
-	}
-	if cl >= 0 {
-		body["contentLength"] = cl
-	}
-	b, _ := json.Marshal(body)
-	a := f.post("/presign", string(b))
-	switch a.status {
-	case 200:
-		return true
-	case 400, 403:
-		return false
-	}
-	t.Fatalf("/presign answered %d: %s", a.status, a.body)
-	return false
-}
-
-var camAction = map[string]string{"GET": sts.ActGetObject, "HEAD": sts.ActHeadObject, "PUT": sts.ActPutObject, "DELETE": sts.ActDeleteObject}
-
-// camAdmits evaluates the vended policy for the COS request that a client
-// holding the credentials would send.
-func camAdmits(p *campolicy.Policy, key, method, ct string, cl int64) bool {
-	h := map[string]string{}
-	if ct != "" {
-		h["content-type"] = ct
-	}
-	if cl >= 0 {
-		h["content-length"] = strconv.FormatInt(cl, 10)
-	}
-	return p.Allows(campolicy.Request{Action: camAction[method], Resource: sts.Target{Region: testRegion, Bucket: testBucket}.Resource(key, false), Headers: h})
-}
-
-// The content types both sides are held to: lower case, one type,
-// parameters as browsers write them.
-var stsTypes = []string{"", "image/png", "image/jpeg; charset=utf-8", "application/pdf", "application/pdf; charset=utf-8",
-	"text/plain", "application/pdfx", "image", "video/mp4", "image/svg+xml", "image/svg+xml; charset=utf-8", "text/html",
-	"application/xhtml+xml", "image/png, text/html", "application/pdf, text/html", "text/javascript", "image/x-javascript"}
-
-var stsMethods = []string{"GET", "HEAD", "PUT", "DELETE"}
-
-type equivalence struct {
-	f      *fixture
-	policy *campolicy.Policy
-}
-
-// stsLimits are the upload limits the equivalence runs under: none, a
-// pattern beside an exact type, and a pattern beside an active type named
-// by name (which the pattern alone would not admit).
-var stsLimits = []map[string]string{
-	nil,
-	{"SIGN_ALLOWED_CONTENT_TYPES": "image/*,application/pdf", "SIGN_MAX_CONTENT_LENGTH": "1000"},
-	{"SIGN_ALLOWED_CONTENT_TYPES": "image/*,image/svg+xml,text/csv", "SIGN_MAX_CONTENT_LENGTH": "1000"},
-}
-
-func newEquivalence(t *testing.T, limits int) *equivalence {
-	over := map[string]string{"SIGN_ALLOWED_METHODS": "GET,HEAD,PUT,DELETE", "SIGN_KEY_PREFIXES": "users/{sub},public/=GET|HEAD"}
-	for k, v := range stsLimits[limits] {
-		over[k] = v
-	}
-	f, fake := stsFixture(t, over, "alice")
-	require.Equal(t, 200, f.post("/sts", `{}`).status)
-	return &equivalence{f: f, policy: fake.Vended()[0].Policy}
-}
-
-func (e *equivalence) check(t testing.TB, key, method, ct string, cl int64) {
-	if n, err := normalizeForCAM(key); err != nil || n != key {
-		return // COS and CAM see the literal key; the key policy refuses unnormalised ones first
-	}
-	want := keyPolicyAdmits(t, e.f, key, method, ct, cl)
-	got := camAdmits(e.policy, key, method, ct, cl)
-	if got && !want {
-		t.Errorf("%s %q type %q length %d: the vended CAM policy allows it under some reading, the key policy refuses it", method, key, ct, cl)
-	}
-}
-
-func normalizeForCAM(key string) (string, error) {
-	if key == "" || strings.HasPrefix(key, "/") {
-		return "", fmt.Errorf("not a plain key")
-	}
-	return policy.NormalizeKey(key)
-}
-
-var stsKeys = []string{"users/alice/a.png", "users/alice/", "users/alice/sub/b.pdf", "users/alice", "users/alice2/a.png",
-	"users/bob/a.png", "public/a.pdf", "public/", "public", "publicity/a", "users/", "other/a.png", "users/alice/a*b"}
-
-// TestSTSPolicyMatchesKeyPolicy holds the vended policy to the service's
-// key policy: for every key, method, type and length, what one admits the
-// other admits.
-func TestSTSPolicyMatchesKeyPolicy(t *testing.T) {
-	for limits := range stsLimits {
-		e := newEquivalence(t, limits)
-		for _, key := range stsKeys {
-			for _, m := range stsMethods {
-				for _, ct := range stsTypes {
-					for _, cl := range []int64{-1, 0, 1000, 1001} {
-						e.check(t, key, m, ct, cl)
-					}
-				}
-			}
-		}
-	}
-}
-
-func FuzzSTSPolicyMatchesKeyPolicy(f *testing.F) {
-	for _, k := range stsKeys {
-		f.Add(k, uint8(2), uint8(1), int64(10), uint8(1))
-	}
-	f.Add("users/alice/x.pdf", uint8(2), uint8(4), int64(1000), uint8(1))
-	f.Add("users/alice/x.svg", uint8(2), uint8(9), int64(10), uint8(2))
-	f.Add("users/alice/x.pdf", uint8(0), uint8(0), int64(-1), uint8(0))
-	var eq [3]*equivalence
-	f.Fuzz(func(t *testing.T, key string, m, ct uint8, cl int64, limits uint8) {
-		i := int(limits) % len(eq)
-		if eq[i] == nil {
-			eq[i] = newEquivalence(t, i)
-		}
-		if cl < -1 {
-			cl = -1
-		}
-		eq[i].f.t = t
-		eq[i].check(t, key, stsMethods[int(m)%len(stsMethods)], stsTypes[int(ct)%len(stsTypes)], cl)
-	})
 }

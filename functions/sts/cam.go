@@ -288,7 +288,37 @@ func BuildPolicy(t Target, grants []Grant, l Limits) (*Policy, error) {
 		deny(k.Key, []string{"*"}, func(g Grant, a string) bool { return slices.Contains(g.Refused[a], k.Key) })
 	}
 	mergeActions(p)
+	// If CAM matched resources ignoring letter case, "users/alice/*" would
+	// reach users/ALICE/, another caller's folder. A deny of each path's
+	// case twin reaches nothing the allow reaches when case counts, and
+	// everything when it does not: the credentials are then useless, never
+	// wider.
+	var actions, twins []string
+	for _, g := range grants {
+		if twin, ok := caseTwin(g.Path); ok {
+			twins = append(twins, t.Resource(twin, g.Folder()))
+			for _, a := range vended {
+				if slices.Contains(g.Actions, a) && !slices.Contains(actions, a) {
+					actions = append(actions, a)
+				}
+			}
+		}
+	}
+	if len(twins) > 0 {
+		slices.SortFunc(actions, func(a, b string) int { return slices.Index(vended, a) - slices.Index(vended, b) })
+		p.Statement = append(p.Statement, Statement{Effect: "deny", Action: actions, Resource: twins})
+	}
 	return p, nil
+}
+
+// caseTwin is path in other letter case (upper, else lower), when it has
+// a letter to change.
+func caseTwin(path string) (string, bool) {
+	twin := strings.ToUpper(path)
+	if twin == path {
+		twin = strings.ToLower(path)
+	}
+	return twin, twin != path && strings.EqualFold(twin, path)
 }
 
 // mergeActions joins statements that differ only in their actions (the

@@ -16,6 +16,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Policy is a parsed CAM policy.
@@ -316,26 +318,42 @@ func Like(pattern, s string) bool { return glob(pattern, s, true, false) }
 // glob matches s against pattern rune by rune: '*' any run, '?' one rune
 // when question is set (else itself), letters folded when fold is set.
 func glob(pattern, s string, question, fold bool) bool {
-	p, v := []rune(pattern), []rune(s)
-	// Iterative wildcard matching: star remembers the last '*' to retry from.
-	pi, vi, star, mark := 0, 0, -1, 0
-	for vi < len(v) {
-		switch {
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, vi
-			pi++
-		case pi < len(p) && (question && p[pi] == '?' || p[pi] == v[vi] || fold && strings.EqualFold(string(p[pi]), string(v[vi]))):
-			pi++
-			vi++
-		case star >= 0:
-			mark++
-			pi, vi = star+1, mark
-		default:
+	// Iterative wildcard matching over byte offsets: star remembers the
+	// last '*' to retry from, mark the text offset it last matched up to.
+	pi, si, star, mark := 0, 0, -1, 0
+	for si < len(s) {
+		r, n := utf8.DecodeRuneInString(s[si:])
+		if pi < len(pattern) {
+			p, m := utf8.DecodeRuneInString(pattern[pi:])
+			switch {
+			case p == '*':
+				star, mark = pi, si
+				pi++
+				continue
+			case question && p == '?' || p == r || fold && equalFold(p, r):
+				pi, si = pi+m, si+n
+				continue
+			}
+		}
+		if star < 0 {
 			return false
 		}
+		_, n = utf8.DecodeRuneInString(s[mark:])
+		mark += n
+		pi, si = star+1, mark
 	}
-	for pi < len(p) && p[pi] == '*' {
+	for pi < len(pattern) && pattern[pi] == '*' {
 		pi++
 	}
-	return pi == len(p)
+	return pi == len(pattern)
+}
+
+// equalFold: a and b are the same letter under Unicode simple folding.
+func equalFold(a, b rune) bool {
+	for f := unicode.SimpleFold(a); f != a; f = unicode.SimpleFold(f) {
+		if f == b {
+			return true
+		}
+	}
+	return false
 }

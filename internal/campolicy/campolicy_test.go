@@ -57,3 +57,41 @@ func TestLike(t *testing.T) {
 	assert.False(t, Like("image/*", "Image/png"))
 	assert.False(t, Like("image/png", "image/pngx"))
 }
+
+func TestGlobReadings(t *testing.T) {
+	assert.True(t, glob("users/alice/*", "users/alice/x", false, false))
+	assert.False(t, glob("users/alice/*", "users/ALICE/x", false, false))
+	assert.True(t, glob("users/alice/*", "users/ALICE/x", false, true))
+	assert.True(t, glob("text/csv", "text/c\u017fv", false, true), "Unicode simple folding: ſ is s")
+	assert.True(t, glob("*\u212a*", "ok", false, true), "the Kelvin sign is k")
+	assert.False(t, glob("users/b?b/*", "users/bob/x", false, false), "'?' literal")
+	assert.True(t, glob("users/b?b/*", "users/bob/x", true, false), "'?' a wildcard")
+	assert.True(t, glob("a*b*c", "a\u00e9xbyyc", false, false))
+	assert.False(t, glob("a*b*c", "a\u00e9xbyy", false, false))
+	assert.True(t, glob("*", "", false, false))
+	assert.False(t, glob("", "x", false, false))
+}
+
+// Every combination of the open questions is a reading; a request is
+// allowed when any reading allows it.
+func TestAllowsUnderAnyReading(t *testing.T) {
+	assert.Len(t, Readings(), 16)
+	p, err := Parse(`{"version":"2.0","statement":[
+		{"effect":"allow","action":["name/cos:PutObject"],"resource":["`+res+`u/a/*"],"condition":{"string_equal":{"cos:content-type":["image/png"]}}},
+		{"effect":"deny","action":["name/cos:PutObject"],"resource":["`+res+`*"],"condition":{"string_like":{"cos:x-cos-acl":["*"]}}}]}`, sc)
+	require.NoError(t, err)
+	put := func(key, ct string, h map[string]string) bool {
+		hs := map[string]string{"content-type": ct}
+		for k, v := range h {
+			hs[k] = v
+		}
+		return p.Allows(Request{Action: "name/cos:PutObject", Resource: res + key, Headers: hs})
+	}
+	assert.True(t, put("u/a/x", "image/png", nil))
+	assert.True(t, put("u/a/x", "IMAGE/PNG", nil), "a case-folding reading")
+	assert.True(t, put("u/a/x", " image/png\t", nil), "a trimming reading")
+	assert.True(t, put("U/A/x", "image/png", nil), "a reading where resources fold case")
+	assert.False(t, put("u/a/x", "image/png;x", nil))
+	assert.False(t, put("u/a/x", "image/png", map[string]string{"x-cos-acl": "public-read"}), "a deny holds under every reading")
+	assert.False(t, p.AllowsUnder(Request{Action: "name/cos:PutObject", Resource: res + "U/A/x", Headers: map[string]string{"content-type": "image/png"}}, Reading{}))
+}
