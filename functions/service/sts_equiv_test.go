@@ -2,7 +2,7 @@ package service
 
 import (
 	"encoding/json"
-		"net/url"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
