@@ -1,6 +1,7 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"slices"
@@ -259,4 +260,79 @@ func TestSTSAssumeRoleWithSessionToken(t *testing.T) {
 	v := fake.Vended()[0]
 	assert.Equal(t, "AssumeRole", v.Action)
 	assert.Equal(t, "alice@example.com", v.SessionName)
+}
+
+// scopeBody is a scope-form request for one key.
+func scopeBody(action, key string) string {
+	return `{"Scope":[{"action":"name/cos:` + action + `","bucket":"examplebucket-1250000000","region":"ap-guangzhou","prefix":"` + key + `"}]}`
+}
+
+// TestSTSCallsFor50ScopeRequests measures the STS calls made for 50
+// scope-form requests with distinct keys from one caller (finding 4):
+// anonymous callers by default, anonymous with STS_ALLOW_ANONYMOUS, an
+// authenticated caller, and one that first asked for its prefix.
+// go test ./functions/service -run TestSTSCallsFor50ScopeRequests -v
+func TestSTSCallsFor50ScopeRequests(t *testing.T) {
+	run := func(name string, over map[string]string, sub, first, action, dir string) (calls int, statuses map[int]int) {
+		f, fake := stsFixture(t, over, sub)
+		if first != "" {
+			require.Equal(t, 200, f.post("/sts", first).status)
+		}
+		statuses = map[int]int{}
+		for i := 0; i < 50; i++ {
+			a := f.post("/sts", scopeBody(action, dir+"k"+strconv.Itoa(i)+".png"))
+			statuses[a.status]++
+			if a.status == 429 {
+				assert.Equal(t, "STSRateLimited", a.code())
+				assert.NotEmpty(t, a.header["Retry-After"])
+			}
+		}
+		t.Logf("%s: %d STS calls for 50 scope requests with distinct keys (answers by status: %v)", name, fake.Calls(), statuses)
+		return fake.Calls(), statuses
+	}
+	calls, st := run("anonymous, default", map[string]string{"SIGN_KEY_PREFIXES": "public/"}, "", "", "GetObject", "public/")
+	assert.Equal(t, 0, calls)
+	assert.Equal(t, 50, st[401])
+	calls, st = run("anonymous, STS_ALLOW_ANONYMOUS=true", map[string]string{"SIGN_KEY_PREFIXES": "public/", "STS_ALLOW_ANONYMOUS": "true"}, "", "", "GetObject", "public/")
+	assert.Equal(t, sts.DefaultCallerBurst, calls, "all anonymous callers share one limit")
+	assert.Equal(t, 50-sts.DefaultCallerBurst, st[429])
+	calls, st = run("authenticated", nil, "alice", "", "PutObject", "users/alice/")
+	assert.Equal(t, sts.DefaultCallerBurst, calls)
+	assert.Equal(t, 50-sts.DefaultCallerBurst, st[429])
+	calls, st = run("authenticated, prefix form first", nil, "alice", `{}`, "PutObject", "users/alice/")
+	assert.Equal(t, 1, calls, "the prefix form's credentials cover every key under it")
+	assert.Equal(t, 51, st[200]+1)
+}
+
+// TestSTSPolicyForPerPrefixMethods prints the policy vended for
+// users/{sub}/,drop/=PUT,public/=GET|HEAD with image/* and 1 MiB, and
+// holds its shape: drop/ gets PutObject and UploadPart only, public/ the
+// reads, the types exact, the refused names denied (findings 1-3).
+// go test ./functions/service -run TestSTSPolicyForPerPrefixMethods -v
+func TestSTSPolicyForPerPrefixMethods(t *testing.T) {
+	f, fake := stsFixture(t, map[string]string{"SIGN_KEY_PREFIXES": "users/{sub}/,drop/=PUT,public/=GET|HEAD",
+		"SIGN_ALLOWED_CONTENT_TYPES": "image/*", "SIGN_MAX_CONTENT_LENGTH": "1048576"}, "alice")
+	require.Equal(t, 200, f.post("/sts", `{}`).status)
+	v := fake.Vended()[0]
+	var pretty bytes.Buffer
+	require.NoError(t, json.Indent(&pretty, []byte(v.PolicyText), "", "  "))
+	t.Logf("policy (%d bytes):\n%s", len(v.PolicyText), pretty.String())
+	base := "qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/"
+	actionsAt := func(res string) []string {
+		var out []string
+		for _, st := range v.Policy.Statement {
+			if st.Effect == "allow" && slices.Contains(st.Resource, res) {
+				out = append(out, st.Action...)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	assert.Equal(t, []string{sts.ActPutObject, sts.ActUploadPart}, actionsAt(base+"drop/*"))
+	assert.Equal(t, []string{sts.ActGetObject, sts.ActHeadObject, sts.ActListMultipartUploads, sts.ActListParts}, actionsAt(base+"public/*"))
+	assert.NotContains(t, v.PolicyText, "string_like\":{\"cos:content-type\":[\"image")
+	assert.Contains(t, v.PolicyText, `"string_equal":{"cos:content-type":["image/apng",`)
+	for _, k := range []string{"cos:x-cos-acl", "cos:x-cos-grant-full-control", "cos:response-content-type"} {
+		assert.Contains(t, v.PolicyText, `{"string_like":{"`+k+`":["*"]}}`)
+	}
 }

@@ -188,7 +188,7 @@ func (k condKey) rank() int {
 // foldTwins are the only non-ASCII runes that Unicode simple folding maps
 // to ASCII letters (ſ to s, the Kelvin sign to k): under a case-folding
 // reading of CAM, "text/cſv" would equal "text/csv", a type the key policy
-// refuses (it takes ASCII only).
+// refuses (it takes ASCII only). Denied when a listed type holds s or k.
 var foldTwins = []string{"*\u017f*", "*\u212a*"}
 
 // BuildPolicy turns grants into a CAM policy: per grant its actions, the
@@ -281,7 +281,7 @@ func BuildPolicy(t Target, grants []Grant, l Limits) (*Policy, error) {
 			}
 		}
 	}
-	if len(l.Types) > 0 {
+	if slices.ContainsFunc(l.Types, func(t string) bool { return strings.ContainsAny(t, "sSkK") }) {
 		deny("cos:content-type", foldTwins, func(_ Grant, a string) bool { return slices.Contains(typed, a) })
 	}
 	for _, k := range conditionKeys {

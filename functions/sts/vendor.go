@@ -31,6 +31,12 @@ const (
 	backoffMax  = 30 * time.Second
 )
 
+// maxInFlight bounds the STS calls one instance makes at once: a burst of
+// new callers while STS fails costs STS this many calls before the first
+// failure opens the breaker (and, while STS is well, a few hundred calls a
+// second at its usual latency).
+const maxInFlight = 4
+
 // refusalMemory is how long a caller's refused policy is answered from
 // memory (STS refuses the same policy the same way).
 const refusalMemory = 10 * time.Second
@@ -52,6 +58,7 @@ type Vendor struct {
 	entries  map[string]*entry
 	limiters map[string]*rate.Limiter
 	breaker  breaker
+	slots    chan struct{} // one per STS call in flight
 }
 
 // entry is one cached or in-flight call; done closes when it has finished.
@@ -80,7 +87,7 @@ func NewVendor(cfg Config, issuer Issuer, now func() time.Time) *Vendor {
 		now = time.Now
 	}
 	return &Vendor{cfg: cfg, issuer: issuer, now: now, timeout: callTimeout, jitter: rand.Float64,
-		entries: map[string]*entry{}, limiters: map[string]*rate.Limiter{}}
+		entries: map[string]*entry{}, limiters: map[string]*rate.Limiter{}, slots: make(chan struct{}, maxInFlight)}
 }
 
 // Config is the vendor's configuration.
@@ -94,45 +101,75 @@ func (v *Vendor) Config() Config { return v.cfg }
 func (v *Vendor) Vend(ctx context.Context, subject string, p *Policy, store bool) (Credentials, bool, *Error) {
 	call := Call{Policy: p.JSON(), Subject: subject, Duration: v.cfg.Duration}
 	key := cacheKey(v.cfg.Mode, call)
-	now := v.now()
-	v.mu.Lock()
-	if e := v.entries[key]; e != nil {
-		select {
-		case <-e.done:
-			switch {
-			case e.err == nil && v.fresh(e):
-				v.mu.Unlock()
-				return e.creds, true, nil
-			case e.err != nil && now.Before(e.until):
-				v.mu.Unlock()
-				return Credentials{}, true, MapError(e.err)
-			}
-		default:
-			// Another request is calling STS for the same caller and policy.
-			v.mu.Unlock()
+	slot := false // this request holds one of the in-flight slots
+	defer func() {
+		if slot {
+			<-v.slots
+		}
+	}()
+	for {
+		now := v.now()
+		v.mu.Lock()
+		if e := v.entries[key]; e != nil {
 			select {
 			case <-e.done:
+				switch {
+				case e.err == nil && v.fresh(e):
+					v.mu.Unlock()
+					return e.creds, true, nil
+				case e.err != nil && now.Before(e.until):
+					v.mu.Unlock()
+					return Credentials{}, true, MapError(e.err)
+				}
+			default:
+				// Another request is calling STS for the same caller and
+				// policy: wait for it, holding no slot.
+				v.mu.Unlock()
+				if slot {
+					<-v.slots
+					slot = false
+				}
+				select {
+				case <-e.done:
+				case <-ctx.Done():
+					return Credentials{}, false, MapError(ctx.Err())
+				}
+				if e.err != nil {
+					return Credentials{}, true, MapError(e.err)
+				}
+				return e.creds, true, nil
+			}
+		}
+		if c, ok := v.covering(subject, p); ok {
+			v.mu.Unlock()
+			return c, true, nil
+		}
+		if err := v.breaker.admit(now, false); err != nil {
+			v.mu.Unlock()
+			return Credentials{}, true, err
+		}
+		if !slot {
+			// Wait for a slot, then look again: while this request waited,
+			// another may have filled the cache, or learnt that STS fails.
+			v.mu.Unlock()
+			select {
+			case v.slots <- struct{}{}:
+				slot = true
+				continue
 			case <-ctx.Done():
 				return Credentials{}, false, MapError(ctx.Err())
 			}
-			if e.err != nil {
-				return Credentials{}, true, MapError(e.err)
-			}
-			return e.creds, true, nil
 		}
-	}
-	if c, ok := v.covering(subject, p); ok {
-		v.mu.Unlock()
-		return c, true, nil
-	}
-	if err := v.breaker.admit(now); err != nil {
-		v.mu.Unlock()
-		return Credentials{}, true, err
-	}
-	if err := v.allow(subject, now); err != nil {
-		v.breaker.trial = false
-		v.mu.Unlock()
-		return Credentials{}, true, err
+		if err := v.breaker.admit(now, true); err != nil {
+			v.mu.Unlock()
+			return Credentials{}, true, err
+		}
+		if err := v.allow(subject, now); err != nil {
+			v.breaker.trial = false
+			v.mu.Unlock()
+			return Credentials{}, true, err
+		}
+		break
 	}
 	e := &entry{subject: subject, policy: p, done: make(chan struct{})}
 	if store {
@@ -216,8 +253,9 @@ func (v *Vendor) allow(subject string, now time.Time) *Error {
 }
 
 // admit says whether a call may go to STS now (v.mu held): not while the
-// breaker is open, and only one trial call once it has run out.
-func (b *breaker) admit(now time.Time) *Error {
+// breaker is open, and only one trial call once it has run out (taken
+// when take is set).
+func (b *breaker) admit(now time.Time, take bool) *Error {
 	if b.last == nil {
 		return nil
 	}
@@ -226,7 +264,7 @@ func (b *breaker) admit(now time.Time) *Error {
 		e.RetryAfter = max(1, int(math.Ceil(b.open.Sub(now).Seconds())))
 		return &e
 	}
-	b.trial = true
+	b.trial = take
 	return nil
 }
 

@@ -3,10 +3,12 @@ package sts
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -310,4 +312,71 @@ func TestClientIsBuiltOnFirstCall(t *testing.T) {
 	assert.Nil(t, c.sdk, "a cold start that serves no /sts builds no SDK client")
 	vend(t, f, "alice", alicePolicy(t))
 	assert.NotNil(t, c.sdk)
+}
+
+// loadFor runs TestThrottledLoad (not in make test: it takes that long):
+// go test ./functions/sts -run TestThrottledLoad -v -sts.load 5s
+var loadFor = flag.Duration("sts.load", 0, "run TestThrottledLoad for this long")
+
+// TestThrottledLoad measures the STS calls a second one instance makes
+// while STS answers every call RequestLimitExceeded and 50 new callers ask
+// for credentials as fast as they are answered (real clock, real SDK,
+// real HTTP to the fake STS; finding 5).
+func TestThrottledLoad(t *testing.T) {
+	if *loadFor == 0 {
+		t.Skip("a measurement: run with -sts.load 5s")
+	}
+	f := newFixture(t, ModeFederation, permanentKeys)
+	f.vendor.now = time.Now
+	stop := f.fake.FailAlways(fakests.Failure{Code: "RequestLimitExceeded"})
+	defer stop()
+	var requests, throttled atomic.Int64
+	deadline := time.Now().Add(*loadFor)
+	var wg sync.WaitGroup
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) {
+				_, _, err := f.vendor.Vend(context.Background(), "new-caller-"+strconv.Itoa(i), alicePolicy(t), true)
+				requests.Add(1)
+				if err != nil && err.Code == "STSThrottled" && err.RetryAfter >= 1 {
+					throttled.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	calls := f.fake.Calls()
+	t.Logf("%v of RequestLimitExceeded, 50 new callers: %d requests (%d answered 503 STSThrottled with Retry-After), %d STS calls, %.1f STS calls/s",
+		*loadFor, requests.Load(), throttled.Load(), calls, float64(calls)/loadFor.Seconds())
+	assert.Equal(t, requests.Load(), throttled.Load())
+	assert.LessOrEqual(t, float64(calls)/loadFor.Seconds(), 3.0, "a few STS calls a second per instance")
+}
+
+// A burst of new callers while STS fails costs at most maxInFlight calls:
+// the rest wait for a slot and then find the breaker open.
+func TestBurstOfNewCallersWhileSTSFails(t *testing.T) {
+	f := newFixture(t, ModeFederation, permanentKeys)
+	defer f.fake.FailAlways(fakests.Failure{Code: "RequestLimitExceeded"})()
+	release := f.fake.Hold()
+	var wg sync.WaitGroup
+	errs := make([]*Error, 50)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, errs[i] = f.vendor.Vend(context.Background(), "caller"+strconv.Itoa(i), alicePolicy(t), true)
+		}()
+	}
+	require.Eventually(t, func() bool { return f.fake.Calls() == maxInFlight }, 5*time.Second, time.Millisecond)
+	time.Sleep(20 * time.Millisecond)
+	assert.Equal(t, maxInFlight, f.fake.Calls(), "the others wait for a slot")
+	release()
+	wg.Wait()
+	assert.Equal(t, maxInFlight, f.fake.Calls(), "and then find the breaker open")
+	for _, err := range errs {
+		require.NotNil(t, err)
+		assert.Equal(t, "STSThrottled", err.Code)
+	}
 }
