@@ -19,18 +19,18 @@ type invoker interface {
 	Log() string
 }
 
-// runEvents sends every sample event of platform to one running process
-// (instances are reused across events on the platforms too) and checks each
-// answer.
-func runEvents(t *testing.T, platform string, inv invoker) {
+// runEvents sends every sample event in dir (a platform's name, or a path
+// ending in one) to one running process (instances are reused across
+// events on the platforms too) and checks each answer.
+func runEvents(t *testing.T, dir string, inv invoker) {
 	ctx := context.Background()
-	cases := eventtest.Load(t, platform)
+	cases := eventtest.Load(t, dir)
 	require.NotEmpty(t, cases)
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			payload, err := inv.Invoke(ctx, c.Event)
 			if fe, ok := runtimeharness.AsFunctionError(err); ok {
-				eventtest.CheckInvokeError(t, platform, c.Expect, eventtest.InvokeFailure{Type: fe.Type, Message: fe.Message})
+				eventtest.CheckInvokeError(t, c.Platform, c.Expect, eventtest.InvokeFailure{Type: fe.Type, Message: fe.Message})
 				return
 			}
 			require.NoError(t, err, "the harness failed, not the function")
@@ -71,6 +71,20 @@ func TestEveryLambdaEventThroughTheRealBootstrap(t *testing.T) {
 	require.NoError(t, err)
 	defer l.Close()
 	runEvents(t, "lambda", l)
+	l.Close()
+	checkLogIsClean(t, l.Log(), env)
+}
+
+// TestEveryGatewayEventThroughTheRealBootstrap: behind an API Gateway
+// authorizer (events/gateway: AUTH_MODE=gateway, keys under users/{sub}/),
+// the caller the authorizer verified signs in their own folder and nowhere
+// else, and a request without an authorizer gets 401.
+func TestEveryGatewayEventThroughTheRealBootstrap(t *testing.T) {
+	env := eventtest.GatewayEnv(t)
+	l, err := runtimeharness.StartLambda(context.Background(), lambdaBinary.get(t), runtimeharness.Options{Env: envList(env)})
+	require.NoError(t, err)
+	defer l.Close()
+	runEvents(t, eventtest.Dir(t, "gateway", "lambda"), l)
 	l.Close()
 	checkLogIsClean(t, l.Log(), env)
 }

@@ -65,7 +65,7 @@ func prepare(cfg config, stderr io.Writer) (*invocation, error) {
 	}
 	envFile := cfg.envFile
 	if envFile == "" {
-		envFile = filepath.Join(root, "events", "env.json")
+		envFile = envFileOf(root, cfg.event)
 	}
 	callerEnv := cfg.callerEnv
 	if callerEnv == nil {
@@ -94,6 +94,19 @@ func platformOf(path string) (string, error) {
 		return dir, nil
 	}
 	return "", fmt.Errorf("cannot tell the platform of %s from its directory: pass PLATFORM=scf|lambda|web (-platform)", path)
+}
+
+// envFileOf is the environment an event was written for: the env.json
+// beside its platform's directory (events/gateway/env.json for
+// events/gateway/lambda/*.json), else events/env.json.
+func envFileOf(root, event string) string {
+	if abs, err := filepath.Abs(event); err == nil {
+		f := filepath.Join(filepath.Dir(filepath.Dir(abs)), "env.json")
+		if _, err := os.Stat(f); err == nil {
+			return f
+		}
+	}
+	return filepath.Join(root, "events", "env.json")
 }
 
 // environment is the env file's variables with the caller's configuration

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cos-signer/cos-signer/internal/runtimeharness"
 )
 
 func TestPlatformOfReadsTheEventDirectory(t *testing.T) {
@@ -29,6 +32,23 @@ func TestPlatformOfReadsTheEventDirectory(t *testing.T) {
 	}
 	_, err := platformOf("events/env.json")
 	assert.ErrorContains(t, err, "PLATFORM=")
+}
+
+// An event under events/gateway/ runs with events/gateway/env.json, the
+// others with events/env.json.
+func TestEventsRunWithTheirOwnEnvironment(t *testing.T) {
+	root, err := runtimeharness.ModuleRoot()
+	require.NoError(t, err)
+	for event, want := range map[string]string{
+		"events/gateway/lambda/v2-jwt-presign.json": "events/gateway/env.json",
+		"events/lambda/v2-presign.json":             "events/env.json",
+		"/elsewhere/my-event.json":                  "events/env.json",
+	} {
+		assert.Equal(t, filepath.Join(root, want), envFileOf(root, filepath.Join(root, event)), event)
+	}
+	inv, err := prepare(config{event: filepath.Join(root, "events/gateway/lambda/v2-jwt-presign.json"), callerEnv: []string{}}, io.Discard)
+	require.NoError(t, err)
+	assert.Contains(t, inv.env, "AUTH_MODE=gateway")
 }
 
 func TestEnvironmentPutsTheCallersConfigurationOnTop(t *testing.T) {

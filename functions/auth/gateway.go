@@ -23,11 +23,17 @@ func (g *gateway) Mode() string { return ModeGateway }
 //	HTTP API, Lambda authorizer:        {"lambda": {...context...}}
 //	REST API (Lambda or Cognito):       {"principalId": "...", "claims": {...}, ...context...}
 //
+//	HTTP API or Function URL, IAM:      {"iam": {"userId": "...", "userArn": "...", "cognitoIdentityId"?: "..."}}
+//
 // The identity is the configured claim from the claims, else from the
-// Lambda authorizer context, else the principalId.
+// Lambda authorizer context, else the principalId; for IAM, the configured
+// claim, else the Cognito identity id, else the IAM principal's userId.
 func (g *gateway) Authenticate(_ map[string]string, authorizer map[string]any, _ time.Time) (*Identity, error) {
 	if len(authorizer) == 0 {
 		return nil, &Error{Reason: reasonNoGatewayIdentity}
+	}
+	if iam, ok, copied := asMap(authorizer["iam"]); ok {
+		return g.iamIdentity(iam, copied)
 	}
 	// claimsCopied and contextCopied: asMap made a fresh map, which the
 	// Identity can own without another clone.
@@ -53,6 +59,19 @@ func (g *gateway) Authenticate(_ map[string]string, authorizer map[string]any, _
 	for _, m := range []map[string]any{context, authorizer} {
 		if sub, ok := identityValue(m["principalId"]); ok {
 			return &Identity{Subject: sub, Claims: own(context, contextCopied)}, nil
+		}
+	}
+	return nil, &Error{Reason: reasonNoGatewayIdentity}
+}
+
+// iamIdentity names a SigV4-signed caller: AWS verified the signature, so
+// the principal is the caller. A Cognito identity pool's users share one
+// role session; only where the platform passes the Cognito identity id
+// (HTTP API) does each of them get their own.
+func (g *gateway) iamIdentity(iam map[string]any, copied bool) (*Identity, error) {
+	for _, claim := range []string{g.claim, "cognitoIdentityId", "userId"} {
+		if sub, ok := identityValue(iam[claim]); ok {
+			return &Identity{Subject: sub, Claims: own(iam, copied)}, nil
 		}
 	}
 	return nil, &Error{Reason: reasonNoGatewayIdentity}

@@ -40,6 +40,12 @@ func TestGatewayAuthorizerReachesTheService(t *testing.T) {
 			"authorizer":{"lambda":{"sub":"user-42"}}},` + body + `}`, 200},
 		"v1 authorizer context": {`{"resource":"/{proxy+}","path":"/presign","httpMethod":"POST","requestContext":{"requestId":"r4",
 			"authorizer":{"principalId":"user-42"}},` + body + `}`, 200},
+		"v2 IAM through a Cognito identity pool": {`{"version":"2.0","routeKey":"POST /presign","rawPath":"/presign","requestContext":{"requestId":"r6","http":{"method":"POST"},
+			"authorizer":{"iam":{"userId":"AROAEXAMPLE:CognitoIdentityCredentials","cognitoIdentity":{"identityId":"user-42","identityPoolId":"pool"}}}},` + body + `}`, 200},
+		"function URL, IAM": {`{"version":"2.0","routeKey":"$default","rawPath":"/presign","requestContext":{"requestId":"r7",
+			"domainName":"x.lambda-url.ap-northeast-1.on.aws","http":{"method":"POST"},"authorizer":{"iam":{"userId":"user-42","userArn":"arn:aws:iam::1:user/a"}}},` + body + `}`, 200},
+		"function URL, IAM, another principal": {`{"version":"2.0","routeKey":"$default","rawPath":"/presign","requestContext":{"requestId":"r8",
+			"domainName":"x.lambda-url.ap-northeast-1.on.aws","http":{"method":"POST"},"authorizer":{"iam":{"userId":"AIDAOTHER"}}},` + body + `}`, 403},
 		"function URL, no authorizer": {`{"version":"2.0","routeKey":"$default","rawPath":"/presign","requestContext":{"requestId":"r5",
 			"domainName":"x.lambda-url.ap-northeast-1.on.aws","http":{"method":"POST"}},` + body + `}`, 401},
 		"ALB cannot claim an identity": {`{"requestContext":{"elb":{"targetGroupArn":"arn"}},"httpMethod":"POST","path":"/presign",
@@ -50,5 +56,24 @@ func TestGatewayAuthorizerReachesTheService(t *testing.T) {
 		a, err := eventtest.LambdaResponse(out)
 		require.NoError(t, err, name)
 		assert.Equal(t, tc.status, a.Status, "%s: %s", name, a.Body)
+	}
+}
+
+// TestGatewaySampleEvents runs events/gateway/lambda (AUTH_MODE=gateway,
+// keys under users/{sub}/) through lambda.NewHandler: each trigger's
+// authorizer names the caller, whose folder is the only one signed for.
+func TestGatewaySampleEvents(t *testing.T) {
+	h, err := newHandler(eventtest.Getenv(eventtest.GatewayEnv(t)), service.Options{Now: func() time.Time { return fixedNow },
+		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Version: "test"})
+	require.NoError(t, err)
+	lh := lambda.NewHandler(h.handle)
+	for _, c := range eventtest.Load(t, eventtest.Dir(t, "gateway", "lambda")) {
+		t.Run(c.Name, func(t *testing.T) {
+			out, err := lh.Invoke(lambdaContext("gw"), c.Event)
+			require.NoError(t, err)
+			a, err := c.Answer(out)
+			require.NoError(t, err, "response: %s", out)
+			eventtest.CheckAnswer(t, c.Expect, a)
+		})
 	}
 }

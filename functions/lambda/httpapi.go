@@ -32,6 +32,9 @@ func httpAPIRequest(ctx context.Context, ev *events.APIGatewayV2HTTPRequest) (*s
 			r.Authorizer = map[string]any{"lambda": a.Lambda}
 		case a.IAM != nil:
 			r.Authorizer = iamAuthorizer(a.IAM.UserARN, a.IAM.UserID, a.IAM.AccountID, a.IAM.CallerID)
+			if id := a.IAM.CognitoIdentity.IdentityID; id != "" {
+				r.Authorizer["iam"].(map[string]any)["cognitoIdentityId"] = id
+			}
 		}
 	}
 	return r, nil

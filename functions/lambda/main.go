@@ -19,6 +19,7 @@ import (
 var version = "dev"
 
 func newHandler(getenv func(string) string, opts service.Options) (*handler, error) {
+	opts.AuthorizerContext = true // restapi.go, httpapi.go and functionurl.go pass it
 	svc, err := service.FromEnv(getenv, opts)
 	if err != nil {
 		return nil, err

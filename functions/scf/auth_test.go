@@ -53,3 +53,15 @@ func TestCallerTokenReachesTheService(t *testing.T) {
 		assert.NotContains(t, string(a.Body), token, "%s: the token is never echoed", name)
 	}
 }
+
+// SCF's Function URL and API gateway events carry no caller verified by an
+// authorizer: AUTH_MODE=gateway would refuse every signing request, so it
+// is refused at start, saying what to use instead.
+func TestGatewayModeIsRefusedAtStart(t *testing.T) {
+	env := eventtest.Env(t)
+	env["AUTH_MODE"] = "gateway"
+	_, err := newHandler(eventtest.Getenv(env), service.Options{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "AUTH_MODE=gateway")
+	assert.Contains(t, err.Error(), "use AUTH_MODE=jwt")
+}

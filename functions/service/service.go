@@ -3,6 +3,7 @@ package service
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -25,6 +26,11 @@ type Options struct {
 	Logger *slog.Logger
 	// Version is reported by /healthz.
 	Version string
+	// AuthorizerContext says that the door fills Request.Authorizer from
+	// the platform's authorizer (Lambda's API Gateway and Function URL
+	// triggers). Without it AUTH_MODE=gateway is refused at start: every
+	// signing request would be 401.
+	AuthorizerContext bool
 }
 
 // Service answers signing requests. It is safe for concurrent use.
@@ -80,6 +86,9 @@ func New(cfg Config, opts Options) (*Service, error) {
 		s.cfg.Auth = a
 	}
 	s.authMode = s.cfg.Auth.Mode()
+	if s.authMode == auth.ModeGateway && !opts.AuthorizerContext {
+		return nil, errGatewayWithoutAuthorizer
+	}
 	auth.Start(s.cfg.Auth, s.log)
 	if cfg.DefaultExpired <= 0 {
 		s.cfg.DefaultExpired = DefaultExpired
@@ -136,6 +145,9 @@ func New(cfg Config, opts Options) (*Service, error) {
 	s.ridPrefix = hex.EncodeToString(rid[:]) + "-"
 	return s, nil
 }
+
+var errGatewayWithoutAuthorizer = errors.New("AUTH_MODE=gateway: this platform's events carry no caller verified by a gateway authorizer " +
+	"(only AWS API Gateway and Lambda Function URLs pass one), so every signing request would be refused; use AUTH_MODE=jwt (docs/auth.md)")
 
 // FromEnv is LoadConfig and New together: what every platform main does at
 // start-up.

@@ -198,3 +198,19 @@ func TestWithoutCredentials(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
 	assert.Contains(t, string(b), "COS_SECRET_ID")
 }
+
+// A plain HTTP server has no gateway authorizer in front that could name
+// the caller: AUTH_MODE=gateway is a configuration error, answered on
+// /healthz, rather than a 401 to every signing request.
+func TestGatewayModeIsAConfigurationError(t *testing.T) {
+	_, err := service.FromEnv(env(map[string]string{"COS_BUCKET": "examplebucket-1250000000", "COS_REGION": "ap-guangzhou",
+		"AUTH_MODE": "gateway", "SIGN_KEY_PREFIXES": "users/{sub}/"}), testOptions())
+	require.ErrorContains(t, err, "use AUTH_MODE=jwt")
+	srv := startServer(t, service.Misconfigured(err, testOptions()))
+	resp, err := srv.Client().Get(srv.URL + "/healthz")
+	require.NoError(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	assert.Contains(t, string(b), "AUTH_MODE=gateway")
+}

@@ -16,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -424,6 +425,83 @@ func lambdaALB(c logical, multiValue bool) map[string]any {
 	return ev
 }
 
+// --- AUTH_MODE=gateway (events/gateway/) ---
+
+// gatewayUser is the caller every gateway event's authorizer verified.
+const gatewayUser = "user-42"
+
+// gatewayCase is a Lambda event whose caller the trigger's authorizer
+// verified: authorizer replaces the request context's (nil: none at all).
+type gatewayCase struct {
+	trigger    string // v1, v2 or url
+	authorizer map[string]any
+	logical
+}
+
+func gatewayCases() []gatewayCase {
+	jsonHdr := map[string]string{"content-type": "application/json"}
+	jwtClaims := map[string]any{"jwt": map[string]any{
+		"claims": map[string]any{"sub": gatewayUser, "iss": "https://cognito-idp." + region + ".amazonaws.com/" + region + "_Example1", "aud": "cos-signer-web",
+			"token_use": "id", "exp": "1795377600", "iat": "1795374000"},
+		"scopes": nil}}
+	presign := func(key string) string {
+		return mustJSON(map[string]any{"method": "PUT", "key": key, "expired": 600, "headers": map[string]string{"Content-Type": "image/jpeg"}})
+	}
+	signed := func(key string) Expectation {
+		return Expectation{Status: 200, Fields: urlFields, Verify: "presign",
+			Sign: &Sign{Method: "PUT", Key: key, Headers: map[string]string{"Content-Type": "image/jpeg"}, Expires: 600}}
+	}
+	unauthorized := Expectation{Status: 401, Code: "Unauthorized"}
+	const iamUser = "AIDAEXAMPLEALICE4242"
+	return []gatewayCase{
+		// HTTP API with a JWT authorizer (Cognito user pool, Auth0, …): the caller's own folder.
+		{"v2", jwtClaims, logical{name: "jwt-presign", method: "POST", path: "/presign", headers: jsonHdr, browser: true,
+			body: presign("users/" + gatewayUser + "/photos/cat.jpg"), exp: signed("users/" + gatewayUser + "/photos/cat.jpg")}},
+		{"v2", jwtClaims, logical{name: "jwt-other-user", method: "POST", path: "/presign", headers: jsonHdr, browser: true,
+			body: presign("users/user-7/photos/cat.jpg"), exp: Expectation{Status: 403, Code: "KeyNotAllowed"}}},
+		// A token in the request is not an identity: only the authorizer's verdict is.
+		{"v2", nil, logical{name: "no-authorizer", method: "POST", path: "/presign", browser: true,
+			headers: map[string]string{"content-type": "application/json", "authorization": "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1c2VyLTQyIn0."},
+			body:    presign("users/" + gatewayUser + "/photos/cat.jpg"), exp: unauthorized}},
+		{"v2", nil, logical{name: "healthz", method: "GET", path: "/healthz", exp: Expectation{Status: 200, Fields: []string{"status", "version"}, Verify: "none"}}},
+		// REST API with a Cognito user pool authorizer, and with a Lambda authorizer.
+		{"v1", map[string]any{"claims": map[string]any{"sub": gatewayUser, "cognito:username": "alice", "token_use": "id"}},
+			logical{name: "cognito-presign", method: "POST", path: "/presign", headers: jsonHdr, browser: true,
+				body: presign("users/" + gatewayUser + "/avatar.jpg"), exp: signed("users/" + gatewayUser + "/avatar.jpg")}},
+		{"v1", map[string]any{"principalId": gatewayUser, "integrationLatency": 3, "tenant": "acme"},
+			logical{name: "lambda-authorizer-auth", method: "POST", path: "/auth", headers: jsonHdr, browser: true,
+				body: mustJSON(map[string]any{"method": "GET", "key": "users/" + gatewayUser + "/report.pdf"}),
+				exp:  Expectation{Status: 200, Fields: authFields, Verify: "auth", Sign: signFor("GET", "users/"+gatewayUser+"/report.pdf", defaultExp)}}},
+		// A Function URL with AuthType AWS_IAM: the SigV4-verified principal.
+		{"url", map[string]any{"iam": map[string]any{"accessKey": "AKIAEXAMPLEACCESSKEY", "accountId": "123456789012", "callerId": iamUser,
+			"userArn": "arn:aws:iam::123456789012:user/alice", "userId": iamUser}},
+			logical{name: "iam-presign", method: "POST", path: "/presign", headers: jsonHdr,
+				body: presign("users/" + iamUser + "/photo.jpg"), exp: signed("users/" + iamUser + "/photo.jpg")}},
+		{"url", nil, logical{name: "no-authorizer", method: "POST", path: "/presign", headers: jsonHdr,
+			body: presign("users/" + iamUser + "/photo.jpg"), exp: unauthorized}},
+	}
+}
+
+// gatewayEvent renders c in its trigger's shape with c's authorizer.
+func gatewayEvent(c gatewayCase) map[string]any {
+	var ev map[string]any
+	switch c.trigger {
+	case "v1":
+		ev = lambdaV1(c.logical)
+	case "v2":
+		ev = lambdaV2(c.logical, false)
+	default:
+		ev = lambdaV2(c.logical, true)
+	}
+	rc := ev["requestContext"].(map[string]any)
+	if c.authorizer == nil {
+		delete(rc, "authorizer")
+	} else {
+		rc["authorizer"] = c.authorizer
+	}
+	return ev
+}
+
 // --- web ---
 
 func webRequest(c logical) map[string]any {
@@ -495,14 +573,28 @@ func generate(t *testing.T) map[string][]byte {
 	}
 	b, _ := json.MarshalIndent(env, "", "  ")
 	out["env.json"] = append(b, '\n')
+
+	// The same service behind a gateway authorizer: each caller their own folder.
+	gw := maps.Clone(env)
+	gw["AUTH_MODE"] = "gateway"
+	gw["SIGN_KEY_PREFIXES"] = "users/{sub}/"
+	gw["SIGN_ALLOW_ANONYMOUS_WRITES"] = "false"
+	b, _ = json.MarshalIndent(gw, "", "  ")
+	out["gateway/env.json"] = append(b, '\n')
+	for _, c := range gatewayCases() {
+		put("gateway/lambda/"+c.trigger+"-"+c.name, gatewayEvent(c), c.expectation())
+	}
 	return out
 }
+
+// eventDirs are the directories under events/ that hold generated events.
+var eventDirs = []string{"scf", "lambda", "web", "gateway/lambda"}
 
 func TestSampleEventsUpToDate(t *testing.T) {
 	files := generate(t)
 	root := Dir(t)
 	if *update {
-		for _, p := range []string{"scf", "lambda", "web"} {
+		for _, p := range eventDirs {
 			old, _ := filepath.Glob(filepath.Join(root, p, "*.json"))
 			for _, f := range old {
 				if err := os.Remove(f); err != nil {
@@ -534,7 +626,7 @@ func TestSampleEventsUpToDate(t *testing.T) {
 			t.Errorf("events/%s differs from the table in generate_test.go (edit the table, then run with -update)", name)
 		}
 	}
-	for _, p := range []string{"scf", "lambda", "web"} {
+	for _, p := range eventDirs {
 		found, _ := filepath.Glob(filepath.Join(root, p, "*.json"))
 		for _, f := range found {
 			rel, _ := filepath.Rel(root, f)

@@ -207,6 +207,22 @@ func Env(t testing.TB) map[string]string {
 	return maps.Clone(envMap)
 }
 
+// GatewayEnv is the environment of the events under events/gateway/: those
+// of env.json behind a gateway authorizer (AUTH_MODE=gateway), each caller
+// limited to users/{sub}/.
+func GatewayEnv(t testing.TB) map[string]string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(Root(t), "events", "gateway", "env.json"))
+	var env map[string]string
+	if err == nil {
+		err = json.Unmarshal(raw, &env)
+	}
+	if err != nil {
+		t.Fatalf("eventtest: events/gateway/env.json: %v", err)
+	}
+	return env
+}
+
 // Getenv turns an environment map into the lookup service.LoadConfig takes.
 func Getenv(env map[string]string) func(string) string {
 	return func(k string) string { return env[k] }

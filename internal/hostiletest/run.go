@@ -19,12 +19,15 @@ type Server func(t testing.TB, r Request) Response
 type Builder func(t testing.TB, getenv func(string) string, opts service.Options) Server
 
 // Options are the service options every runner uses: the fixed clock Now
-// and logger.
+// and logger. AuthorizerContext lets every door start in AUTH_MODE=gateway
+// (SCF's and the web server's mains refuse it), so that the gateway cases
+// show that on no door does anything a caller sends stand in for an
+// authorizer.
 func Options(logger *slog.Logger) service.Options {
 	if logger == nil {
 		logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
-	return service.Options{Now: func() time.Time { return Now }, Logger: logger, Version: "hostile"}
+	return service.Options{Now: func() time.Time { return Now }, Logger: logger, Version: "hostile", AuthorizerContext: true}
 }
 
 // servers builds one Server per distinct environment.
