@@ -49,9 +49,11 @@ func probe(action, path string, l Limits) Probe {
 		declare(true)
 	case ActUploadPart:
 		// CAM has no condition on a part's number: the grant reaches every
-		// part COS accepts, so it is asked for the last one.
+		// part COS accepts, so it is asked for the last one. A part states
+		// an allowed type too: re-sent with its params in another case it
+		// is a PUT Object (issue 22).
 		p.Method, p.Params["partNumber"], p.Params["uploadId"] = "PUT", maxPartNumber, probeID
-		declare(false)
+		declare(true)
 	case ActCompleteMultipartUpload:
 		p.Method, p.Params["uploadId"] = "POST", probeID
 	case ActListParts:
