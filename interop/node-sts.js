@@ -44,6 +44,10 @@ async function main() {
     await call(cos, 'putObject', { Bucket, Region, Key: env('OTHER_KEY'), ContentType: type, Body: Buffer.from('not mine') });
     return {};
   });
+  await flow('publicACL', async () => {
+    await call(cos, 'putObject', { Bucket, Region, Key: prefix + 'public.png', ACL: 'public-read', ContentType: type, Body: Buffer.from('x') });
+    return {};
+  });
   await flow('disallowedAction', async () => {
     await call(cos, 'deleteObject', { Bucket, Region, Key: key });
     return {};

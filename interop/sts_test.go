@@ -58,7 +58,7 @@ func startSTS(t *testing.T, c stsConfig) (*interoptest.Env, *fakests.Server) {
 		if !ok {
 			return true // the service's own keys: their CAM policy is the deployer's
 		}
-		return v.Policy.Allows(campolicy.Request{Action: a.Action, Resource: a.Resource, Headers: a.Headers})
+		return v.Policy.Allows(campolicy.Request{Action: a.Action, Resource: a.Resource, Headers: a.Headers, Params: a.Params})
 	}
 	return env, fake
 }
@@ -93,6 +93,9 @@ func TestNodeSDKWithSTS(t *testing.T) {
 			check(t, col, res, "sliceUploadFile", ok, multipartCheck(env))
 			check(t, col, res, "otherUsersKey", refused, nil)
 			check(t, col, res, "disallowedAction", refused, nil)
+			// Finding 3: an ACL the key policy refuses is denied by the
+			// vended policy's cos:x-cos-acl condition, in either form.
+			check(t, col, res, "publicACL", expectation{cos: "AccessDenied"}, nil)
 			if c.typed {
 				check(t, col, res, "wrongContentType", expectation{cos: "AccessDenied"}, nil)
 			}

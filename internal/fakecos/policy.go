@@ -9,13 +9,15 @@ import (
 
 // Access is a request as CAM sees it, for Server.Authorize: who signed it,
 // the COS action (name/cos:PutObject …), the resource
-// (qcs::cos:<region>:uid/<appid>:<bucket>/<key>) and the headers a policy's
-// conditions read (content-type, content-length; absent when not sent).
+// (qcs::cos:<region>:uid/<appid>:<bucket>/<key>), and the headers (lower-
+// case names, values joined) and query params a policy's condition keys
+// read (absent when not sent).
 type Access struct {
 	SecretID string
 	Action   string
 	Resource string
 	Headers  map[string]string
+	Params   map[string]string
 }
 
 // ActionOf is the CAM action of a request on key ("" for the bucket) with
@@ -71,12 +73,19 @@ func accessOf(r *http.Request, secretID, action, host, key string, q url.Values)
 		path = q.Get("prefix")
 	}
 	h := map[string]string{}
-	if v := r.Header.Values("Content-Type"); len(v) > 0 {
-		h["content-type"] = strings.Join(v, ", ")
+	for name, vs := range r.Header {
+		if name != "Authorization" {
+			h[strings.ToLower(name)] = strings.Join(vs, ", ")
+		}
 	}
+	delete(h, "content-length")
 	if r.ContentLength >= 0 { // -1: chunked, no Content-Length sent
 		h["content-length"] = strconv.FormatInt(r.ContentLength, 10)
 	}
+	params := map[string]string{}
+	for name, vs := range q {
+		params[name] = vs[0]
+	}
 	return Access{SecretID: secretID, Action: action,
-		Resource: "qcs::cos:" + region + ":uid/" + appid + ":" + bucket + "/" + path, Headers: h}
+		Resource: "qcs::cos:" + region + ":uid/" + appid + ":" + bucket + "/" + path, Headers: h, Params: params}
 }
