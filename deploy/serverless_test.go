@@ -108,7 +108,7 @@ func TestServerlessEnvironmentIsWhatADeployerSets(t *testing.T) {
 		assert.NotContains(t, vars, name)
 	}
 	assert.Equal(t, "${env:SCF_ROLE}", in.Role, "the function runs with a CAM role")
-	assert.Contains(t, readFile(t, "functions/service/config.go"), `"TENCENTCLOUD_SECRETID"`, "the code reads the role's keys")
+	assert.Contains(t, readFile(t, "functions/service/credentials.go"), `"TENCENTCLOUD_SECRETID"`, "the code reads the role's keys")
 }
 
 // TestSCFEnvExampleListsEveryVariable keeps deploy/scf.env.example (the

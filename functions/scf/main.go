@@ -18,6 +18,9 @@ import (
 var version = "dev"
 
 func newHandler(getenv func(string) string, opts service.Options) (*handler, error) {
+	// Each invocation brings the role's current keys in its Environment,
+	// which scf-go-lib sets into the process before calling the handler.
+	opts.CredentialsPerInvocation = true
 	svc, err := service.FromEnv(getenv, opts)
 	if err != nil {
 		return nil, err

@@ -24,11 +24,11 @@ func (s *Service) signOne(route string, in *input, id *auth.Identity, now time.T
 	r := t.request()
 	switch route {
 	case routeAuth:
-		a, err := s.signer.Authorization(r)
+		a, err := t.keys.signer.Authorization(r)
 		if err != nil {
 			return nil, "", fromSignerError(err)
 		}
-		tok := s.signer.SessionToken()
+		tok := t.keys.signer.SessionToken()
 		return &authAnswer{
 			Authorization: a.Authorization, AuthorizationSDK: a.Authorization,
 			SecurityToken: tok, SecurityTokenSDK: tok, XCosSecurityToken: tok,
@@ -39,9 +39,9 @@ func (s *Service) signOne(route string, in *input, id *auth.Identity, now time.T
 		var p signer.Presigned
 		var err error
 		if route == routeDownload {
-			p, err = s.signer.PresignDownloadURL(r)
+			p, err = t.keys.signer.PresignDownloadURL(r)
 		} else {
-			p, err = s.signer.PresignURL(r)
+			p, err = t.keys.signer.PresignURL(r)
 		}
 		if err != nil {
 			return nil, "", fromSignerError(err)
@@ -101,7 +101,7 @@ func (s *Service) postPolicy(in *input, id *auth.Identity, now time.Time, le *lo
 		}
 		pr.SuccessActionStatus = n
 	}
-	pp, err := s.signer.PostPolicy(pr)
+	pp, err := t.keys.signer.PostPolicy(pr)
 	if err != nil {
 		return nil, fromSignerError(err)
 	}
@@ -119,7 +119,7 @@ func (s *Service) postPolicy(in *input, id *auth.Identity, now time.Time, le *lo
 		QAk:            pp.Fields["q-ak"],
 		QKeyTime:       pp.Fields["q-key-time"],
 		QSignature:     pp.Fields["q-signature"],
-		SecurityToken:  s.signer.SessionToken(),
+		SecurityToken:  t.keys.signer.SessionToken(),
 	}, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cos-signer/cos-signer/functions/auth"
 	"github.com/cos-signer/cos-signer/functions/policy"
@@ -20,6 +21,12 @@ type Config struct {
 	// variables to set when they are absent (then signing answers 503).
 	Credentials        signer.Credentials
 	MissingCredentials []string
+	// CredentialsExpiration is COS_CREDENTIALS_EXPIRATION: when the
+	// credentials stop working, if known (zero: unknown).
+	CredentialsExpiration time.Time
+	// credentialEnv reads the credential variables again, for a platform
+	// that replaces them between invocations (Options.CredentialsPerInvocation).
+	credentialEnv func(string) string
 	// Endpoint is where requests go (COS_REGION, COS_ENDPOINT, COS_DOMAIN,
 	// COS_SCHEME).
 	Endpoint signer.Endpoint
@@ -84,6 +91,7 @@ const (
 // LoadConfig reads the configuration from the environment; an error names
 // the variable at fault, never a secret value.
 func LoadConfig(getenv func(string) string) (Config, error) {
+	rawEnv := getenv
 	// A value still reading "${…}" is a deploy tool's placeholder left
 	// unreplaced (serverless.yml's ${env:NAME}): refuse to start rather than
 	// run with it as a bucket name, prefix or secret.
@@ -103,24 +111,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
 	var c Config
 
-	c.Credentials = signer.Credentials{SecretID: env("COS_SECRET_ID"), SecretKey: env("COS_SECRET_KEY"), SessionToken: env("COS_SESSION_TOKEN")}
-	credVars := "COS_SECRET_ID / COS_SECRET_KEY / COS_SESSION_TOKEN"
-	if c.Credentials.SecretID == "" && c.Credentials.SecretKey == "" {
-		// SCF injects the function role's temporary credentials here.
-		c.Credentials = signer.Credentials{SecretID: env("TENCENTCLOUD_SECRETID"), SecretKey: env("TENCENTCLOUD_SECRETKEY"), SessionToken: env("TENCENTCLOUD_SESSIONTOKEN")}
-		credVars = "TENCENTCLOUD_SECRETID / TENCENTCLOUD_SECRETKEY / TENCENTCLOUD_SESSIONTOKEN"
+	if err := loadCredentials(env, &c); err != nil {
+		return Config{}, err
 	}
-	if c.Credentials.SecretID == "" {
-		c.MissingCredentials = append(c.MissingCredentials, "COS_SECRET_ID (or TENCENTCLOUD_SECRETID)")
-	}
-	if c.Credentials.SecretKey == "" {
-		c.MissingCredentials = append(c.MissingCredentials, "COS_SECRET_KEY (or TENCENTCLOUD_SECRETKEY)")
-	}
-	if len(c.MissingCredentials) == 0 {
-		if _, err := signer.New(c.Credentials, signer.Endpoint{}); err != nil {
-			return Config{}, fmt.Errorf("%s: %s", credVars, signerMessage(err))
-		}
-	}
+	c.credentialEnv = credentialLookup(rawEnv)
 
 	// Each endpoint variable is checked on its own so the error names it.
 	dummy := signer.Credentials{SecretID: "x", SecretKey: "x"}

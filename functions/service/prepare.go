@@ -19,8 +19,9 @@ type target struct {
 	headers, params     map[string]string
 	unsignedHost        bool
 	serverChosenKey     bool
-	contentType         string // for POST policies
-	contentLength       int64  // -1 when not stated
+	contentType         string       // for POST policies
+	contentLength       int64        // -1 when not stated
+	keys                *signingKeys // what it is signed with
 }
 
 // prepare applies the policy to one request for route and fills t with
@@ -28,7 +29,10 @@ type target struct {
 // The steps run in this order, so a request with several faults is refused
 // for the same one every time.
 func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity, now time.Time, le *logEntry) error {
-	*t = target{contentLength: -1}
+	*t = target{contentLength: -1, keys: s.keys.current()}
+	if aerr := t.keys.usable(now); aerr != nil {
+		return aerr
+	}
 	sub := ""
 	if id != nil {
 		sub = id.Subject
@@ -185,6 +189,7 @@ func (s *Service) chooseWindow(t *target, in *input, now time.Time) error {
 		}
 		secs = n
 	}
+	secs = t.keys.capToCredentials(secs, now)
 	w, err := signer.NewWindow(now, time.Duration(secs)*time.Second)
 	if err != nil {
 		return fromSignerError(err)
@@ -271,7 +276,7 @@ func (s *Service) checkExtension(t *target, key string) error {
 // (policy.BucketListing).
 func (s *Service) checkNames(t *target, listing bool) error {
 	for name := range t.headers {
-		if signer.SignsHeader(name) && !s.cfg.AllowedHeaders.Allows(name) && !s.tokenName(name) {
+		if signer.SignsHeader(name) && !s.cfg.AllowedHeaders.Allows(name) && !t.tokenName(name) {
 			return forbidden("HeaderNotAllowed", fmt.Sprintf("header %s may not be signed (SIGN_ALLOWED_HEADERS%s)", quoteName(name), sensitiveNote(name)))
 		}
 	}
@@ -279,7 +284,7 @@ func (s *Service) checkNames(t *target, listing bool) error {
 		return nil
 	}
 	for name := range t.params {
-		if !s.cfg.AllowedParams.Allows(name) && !s.tokenName(name) {
+		if !s.cfg.AllowedParams.Allows(name) && !t.tokenName(name) {
 			return forbidden("ParamNotAllowed", fmt.Sprintf("param %s may not be signed (SIGN_ALLOWED_PARAMS%s)", quoteName(name), sensitiveNote(name)))
 		}
 	}
@@ -311,12 +316,12 @@ func (s *Service) checkObjectRequest(t *target, route string, in *input, sub str
 
 // tokenName: a caller may repeat the service's own session token (the
 // signer checks that it is the same); without one it is just another name.
-func (s *Service) tokenName(name string) bool {
-	return s.signer.SessionToken() != "" && strings.EqualFold(name, "x-cos-security-token")
+func (t *target) tokenName(name string) bool {
+	return t.keys.signer.SessionToken() != "" && strings.EqualFold(name, "x-cos-security-token")
 }
 
 func (s *Service) checkHost(t *target, given string) error {
-	own, err := s.signer.Host(t.bucket, t.region)
+	own, err := s.hosts.Host(t.bucket, t.region)
 	if err != nil {
 		return fromSignerError(err)
 	}

@@ -167,7 +167,7 @@ func (s *Service) bucketRequest(t *target, route, sub string) (bool, error) {
 			"set SimpleUploadMethod: 'putObject' in the SDK's options, or upload with the fields of /post-policy, which bind one key")
 	}
 	params := t.params
-	if tok := policy.ParamName(params, "x-cos-security-token"); tok != "" && s.tokenName(tok) {
+	if tok := policy.ParamName(params, "x-cos-security-token"); tok != "" && t.tokenName(tok) {
 		params = maps.Clone(params)
 		delete(params, tok)
 	}
@@ -281,7 +281,7 @@ func (s *Service) ownHost(host, region string) bool {
 		if b == "" {
 			continue
 		}
-		if h, err := s.signer.Host(b, region); err == nil && strings.EqualFold(h, host) {
+		if h, err := s.hosts.Host(b, region); err == nil && strings.EqualFold(h, host) {
 			return true
 		}
 	}

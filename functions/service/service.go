@@ -26,6 +26,11 @@ type Options struct {
 	Logger *slog.Logger
 	// Version is reported by /healthz.
 	Version string
+	// CredentialsPerInvocation says that the platform may replace the
+	// credentials in the environment between invocations (SCF event
+	// functions: each invocation's role keys): they are read again for
+	// every request rather than once at start.
+	CredentialsPerInvocation bool
 	// AuthorizerContext says that the door fills Request.Authorizer from
 	// the platform's authorizer (Lambda's API Gateway and Function URL
 	// triggers). Without it AUTH_MODE=gateway is refused at start: every
@@ -36,7 +41,8 @@ type Options struct {
 // Service answers signing requests. It is safe for concurrent use.
 type Service struct {
 	cfg     Config
-	signer  *signer.Signer // nil without credentials
+	keys    *keySource     // the credentials to sign with, read where the platform puts them
+	hosts   *signer.Signer // the endpoint's hosts (no credentials involved)
 	now     func() time.Time
 	log     *slog.Logger
 	version string
@@ -71,12 +77,13 @@ func New(cfg Config, opts Options) (*Service, error) {
 	if s.version == "" {
 		s.version = "dev"
 	}
-	if len(cfg.MissingCredentials) == 0 {
-		sg, err := signer.New(cfg.Credentials, cfg.Endpoint)
-		if err != nil {
-			return nil, fmt.Errorf("signing credentials or endpoint: %s", signerMessage(err))
-		}
-		s.signer = sg
+	keys, err := newKeySource(cfg, opts.CredentialsPerInvocation)
+	if err != nil {
+		return nil, err
+	}
+	s.keys = keys
+	if s.hosts, err = signer.New(hostOnly, cfg.Endpoint); err != nil {
+		return nil, fmt.Errorf("signing endpoint: %s", signerMessage(err))
 	}
 	if cfg.Auth == nil {
 		a, err := auth.FromEnv(func(string) string { return "" })
@@ -126,7 +133,7 @@ func New(cfg Config, opts Options) (*Service, error) {
 		headers = strings.Split(DefaultCORSHeaders, ",")
 	}
 	s.corsHeaders = strings.Join(headers, ", ")
-	if cfg.STS.On() && s.signer != nil {
+	if cfg.STS.On() && len(cfg.MissingCredentials) == 0 {
 		// The STS client itself is built on the first /sts request.
 		s.sts = sts.NewVendor(cfg.STS, sts.NewClient(cfg.STS, cfg.Credentials), s.now)
 	}
@@ -190,8 +197,10 @@ func (s *Service) notConfigured() error {
 		return &apiError{http.StatusServiceUnavailable, "ConfigurationError", "the service's configuration is refused, so it signs nothing: " + s.configErr.Error()}
 	}
 	var missing []string
-	if s.signer == nil {
-		missing = append(missing, "no credentials (set "+strings.Join(s.cfg.MissingCredentials, " and ")+")")
+	if k := s.keys.current(); k.problem != "" {
+		missing = append(missing, k.problem)
+	} else if k.signer == nil {
+		missing = append(missing, "no credentials (set "+strings.Join(k.missing, " and ")+")")
 	}
 	if s.cfg.Bucket == "" && len(s.cfg.AllowedBuckets) == 0 {
 		missing = append(missing, "no bucket (set COS_BUCKET, or COS_ALLOWED_BUCKETS for callers to choose from)")

@@ -2,6 +2,7 @@ package runtimeharness
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/rpc"
 	"strconv"
@@ -74,6 +75,21 @@ func startSCF(ctx context.Context, binary string, opts Options) (*SCF, error) {
 // Invoke sends one event and returns the handler's JSON payload, or a
 // *FunctionError when the function failed the invocation.
 func (s *SCF) Invoke(ctx context.Context, event []byte) ([]byte, error) {
+	return s.InvokeWithEnvironment(ctx, event, nil)
+}
+
+// InvokeWithEnvironment is Invoke with the invocation's Environment, the
+// variables SCF hands each invocation (the function role's current keys
+// among them), which scf-go-lib sets into the process before the handler.
+func (s *SCF) InvokeWithEnvironment(ctx context.Context, event []byte, env map[string]string) ([]byte, error) {
+	var environment string
+	if len(env) > 0 {
+		b, err := json.Marshal(env)
+		if err != nil {
+			return nil, err
+		}
+		environment = string(b)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	timeout := s.opts.timeout()
@@ -91,6 +107,7 @@ func (s *SCF) Invoke(ctx context.Context, event []byte) ([]byte, error) {
 		Namespace:       "default",
 		MemoryLimitInMb: 128,
 		TimeLimitInMs:   int32(timeout / time.Millisecond),
+		Environment:     environment,
 	}
 	var resp messages.InvokeResponse
 	if err := s.call(ctx, "Function.Invoke", req, &resp); err != nil {
