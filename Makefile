@@ -18,7 +18,7 @@ endif
 GOBUILD      = CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -ldflags='-s -w -X main.version=$(VERSION)'
 ZIP          = $(GO) run ./cmd/zipdist
 
-.PHONY: test test-browser bench fuzz lint build build-lambda build-scf build-web package run invoke build-SignerFunction clean
+.PHONY: test test-browser bench fuzz lint build build-lambda build-scf build-web package run token invoke build-SignerFunction clean
 .DEFAULT_GOAL := test
 
 # One build configuration for everything make test compiles: vet, the tests, and the binaries the
@@ -116,6 +116,13 @@ run:
 	@mkdir -p $(DIST)/run
 	$(GO) build -ldflags='-X main.version=$(VERSION)' -o $(DIST)/run/server ./functions/web
 	exec $(DIST)/run/server -demo
+
+## token: a short-lived HS256 caller token for local testing, alone on stdout: TOKEN=$(make -s token SUB=alice)
+## [TTL=1h, at most 24h]. Signed with AUTH_JWT_SECRET/ISSUER/AUDIENCE when set, else with the local
+## secret that `AUTH_MODE=jwt make run` verifies with (public: never for a deployment).
+token:
+	@test -n "$(SUB)" || { echo "usage: make token SUB=alice [TTL=1h]" >&2; exit 2; }
+	@$(GO) run ./cmd/token -sub '$(SUB)' -ttl '$(or $(TTL),1h)'
 
 ## invoke: one sample event through its platform's real binary: make invoke EVENT=events/scf/url-presign.json [PLATFORM=scf|lambda|web]
 invoke:

@@ -14,19 +14,40 @@ import (
 type example struct {
 	what, method, path, body string
 	write                    bool // refused without caller authentication
+	token                    bool // sends the caller's token, $TOKEN
 }
 
-var examples = []example{
-	{"health", "GET", "/healthz", "", false},
-	{"a presigned upload URL", "POST", "/presign", `{"method":"PUT","key":"uploads/hello.txt","expired":600}`, true},
-	{"a presigned download URL", "GET", "/download?key=uploads/hello.txt", "", false},
+// exampleUser is the caller the examples sign for when callers authenticate.
+const exampleUser = "alice"
+
+// examplesFor are the requests the start-up message shows: with caller
+// authentication they send $TOKEN, and the key lies in exampleUser's folder
+// when the prefixes hold {sub}.
+func examplesFor(cfg service.Config) []example {
+	token := cfg.Auth != nil && cfg.Auth.Mode() == auth.ModeJWT
+	key := "uploads/hello.txt"
+	for _, r := range cfg.KeyPrefixes {
+		if p, ok := r.Fill(exampleUser); ok && r.HasSub() && r.AllowsMethod("PUT") {
+			key = strings.TrimSuffix(p, "/") + "/hello.txt"
+			break
+		}
+	}
+	return []example{
+		{"health", "GET", "/healthz", "", false, false},
+		{"a presigned upload URL", "POST", "/presign", `{"method":"PUT","key":"` + key + `","expired":600}`, true, token},
+		{"a presigned download URL", "GET", "/download?key=" + key, "", false, token},
+	}
 }
 
 func (e example) curl(base string) string {
-	if e.body == "" {
-		return fmt.Sprintf("curl -s '%s%s'", base, e.path)
+	auth := ""
+	if e.token {
+		auth = ` -H "Authorization: Bearer $TOKEN"`
 	}
-	return fmt.Sprintf("curl -s -X %s '%s%s' -H 'Content-Type: application/json' -d '%s'", e.method, base, e.path, e.body)
+	if e.body == "" {
+		return fmt.Sprintf("curl -s '%s%s'%s", base, e.path, auth)
+	}
+	return fmt.Sprintf("curl -s -X %s '%s%s'%s -H 'Content-Type: application/json' -d '%s'", e.method, base, e.path, auth, e.body)
 }
 
 // listening says where the server is reachable.
@@ -79,7 +100,12 @@ func banner(w io.Writer, l listening, demoFilled []string, cfg service.Config) {
 		warn = append(warn, "Uploads and deletes (PUT, POST, DELETE) are refused with 403 AnonymousWriteRefused: callers are not authenticated (AUTH_MODE=none). "+
 			"Set AUTH_MODE=jwt (or gateway) to authenticate them, or SIGN_ALLOW_ANONYMOUS_WRITES=true to sign writes for anyone who can reach this server.")
 	}
-	if !anonymous {
+	localToken := slices.Contains(demoFilled, "AUTH_JWT_SECRET")
+	switch {
+	case localToken:
+		warn = append(warn, "Callers must authenticate (AUTH_MODE=jwt), with tokens of the local secret make run filled in: "+
+			"in a second terminal (this one is the server's), TOKEN=$(make -s token SUB="+exampleUser+") mints one for "+exampleUser+", valid 1 h. The examples below send it.")
+	case !anonymous:
 		warn = append(warn, fmt.Sprintf("Callers must authenticate (AUTH_MODE=%s): the examples below answer 401 without a token (add -H 'Authorization: Bearer <token>').", cfg.Auth.Mode()))
 	}
 
@@ -100,12 +126,15 @@ func banner(w io.Writer, l listening, demoFilled []string, cfg service.Config) {
 		fmt.Fprintf(w, "cos-signer listening on %s (this machine only; LISTEN_HOST=0.0.0.0 listens on every interface)\n", l.base)
 	}
 	fmt.Fprintln(w, "Try:")
-	for _, e := range examples {
+	for _, e := range examplesFor(cfg) {
 		note := ""
 		if e.write && writesRefused {
 			note = " (refused: writes need caller authentication, see above)"
 		}
 		fmt.Fprintf(w, "  # %s%s\n  %s\n", e.what, note, e.curl(l.base))
+	}
+	if len(demoFilled) > 0 && anonymous {
+		fmt.Fprintln(w, "Per-user folders, each caller with a token: AUTH_MODE=jwt make run, then TOKEN=$(make -s token SUB="+exampleUser+") (docs/auth.md).")
 	}
 }
 

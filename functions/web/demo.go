@@ -1,6 +1,11 @@
 package main
 
-import "strings"
+import (
+	"slices"
+	"strings"
+
+	"github.com/cos-signer/cos-signer/internal/localdev"
+)
 
 // Demo credentials: obviously fake, so that `make run` works without a
 // cloud account. COS refuses their signatures.
@@ -18,6 +23,16 @@ var demoDefaults = []struct{ name, value string }{
 	{"COS_REGION", "ap-guangzhou"},
 	{"SIGN_ALLOW_ANONYMOUS_WRITES", "true"},
 	{"CORS_ALLOWED_ORIGINS", "*"},
+}
+
+// demoTokenDefaults are what -demo adds with AUTH_MODE=jwt and no key of the
+// developer's: the local secret `make token` signs with, and a folder per
+// caller (AUTH_MODE=jwt refuses to start without prefixes).
+var demoTokenDefaults = []struct{ name, value string }{
+	{"AUTH_JWT_SECRET", localdev.Secret},
+	{"AUTH_JWT_ISSUER", localdev.Issuer},
+	{"AUTH_JWT_AUDIENCE", localdev.Audience},
+	{"SIGN_KEY_PREFIXES", "users/{sub}/"},
 }
 
 // hasCredentials reports whether real credentials are configured.
@@ -39,7 +54,11 @@ func demoEnv(getenv func(string) string) (func(string) string, []string) {
 	}
 	fill := map[string]string{}
 	var filled []string
-	for _, d := range demoDefaults {
+	defaults := demoDefaults
+	if wantsLocalTokens(getenv) {
+		defaults = append(slices.Clone(defaults), demoTokenDefaults...)
+	}
+	for _, d := range defaults {
 		if getenv(d.name) == "" {
 			fill[d.name] = d.value
 			filled = append(filled, d.name)
@@ -51,4 +70,17 @@ func demoEnv(getenv func(string) string) (func(string) string, []string) {
 		}
 		return getenv(k)
 	}, filled
+}
+
+// wantsLocalTokens: AUTH_MODE=jwt without a key of the developer's.
+func wantsLocalTokens(getenv func(string) string) bool {
+	if !strings.EqualFold(strings.TrimSpace(getenv("AUTH_MODE")), "jwt") {
+		return false
+	}
+	for _, n := range []string{"AUTH_JWT_SECRET", "AUTH_JWT_PUBLIC_KEY", "AUTH_JWKS", "AUTH_JWKS_URL"} {
+		if strings.TrimSpace(getenv(n)) != "" {
+			return false
+		}
+	}
+	return true
 }

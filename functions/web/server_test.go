@@ -17,6 +17,7 @@ import (
 
 	"github.com/cos-signer/cos-signer/functions/service"
 	"github.com/cos-signer/cos-signer/internal/eventtest"
+	"github.com/cos-signer/cos-signer/internal/localdev"
 )
 
 var fixedNow = time.Unix(1795374000, 0)
@@ -92,37 +93,58 @@ func TestDemoEnv(t *testing.T) {
 }
 
 // TestDemoExamplesWork runs the start-up message's curl examples against a
-// demo server.
+// demo server: anonymous, and with AUTH_MODE=jwt, where they send the token
+// make token mints (the same localdev.Token call, with no variable set).
 func TestDemoExamplesWork(t *testing.T) {
-	get, filled := demoEnv(env(map[string]string{}))
-	h, err := service.FromEnv(get, testOptions())
-	require.NoError(t, err)
-	srv := startServer(t, h)
+	for _, tc := range []struct {
+		name string
+		vars map[string]string
+		says []string
+	}{
+		{"anonymous", map[string]string{}, []string{"AUTH_MODE=jwt make run, then TOKEN=$(make -s token SUB=alice)"}},
+		{"jwt", map[string]string{"AUTH_MODE": "jwt"}, []string{"TOKEN=$(make -s token SUB=alice)", `-H "Authorization: Bearer $TOKEN"`, `"key":"users/alice/hello.txt"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			get, filled := demoEnv(env(tc.vars))
+			h, err := service.FromEnv(get, testOptions())
+			require.NoError(t, err)
+			srv := startServer(t, h)
 
-	var out bytes.Buffer
-	cfg, err := service.LoadConfig(get)
-	require.NoError(t, err)
-	banner(&out, listening{base: srv.URL}, filled, cfg)
-	assert.Contains(t, out.String(), "DEMO MODE")
-	assert.Contains(t, out.String(), "cos-signer listening on "+srv.URL)
-	assert.NotContains(t, out.String(), demoSecretKey, "the banner never prints a secret key")
-	for _, e := range examples {
-		assert.Contains(t, out.String(), e.curl(srv.URL))
-		req, err := http.NewRequest(e.method, srv.URL+e.path, strings.NewReader(e.body))
-		require.NoError(t, err)
-		if e.body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := noRedirects(srv.Client()).Do(req)
-		require.NoError(t, err)
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		assert.Equal(t, 200, resp.StatusCode, "%s: %s", e.what, b)
-		var obj map[string]any
-		require.NoError(t, json.Unmarshal(b, &obj), e.what)
-		if e.path != "/healthz" {
-			assert.Contains(t, obj["url"], "q-ak="+demoSecretID, e.what)
-		}
+			var out bytes.Buffer
+			cfg, err := service.LoadConfig(get)
+			require.NoError(t, err)
+			banner(&out, listening{base: srv.URL}, filled, cfg)
+			assert.Contains(t, out.String(), "DEMO MODE")
+			assert.Contains(t, out.String(), "cos-signer listening on "+srv.URL)
+			assert.NotContains(t, out.String(), demoSecretKey, "the banner never prints a secret key")
+			assert.NotContains(t, out.String(), localdev.Secret, "the banner never prints a secret")
+			for _, want := range tc.says {
+				assert.Contains(t, out.String(), want)
+			}
+			token, err := localdev.Token(localdev.Secret, localdev.Issuer, localdev.Audience, "alice", time.Hour, fixedNow)
+			require.NoError(t, err)
+			for _, e := range examplesFor(cfg) {
+				assert.Contains(t, out.String(), e.curl(srv.URL))
+				req, err := http.NewRequest(e.method, srv.URL+e.path, strings.NewReader(e.body))
+				require.NoError(t, err)
+				if e.body != "" {
+					req.Header.Set("Content-Type", "application/json")
+				}
+				if e.token {
+					req.Header.Set("Authorization", "Bearer "+token)
+				}
+				resp, err := noRedirects(srv.Client()).Do(req)
+				require.NoError(t, err)
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				assert.Equal(t, 200, resp.StatusCode, "%s: %s", e.what, b)
+				var obj map[string]any
+				require.NoError(t, json.Unmarshal(b, &obj), e.what)
+				if e.path != "/healthz" {
+					assert.Contains(t, obj["url"], "q-ak="+demoSecretID, e.what)
+				}
+			}
+		})
 	}
 }
 
