@@ -47,7 +47,7 @@ var configs = []config{
 	{name: "default+token", vars: map[string]string{"SIGN_ALLOW_ANONYMOUS_WRITES": "true", "COS_SESSION_TOKEN": interoptest.SessionToken}, prefix: "interop/"},
 	{name: "jwt", vars: jwtVars(nil), user: "alice", prefix: "users/alice/", other: "users/bob/not-mine.txt"},
 	{name: "jwt+token", vars: jwtVars(map[string]string{"COS_SESSION_TOKEN": interoptest.SessionToken}), user: "alice", prefix: "users/alice/", other: "users/bob/not-mine.txt"},
-	{name: "limits", vars: jwtVars(map[string]string{"SIGN_ALLOWED_CONTENT_TYPES": "text/plain,application/octet-stream", "SIGN_MAX_CONTENT_LENGTH": maxContentLength}),
+	{name: "limits", vars: jwtVars(map[string]string{"SIGN_ALLOWED_CONTENT_TYPES": "text/plain,application/octet-stream,image/jpeg", "SIGN_MAX_CONTENT_LENGTH": maxContentLength}),
 		user: "alice", prefix: "users/alice/", limits: true},
 }
 

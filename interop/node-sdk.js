@@ -1,18 +1,21 @@
-// cos-nodejs-sdk-v5 through cos-signer's /auth (README's fetch recipe),
-// against the fake COS reached as the SDK's Proxy: every flow of flows.js.
+// cos-nodejs-sdk-v5 through cos-signer's /auth (README's fetch recipe, as
+// README writes it), against the fake COS reached as the SDK's Proxy: every
+// flow of flows.js.
 'use strict';
 
 const http = require('http');
 const COS = require('cos-nodejs-sdk-v5');
-const { fetchAuthorization } = require('./lib/recipes');
+const { fetchTo, consoleTo, withOptions } = require('./lib/recipe-env');
 const { objectOrLimitFlows, recipeLog, env, randomFile, run } = require('./lib/node');
 
 const proxy = new URL(env('COS_PROXY'));
 
-const cos = new COS({
-  getAuthorization: fetchAuthorization(env('SIGNER_URL'), env('USER_TOKEN'), recipeLog),
-  Protocol: 'http:', // the fake COS speaks plain HTTP, as a proxy
-  Proxy: env('COS_PROXY'),
+const { cos } = require(env('RECIPES'))['auth-fetch']({
+  // the fake COS speaks plain HTTP, as a proxy
+  COS: withOptions(COS, { Protocol: 'http:', Proxy: env('COS_PROXY') }),
+  fetch: fetchTo(env('SIGNER_URL')),
+  session: { token: env('USER_TOKEN', '') },
+  console: consoleTo(recipeLog),
 });
 
 // A plain GET of a URL, as any HTTP client would send it, through the proxy.

@@ -1,7 +1,8 @@
 // cos-wx-sdk-v5 in node under the wx shim, through cos-signer's /auth
-// (README's wx.request recipe, SimpleUploadMethod: 'putObject'): every flow
-// of flows.js, plus a small uploadFile, the SDK's default postObject (which
-// the service refuses), and README's wx.uploadFile + /post-policy recipe.
+// (README's wx.request recipe as README writes it, SimpleUploadMethod:
+// 'putObject'): every flow of flows.js, plus a small uploadFile, the SDK's
+// default postObject (which the service refuses), and README's
+// wx.uploadFile + /post-policy recipe.
 'use strict';
 
 const fs = require('fs');
@@ -10,10 +11,16 @@ const { objectOrLimitFlows, flow, call, recipeLog, env, tempFile, randomFile, sh
 
 install({ signerUrl: env('SIGNER_URL'), cosProxy: env('COS_PROXY') });
 const COS = require('cos-wx-sdk-v5');
-const { wxAuthorization, wxPostPolicyUpload } = require('./lib/recipes');
+const { wxTo, consoleTo, withOptions } = require('./lib/recipe-env');
+const recipes = require(env('RECIPES'));
 
-const getAuthorization = wxAuthorization(env('SIGNER_URL'), env('USER_TOKEN'), recipeLog);
-const cos = new COS({ getAuthorization, SimpleUploadMethod: 'putObject' });
+let getAuthorization; // the recipe's, for the SDK's default upload method below
+const { cos } = recipes['auth-wx']({
+  COS: withOptions(COS, {}, (options) => { getAuthorization = options.getAuthorization; }),
+  wx: wxTo(env('SIGNER_URL')),
+  session: { token: env('USER_TOKEN', '') },
+  console: consoleTo(recipeLog),
+});
 
 function plainGet(url) {
   return new Promise((resolve, reject) => {
@@ -58,10 +65,20 @@ run(async () => {
       return {};
     });
   }
-  // file as wx.chooseMedia hands it over: a path and the size it reports.
+  // README's /post-policy recipe with file as wx.chooseMedia hands it over
+  // (a path and the size it reports); it says how it ended on the console:
+  // "stored as <key>", or an error line.
   const postPolicy = (tempFilePath, size = fs.statSync(tempFilePath).size) =>
     new Promise((resolve, reject) =>
-      wxPostPolicyUpload(env('SIGNER_URL'), env('USER_TOKEN'), { tempFilePath, size }, (err, k) => (err ? reject(Object.assign(err, { code: xmlCode(err.message) })) : resolve(k)), recipeLog));
+      recipes['post-policy-wx']({
+        wx: wxTo(env('SIGNER_URL')),
+        session: { token: env('USER_TOKEN', '') },
+        file: { tempFilePath, size },
+        console: consoleTo(
+          (line) => { recipeLog(line); reject(Object.assign(new Error(line), { code: xmlCode(line) })); },
+          (line, args) => (args[0] === 'stored as' ? resolve(args[1]) : reject(new Error('the recipe said: ' + line))),
+        ),
+      }));
   await flow('postPolicyUpload', async () => {
     const text = 'posted by wx.uploadFile ' + Date.now();
     const key = await postPolicy(tempFile(text));

@@ -36,6 +36,7 @@ func NewPage(t testing.TB) *Page {
 	t.Helper()
 	dir := Dir(t)
 	p := &Page{dir: dir, bundles: t.TempDir(), results: map[string]Result{}, done: make(chan struct{}), t: t}
+	writeRecipeModule(t, p.bundles) // /bundle/recipes.js
 	mux := http.NewServeMux()
 	mux.Handle("/bundle/", http.StripPrefix("/bundle/", http.FileServer(http.Dir(p.bundles))))
 	mux.Handle("/sdk/", http.StripPrefix("/sdk/", http.FileServer(http.Dir(filepath.Join(dir, "node_modules", "cos-js-sdk-v5", "dist")))))

@@ -92,9 +92,10 @@ type Result struct {
 }
 
 // Node runs interop/<script> with the service and fake COS in its
-// environment (SIGNER_URL, COS_PROXY, COS_BUCKET, COS_REGION, COS_HOST)
-// plus vars, and returns the flows it reported, by name. Its stderr (what
-// it is doing) goes to the test log.
+// environment (SIGNER_URL, COS_PROXY, COS_BUCKET, COS_REGION, COS_HOST,
+// and RECIPES, the module of the pages' recipes: see RecipeModule) plus
+// vars, and returns the flows it reported, by name. Its stderr (what it is
+// doing) goes to the test log.
 func (e *Env) Node(t testing.TB, script string, vars map[string]string) map[string]Result {
 	t.Helper()
 	dir := Dir(t)
@@ -103,7 +104,7 @@ func (e *Env) Node(t testing.TB, script string, vars map[string]string) map[stri
 	cmd := exec.CommandContext(ctx, "node", filepath.Join(dir, script))
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "SIGNER_URL="+e.Signer.URL, "COS_PROXY="+e.COS.URL,
-		"COS_BUCKET="+Bucket, "COS_REGION="+Region, "COS_HOST="+Host)
+		"COS_BUCKET="+Bucket, "COS_REGION="+Region, "COS_HOST="+Host, "RECIPES="+writeRecipeModule(t, t.TempDir()))
 	for k, v := range vars {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}

@@ -1,5 +1,5 @@
 // cos-js-sdk-v5 in a real browser through cos-signer's /auth (README's
-// fetch recipe): every flow of flows.js. Results and progress are posted to
+// fetch recipe, as README writes it): every flow of flows.js. Results and progress are posted to
 // the test's page server (/report); the configuration comes from /config.
 'use strict';
 
@@ -11,8 +11,12 @@
   flows.out.progress = (line) => report({ progress: line });
   flows.out.env = (name) => cfg[name];
   try {
-    const cos = new COS({
-      getAuthorization: self.interopRecipes.fetchAuthorization(cfg.SIGNER_URL, cfg.USER_TOKEN, flows.recipeLog),
+    const { fetchTo, consoleTo, withOptions } = self.recipeEnv;
+    const { cos } = self.recipes['auth-fetch']({
+      COS: withOptions(COS, {}),
+      fetch: fetchTo(cfg.SIGNER_URL),
+      session: { token: cfg.USER_TOKEN || '' },
+      console: consoleTo(flows.recipeLog),
     });
     const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
     await flows.objectOrLimitFlows({
