@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/cos-signer/cos-signer/functions/door"
 	"github.com/cos-signer/cos-signer/functions/service"
 )
 
@@ -19,11 +20,11 @@ import (
 // answer in the event's header mode (multi-value or not).
 
 func albRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*service.Request, error) {
-	b, err := requestBody(ev.Body, ev.IsBase64Encoded)
+	b, err := door.Body(ev.Body, ev.IsBase64Encoded)
 	if err != nil {
 		return nil, err
 	}
-	raw := requestQuery(ev.QueryStringParameters, ev.MultiValueQueryStringParameters)
+	raw := door.Query(ev.QueryStringParameters, ev.MultiValueQueryStringParameters)
 	q := make(map[string][]string, len(raw))
 	// Names that unescape alike ("a+b", "a%20b") keep their values in one
 	// order (of the raw names, sorted), not map order.
@@ -33,13 +34,13 @@ func albRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*service
 			q[uk] = append(q[uk], unescape(v))
 		}
 	}
-	h := requestHeaders(ev.Headers, ev.MultiValueHeaders)
+	h := door.Headers(ev.Headers, ev.MultiValueHeaders)
 	return &service.Request{Method: ev.HTTPMethod, Path: ev.Path, Query: q, Header: h, Body: b,
 		RequestID: contextRequestID(ctx), SourceIP: albClientIP(h["x-forwarded-for"])}, nil
 }
 
 func albResponse(ev *events.ALBTargetGroupRequest, resp *service.Response) events.ALBTargetGroupResponse {
-	body, b64 := responseBody(resp.Body)
+	body, b64 := door.ResponseBody(resp.Body)
 	out := events.ALBTargetGroupResponse{StatusCode: resp.Status,
 		StatusDescription: strconv.Itoa(resp.Status) + " " + http.StatusText(resp.Status), Body: body, IsBase64Encoded: b64}
 	if len(ev.MultiValueHeaders) > 0 || len(ev.MultiValueQueryStringParameters) > 0 {
@@ -48,7 +49,7 @@ func albResponse(ev *events.ALBTargetGroupRequest, resp *service.Response) event
 			out.MultiValueHeaders[k] = []string{v}
 		}
 	} else {
-		out.Headers = responseHeaders(resp.Header)
+		out.Headers = door.ResponseHeaders(resp.Header)
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/cos-signer/cos-signer/functions/door"
 	"github.com/cos-signer/cos-signer/functions/service"
 )
 
@@ -12,7 +13,7 @@ import (
 // authorizer is IAM.
 
 func functionURLRequest(ctx context.Context, ev *events.LambdaFunctionURLRequest) (*service.Request, error) {
-	b, err := requestBody(ev.Body, ev.IsBase64Encoded)
+	b, err := door.Body(ev.Body, ev.IsBase64Encoded)
 	if err != nil {
 		return nil, err
 	}
@@ -27,6 +28,6 @@ func functionURLRequest(ctx context.Context, ev *events.LambdaFunctionURLRequest
 }
 
 func functionURLResponse(_ *events.LambdaFunctionURLRequest, resp *service.Response) events.LambdaFunctionURLResponse {
-	body, b64 := responseBody(resp.Body)
-	return events.LambdaFunctionURLResponse{StatusCode: resp.Status, Headers: responseHeaders(resp.Header), Body: body, IsBase64Encoded: b64}
+	body, b64 := door.ResponseBody(resp.Body)
+	return events.LambdaFunctionURLResponse{StatusCode: resp.Status, Headers: door.ResponseHeaders(resp.Header), Body: body, IsBase64Encoded: b64}
 }

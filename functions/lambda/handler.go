@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
+	"github.com/cos-signer/cos-signer/functions/door"
 	"github.com/cos-signer/cos-signer/functions/service"
 )
 
@@ -59,11 +60,6 @@ func serve[E, R any](ctx context.Context, h *handler, t trigger, raw []byte,
 	return toResponse(&ev, h.svc.Serve(ctx, req))
 }
 
-// eventError is an HTTP event the door cannot read; it becomes a 400.
-type eventError struct{ msg string }
-
-func (e *eventError) Error() string { return e.msg }
-
 // decode reads the event into the trigger's type; the error names the
 // field at fault, never its content. A failed decode leaves ev zero.
 func decode[E any](raw []byte, ev *E, t trigger) error {
@@ -75,9 +71,9 @@ func decode[E any](raw []byte, ev *E, t trigger) error {
 	*ev = zero
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
-		return &eventError{"the event is not a valid " + t.title() + " event: field " + te.Field + " has the wrong type"}
+		return &door.EventError{Msg: "the event is not a valid " + t.title() + " event: field " + te.Field + " has the wrong type"}
 	}
-	return &eventError{"the event is not a valid " + t.title() + " event"}
+	return &door.EventError{Msg: "the event is not a valid " + t.title() + " event"}
 }
 
 func contextRequestID(ctx context.Context) string {
@@ -98,4 +94,13 @@ func invokeFailure(err error) error {
 		return messages.InvokeResponse_Error{Type: ie.Code, Message: ie.Message}
 	}
 	return err
+}
+
+// orElse is a, or b when a is empty: an event's own field before the
+// invocation's.
+func orElse(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/cos-signer/cos-signer/functions/door"
 	"github.com/cos-signer/cos-signer/functions/service"
 )
 
@@ -14,7 +15,7 @@ import (
 // {"jwt":{"claims":{…},"scopes":[…]}}, {"lambda":{…}} or {"iam":{…}}.
 
 func httpAPIRequest(ctx context.Context, ev *events.APIGatewayV2HTTPRequest) (*service.Request, error) {
-	b, err := requestBody(ev.Body, ev.IsBase64Encoded)
+	b, err := door.Body(ev.Body, ev.IsBase64Encoded)
 	if err != nil {
 		return nil, err
 	}
@@ -41,8 +42,8 @@ func httpAPIRequest(ctx context.Context, ev *events.APIGatewayV2HTTPRequest) (*s
 }
 
 func httpAPIResponse(_ *events.APIGatewayV2HTTPRequest, resp *service.Response) events.APIGatewayV2HTTPResponse {
-	body, b64 := responseBody(resp.Body)
-	return events.APIGatewayV2HTTPResponse{StatusCode: resp.Status, Headers: responseHeaders(resp.Header), Body: body, IsBase64Encoded: b64}
+	body, b64 := door.ResponseBody(resp.Body)
+	return events.APIGatewayV2HTTPResponse{StatusCode: resp.Status, Headers: door.ResponseHeaders(resp.Header), Body: body, IsBase64Encoded: b64}
 }
 
 // v2Query parses rawQueryString, which keeps repeated names apart;
@@ -52,13 +53,13 @@ func v2Query(rawQuery string, params map[string]string) map[string][]string {
 	if q, err := url.ParseQuery(rawQuery); err == nil {
 		return q
 	}
-	return requestQuery(params, nil)
+	return door.Query(params, nil)
 }
 
 // v2Headers adds the cookies payload 2.0 moves out of the headers back as
 // one Cookie header.
 func v2Headers(h map[string]string, cookies []string) map[string]string {
-	out := requestHeaders(h, nil)
+	out := door.Headers(h, nil)
 	if len(cookies) > 0 {
 		out["cookie"] = strings.Join(cookies, "; ")
 	}
