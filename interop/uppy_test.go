@@ -71,10 +71,21 @@ func uppyChecks(t *testing.T, cfg config, env *interoptest.Env, res map[string]i
 			return more(r)
 		}
 	}
+	// untouched: a refused file never reached COS (refused when signed).
+	untouched := func(name string) func(interoptest.Result) error {
+		return func(interoptest.Result) error {
+			for _, e := range env.COS.Log() {
+				if strings.HasSuffix(e.Key, "/"+name) {
+					return fmt.Errorf("the fake COS saw %s %s", e.Method, e.Key)
+				}
+			}
+			return nil
+		}
+	}
 	if cfg.limits {
 		check(t, col, res, "uppyLimitsPut", ok, inPrefix(stored))
-		check(t, col, res, "uppyLimitsWrongType", expectation{code: "ContentTypeNotAllowed", message: "SIGN_ALLOWED_CONTENT_TYPES"}, nil)
-		check(t, col, res, "uppyLimitsTooLarge", expectation{code: "ContentLengthNotAllowed", message: "SIGN_MAX_CONTENT_LENGTH"}, nil)
+		check(t, col, res, "uppyLimitsWrongType", expectation{code: "ContentTypeNotAllowed", message: "SIGN_ALLOWED_CONTENT_TYPES"}, untouched("picture.png"))
+		check(t, col, res, "uppyLimitsTooLarge", expectation{code: "ContentLengthNotAllowed", message: "SIGN_MAX_CONTENT_LENGTH"}, untouched("large.bin"))
 		check(t, col, res, "uppyLimitsMultipart", ok, inPrefix(multipartCheck(env)))
 		// One part more than SIGN_MAX_PARTS: refused when Uppy asks to sign
 		// it, so COS never sees it and nothing is stored.
