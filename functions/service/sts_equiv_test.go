@@ -59,7 +59,7 @@ type equivalence struct {
 }
 
 func newEquivalence(t testing.TB, c stsConfig) *equivalence {
-	f, fake := stsFixture(t.(*testing.T), c.env, c.sub)
+	f, fake := stsFixture(t, c.env, c.sub)
 	a := f.post("/sts", c.body)
 	require.Equal(t, 200, a.status, "%s: %s", c.name, a.body)
 	v := fake.Vended()[0]

@@ -25,7 +25,7 @@ var camScope = campolicy.Scope{Region: testRegion, AppID: "1250000000", Bucket: 
 
 // stsFixture is a service with /sts on against a fake STS, its callers
 // authenticated as sub ("" anonymous).
-func stsFixture(t *testing.T, over map[string]string, sub string) (*fixture, *fakests.Server) {
+func stsFixture(t testing.TB, over map[string]string, sub string) (*fixture, *fakests.Server) {
 	t.Helper()
 	token := over["COS_SESSION_TOKEN"]
 	fake := fakests.New(t, fakests.Options{SecretID: testSecretID, SecretKey: testSecretKey, Token: token,
@@ -334,5 +334,22 @@ func TestSTSPolicyForPerPrefixMethods(t *testing.T) {
 	assert.Contains(t, v.PolicyText, `"string_equal":{"cos:content-type":["image/apng",`)
 	for _, k := range []string{"cos:x-cos-acl", "cos:x-cos-grant-full-control", "cos:response-content-type"} {
 		assert.Contains(t, v.PolicyText, `{"string_like":{"`+k+`":["*"]}}`)
+	}
+}
+
+// BenchmarkSTSCachedPrefix is a /sts request answered from the cache: the
+// policy is derived from the key policy (a probe of each action at each
+// prefix) on every request, before the cache is asked.
+// go test ./functions/service -run '^$' -bench BenchmarkSTSCachedPrefix -benchmem
+func BenchmarkSTSCachedPrefix(b *testing.B) {
+	f, fake := stsFixture(b, map[string]string{"SIGN_KEY_PREFIXES": "users/{sub}/,drop/=PUT,public/=GET|HEAD",
+		"SIGN_ALLOWED_CONTENT_TYPES": "image/*", "SIGN_MAX_CONTENT_LENGTH": "1048576"}, "alice")
+	for b.Loop() {
+		if a := f.post("/sts", `{}`); a.status != 200 {
+			b.Fatalf("%d %s", a.status, a.body)
+		}
+	}
+	if fake.Calls() != 1 {
+		b.Fatalf("%d STS calls", fake.Calls())
 	}
 }

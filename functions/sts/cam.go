@@ -256,6 +256,7 @@ func BuildPolicy(t Target, grants []Grant, l Limits) (*Policy, error) {
 	// its actions needs it (keeping the policy short), else the grants that
 	// do. STS caps a policy's length.
 	deny := func(key string, values []string, refused func(g Grant, a string) bool) {
+		cond := map[string]map[string]any{"string_like": {key: values}}
 		for _, a := range vended {
 			var res []string
 			all := true
@@ -275,7 +276,6 @@ func BuildPolicy(t Target, grants []Grant, l Limits) (*Policy, error) {
 			if all {
 				res = []string{t.Resource("", true)}
 			}
-			cond := map[string]map[string]any{"string_like": {key: values}}
 			for _, r := range res {
 				add("deny", []string{a}, cond, r)
 			}
