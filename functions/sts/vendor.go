@@ -276,6 +276,9 @@ func (b *breaker) record(now time.Time, err *Error, jitter float64) {
 		b.failures, b.last = 0, nil
 		return
 	}
+	if b.last != nil && now.Before(b.open) {
+		return // a call made before the breaker opened: its failure is known
+	}
 	b.failures++
 	d := backoffBase << min(b.failures-1, 5)
 	d = min(max(d, time.Duration(err.RetryAfter)*time.Second), backoffMax)
