@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -182,5 +183,50 @@ func TestConfigurationDocumentsEveryVariable(t *testing.T) {
 	require.NotEmpty(t, documented)
 	for v := range documented {
 		require.Contains(t, code, v, "docs/configuration.md documents %s, which the code does not read", v)
+	}
+}
+
+// TestConfigurationDocumentsEachVariableOnce: two rows for one variable
+// drift apart (they once disagreed about STS_ENDPOINT).
+func TestConfigurationDocumentsEachVariableOnce(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(repoRoot(t), "docs", "configuration.md"))
+	require.NoError(t, err)
+	rows := map[string]int{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		for _, m := range varName.FindAllStringSubmatch(strings.Split(line, "|")[1], -1) {
+			rows[m[1]]++
+		}
+	}
+	require.NotEmpty(t, rows)
+	for v, n := range rows {
+		require.Equal(t, 1, n, "docs/configuration.md has %d rows for %s", n, v)
+	}
+}
+
+// TestREADMEQuickStartWorksAsWritten: what a newcomer runs from the README
+// works as it reads: make run holds its terminal (so the tests and curls
+// go in a second one), every file a command uploads is created first, and
+// make invoke is shown with an event that exists.
+func TestREADMEQuickStartWorksAsWritten(t *testing.T) {
+	readme := readFile(t, "README.md")
+	run := regexp.MustCompile(`(?m)^make run\b.*$`).FindString(readme)
+	require.NotEmpty(t, run, "README shows make run")
+	assert.Contains(t, run, "keeps this terminal")
+	assert.Regexp(t, `(?m)^make test\b.*second terminal`, readme)
+
+	invoke := regexp.MustCompile(`(?m)^make invoke EVENT=(\S+)`).FindStringSubmatch(readme)
+	require.NotNil(t, invoke, "README shows make invoke")
+	_, err := os.Stat(filepath.Join(repoRoot(t), invoke[1]))
+	assert.NoError(t, err, "make invoke's event %s", invoke[1])
+
+	uploads := regexp.MustCompile(`--data-binary @(\S+)`).FindAllStringSubmatchIndex(readme, -1)
+	require.NotEmpty(t, uploads, "README uploads a file")
+	for _, m := range uploads {
+		file := readme[m[2]:m[3]]
+		before := readme[:m[0]]
+		assert.Regexp(t, `>\s*`+regexp.QuoteMeta(file)+`\b`, before[max(0, len(before)-400):], "README uploads %s without creating it first", file)
 	}
 }

@@ -3,12 +3,15 @@ package deploy
 import (
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/cos-signer/cos-signer/functions/service"
 )
 
 // scfComponent is the part of serverless.yml (Serverless Cloud Framework,
@@ -132,5 +135,53 @@ func TestSCFEnvExampleListsEveryVariable(t *testing.T) {
 	for _, m := range regexp.MustCompile(`\$\{env:(\w+)\}`).FindAllStringSubmatch(readFile(t, "serverless.yml"), -1) {
 		used = append(used, m[1])
 	}
-	assert.ElementsMatch(t, used, names)
+	slices.Sort(used)
+	assert.ElementsMatch(t, slices.Compact(used), names, "COS_REGION is used twice: the function's region and the variable")
+}
+
+// scfEnvExample is deploy/scf.env.example as NAME → value.
+func scfEnvExample(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, line := range strings.Split(readFile(t, "deploy/scf.env.example"), "\n") {
+		line = strings.TrimSpace(line)
+		if name, value, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
+			out[name] = value
+		}
+	}
+	return out
+}
+
+// TestSCFDefaultsAreSafe: the .env a deployer copies gives a folder per
+// caller, a size limit and verified callers; filled in with only the
+// bucket and region, it stops at start asking for a token key rather than
+// serving anyone. The function follows the bucket's region.
+func TestSCFDefaultsAreSafe(t *testing.T) {
+	ex := scfEnvExample(t)
+	assert.Equal(t, "users/{sub}/", ex["SIGN_KEY_PREFIXES"])
+	assert.Equal(t, "10485760", ex["SIGN_MAX_CONTENT_LENGTH"], "the templates' one default, 10 MiB")
+	assert.Equal(t, "jwt", ex["AUTH_MODE"], "SCF's Function URL has no authorizer: the function verifies callers")
+	assert.Equal(t, "${env:COS_REGION}", openServerless(t).Inputs.Region, "no hard-coded region: the function runs beside the bucket")
+
+	// What the SCF function sees: the example, the bucket, the role's keys.
+	ex["COS_BUCKET"], ex["COS_REGION"] = "examplebucket-1250000000", "ap-shanghai"
+	ex["TENCENTCLOUD_SECRETID"], ex["TENCENTCLOUD_SECRETKEY"] = "AKIDroleKeyStandIn", "roleSecretStandIn"
+	_, err := service.LoadConfig(func(k string) string { return ex[k] })
+	require.Error(t, err, "without a token key the function does not start")
+	assert.Contains(t, err.Error(), "AUTH_JWT_SECRET")
+
+	ex["AUTH_JWT_SECRET"] = strings.Repeat("k", 48)
+	cfg, err := service.LoadConfig(func(k string) string { return ex[k] })
+	require.NoError(t, err)
+	assert.Equal(t, int64(10<<20), cfg.MaxContentLength)
+	require.Len(t, cfg.KeyPrefixes, 1)
+	assert.True(t, cfg.KeyPrefixes[0].Prefix.HasSub())
+
+	ex["SIGN_KEY_PREFIXES"] = ""
+	_, err = service.LoadConfig(func(k string) string { return ex[k] })
+	require.Error(t, err, "the whole bucket is never implied")
+	assert.Contains(t, err.Error(), "SIGN_KEY_PREFIXES")
+
+	tpl := loadCFN(t, "template.yaml")
+	assert.Equal(t, ex["SIGN_MAX_CONTENT_LENGTH"], fmtAny(at(tpl, "Parameters", "SignMaxContentLength", "Default")), "one default size limit for both templates")
 }

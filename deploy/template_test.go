@@ -205,6 +205,32 @@ func browserHeaders(t *testing.T) []string {
 	return sortedKeys(set)
 }
 
+// corsHeaderList is the one list of request headers a preflight allows:
+// the service's own (local server, SCF Function URL, Lambda Function URL
+// and ALB, which pass OPTIONS to the function) and the HTTP API's CORS
+// configuration in template.yaml, which answers preflight itself.
+func corsHeaderList() []string {
+	var out []string
+	for _, h := range strings.Split(service.DefaultCORSHeaders, ",") {
+		out = append(out, strings.ToLower(strings.TrimSpace(h)))
+	}
+	return out
+}
+
+// TestOneCORSHeaderList: the service's preflight allows every header it
+// reads (and the template repeats that list, checked above).
+func TestOneCORSHeaderList(t *testing.T) {
+	assert.Subset(t, corsHeaderList(), browserHeaders(t), "DefaultCORSHeaders lacks a header the service reads")
+	svc := newService(t)
+	resp := svc.Serve(context.Background(), &service.Request{Method: "OPTIONS", Path: "/presign",
+		Header: map[string]string{"origin": "https://app.example.com", "access-control-request-method": "POST"}})
+	var got []string
+	for _, h := range strings.Split(resp.Header["Access-Control-Allow-Headers"], ",") {
+		got = append(got, strings.ToLower(strings.TrimSpace(h)))
+	}
+	assert.Equal(t, corsHeaderList(), got, "the local preflight's Access-Control-Allow-Headers")
+}
+
 func TestTemplateApiHasThrottlingAndCorsForTheHeadersTheServiceReads(t *testing.T) {
 	tpl := loadCFN(t, "template.yaml")
 	api := at(tpl, "Resources", "SignerApi", "Properties")
@@ -225,8 +251,7 @@ func TestTemplateApiHasThrottlingAndCorsForTheHeadersTheServiceReads(t *testing.
 	for _, h := range at(cors, "AllowHeaders").([]any) {
 		allow = append(allow, strings.ToLower(h.(string)))
 	}
-	slices.Sort(allow)
-	assert.Equal(t, browserHeaders(t), allow, "AllowHeaders against the headers the service reads")
+	assert.Equal(t, corsHeaderList(), allow, "AllowHeaders is the service's own preflight list, DefaultCORSHeaders")
 	assert.Contains(t, at(cors, "ExposeHeaders"), "x-request-id", "the service's own CORS answers expose it too")
 
 	// Without origins, no CORS at all (not "*").
@@ -254,7 +279,7 @@ func TestTemplateEnvironmentComesFromParametersAndTheSecretStore(t *testing.T) {
 	}
 
 	params, _ := at(tpl, "Parameters").(map[string]any)
-	assert.LessOrEqual(t, len(params), 12, "only what a deployer usually sets (sam deploy --guided asks each)")
+	assert.LessOrEqual(t, len(params), 13, "only what a deployer usually sets (sam deploy --guided asks each)")
 	for name, p := range params {
 		assert.NotEqual(t, true, at(p, "NoEcho"), "%s: secrets come from Secrets Manager, not from parameters", name)
 		assert.NotEmpty(t, at(p, "Description"), name)
@@ -275,7 +300,7 @@ func TestTemplateEnvironmentComesFromParametersAndTheSecretStore(t *testing.T) {
 	// description; a secret is a dynamic reference, resolved at deploy.
 	// With the parameters' defaults, AUTH_JWT_SECRET is left out (an empty
 	// one beside AUTH_MODE=none is refused by the code).
-	env, err := cfnEval{tpl: tpl, params: map[string]string{"CosBucket": "examplebucket-1250000000", "CosRegion": "ap-guangzhou"}}.eval(vars)
+	env, err := cfnEval{tpl: tpl, params: defaultsPlusRequired}.eval(vars)
 	require.NoError(t, err)
 	for name, raw := range vars {
 		if slices.Contains(secretVars, name) {
@@ -293,7 +318,7 @@ func TestTemplateEnvironmentComesFromParametersAndTheSecretStore(t *testing.T) {
 		assert.Regexp(t, secretRef, v, "%s comes from Secrets Manager", name)
 	}
 	assert.NotContains(t, env, "AUTH_JWT_SECRET")
-	withJWT, err := cfnEval{tpl: tpl, params: map[string]string{"CosBucket": "b-1", "CosRegion": "ap-guangzhou", "AuthMode": "jwt", "AuthJwtSecretName": "cos-signer/jwt"}}.eval(vars)
+	withJWT, err := cfnEval{tpl: tpl, params: map[string]string{"CosBucket": "b-1250000000", "CosRegion": "ap-guangzhou", "AuthMode": "jwt", "AuthJwtSecretName": "cos-signer/jwt"}}.eval(vars)
 	require.NoError(t, err)
 	assert.Equal(t, "{{resolve:secretsmanager:cos-signer/jwt:SecretString}}", at(withJWT, "AUTH_JWT_SECRET"))
 
