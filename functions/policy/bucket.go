@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -39,32 +38,35 @@ var (
 	listObjectsParams = []string{"prefix", "delimiter", "marker", "max-keys", "encoding-type"}
 )
 
-// BucketListing recognises a scoped listing: a GET whose params (names in
-// any letter case) are only those of ListMultipartUploads (with "uploads")
-// or of GET Bucket, and which names a prefix. It returns the kind and the
+// BucketListing recognises a scoped listing: a GET whose params (names
+// exactly as COS spells them) are only those of ListMultipartUploads (with
+// "uploads") or of GET Bucket, and which names a prefix. It returns the kind and the
 // prefix as given; the caller normalises the prefix with ListingPrefix and
 // checks it like a key. Anything else is NotListing, also a listing without
 // a prefix (the whole bucket). err is a 400: a listing param with a bad
-// value.
+// value, or a name that is not COS's spelling of one (CheckParamName):
+// "PREFİX" would be no prefix to COS.
 func BucketListing(method string, params map[string]string) (Listing, string, error) {
 	if method != "GET" {
 		return NotListing, "", nil
 	}
+	if err := CheckParams(params); err != nil {
+		return NotListing, "", err
+	}
 	kind := ListObjects
 	allowed := listObjectsParams
-	if ParamName(params, "uploads") != "" {
+	if HasParam(params, "uploads") {
 		kind, allowed = ListUploads, listUploadsParams
 	}
 	prefix, hasPrefix := "", false
 	for name, v := range params {
-		lower := strings.ToLower(name)
-		if !slices.Contains(allowed, lower) {
+		if !slices.Contains(allowed, name) {
 			return NotListing, "", nil
 		}
-		if err := listingValue(lower, v); err != nil {
+		if err := listingValue(name, v); err != nil {
 			return NotListing, "", err
 		}
-		if lower == "prefix" {
+		if name == "prefix" {
 			prefix, hasPrefix = v, true
 		}
 	}

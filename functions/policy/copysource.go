@@ -6,6 +6,20 @@ import (
 	"strings"
 )
 
+// SourceMethods are the methods a caller must be allowed at the object a
+// source header names (lower-case; nil for any other header): a copy
+// (x-cos-copy-source) reads it; a rename (x-cos-rename-source) moves it,
+// so it reads and deletes it.
+func SourceMethods(header string) []string {
+	switch header {
+	case "x-cos-copy-source":
+		return []string{"GET"}
+	case "x-cos-rename-source":
+		return []string{"GET", "DELETE"}
+	}
+	return nil
+}
+
 // CopySource is an x-cos-copy-source or x-cos-rename-source value taken
 // apart: the source bucket's host ("" for a path in the same bucket) and the
 // normalised source key.

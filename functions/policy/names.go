@@ -5,17 +5,6 @@ import (
 	"strings"
 )
 
-// ParamName is the spelling of name among the keys of m, in any letter
-// case ("" if absent).
-func ParamName(m map[string]string, name string) string {
-	for k := range m {
-		if strings.EqualFold(k, name) {
-			return k
-		}
-	}
-	return ""
-}
-
 // NameList is an allow-list of header or param names: case-insensitive,
 // an entry ending in '*' matches by prefix, and "*" alone matches any name
 // except the sensitive ones.

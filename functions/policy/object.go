@@ -7,14 +7,17 @@ import "strings"
 type Op int
 
 const (
-	// OpOther reads, deletes, aborts, lists parts, or changes a
-	// subresource (?acl, ?tagging): it creates no object.
+	// OpOther reads, deletes, aborts or lists parts: it creates no object.
 	OpOther Op = iota
-	// OpPut is PUT Object (or a copy): it creates an object whose type and
-	// size the limits bound.
+	// OpPut is PUT Object (or a copy), and any other PUT that is not a part
+	// (?acl, ?tagging): re-sent with its param in another letter case, which
+	// the signature does not bind, such a PUT is a PUT Object, so the limits
+	// bound it as one.
 	OpPut
-	// OpPart is Upload Part (PUT ?partNumber&uploadId): bounded per part by
-	// its length; its type is the one the initiate bound.
+	// OpPart is Upload Part (PUT ?partNumber&uploadId). The object's type is
+	// the initiate's, but re-sent as PARTNUMBER&UPLOADID a part is a PUT
+	// Object: it is bounded by its length and, under a type list, signed
+	// with an allowed type (COS ignores a part's Content-Type).
 	OpPart
 	// OpInitiate is InitiateMultipartUpload (POST ?uploads): it carries the
 	// Content-Type the object will have.
@@ -28,15 +31,19 @@ const (
 // service's error code for it.
 type OpRefusal struct{ Code, Reason string }
 
-// ObjectOp classifies a request for an object by its method and params
-// (names in any letter case). It refuses a PUT with uploadId but no
-// partNumber (or the other way round), and a POST that is neither the
-// initiate nor the complete of a multipart upload: a form upload (POST to
-// the bucket) goes through /post-policy, whose policy binds key, type and
-// size, and POST ?append or ?restore would write or change objects the
-// limits never see.
+// ObjectOp classifies a request for an object by its method and params,
+// names exactly as COS spells them (any other spelling of one of COS's
+// params is an InvalidParam, see CheckParamName). It refuses a PUT with
+// uploadId but no partNumber (or the other way round), and a POST that is
+// neither the initiate nor the complete of a multipart upload: a form
+// upload (POST to the bucket) goes through /post-policy, whose policy binds
+// key, type and size, and POST ?append or ?restore would write or change
+// objects the limits never see.
 func ObjectOp(method string, params map[string]string) (Op, *OpRefusal) {
-	has := func(name string) bool { return ParamName(params, name) != "" }
+	if err := CheckParams(params); err != nil {
+		return OpOther, &OpRefusal{"InvalidParam", err.Error()}
+	}
+	has := func(name string) bool { return HasParam(params, name) }
 	switch method {
 	case "PUT":
 		uploadID, partNumber := has("uploadId"), has("partNumber")
@@ -47,8 +54,6 @@ func ObjectOp(method string, params map[string]string) (Op, *OpRefusal) {
 			return OpOther, &OpRefusal{"MissingPartNumber", "a PUT with uploadId is a part upload and needs partNumber"}
 		case partNumber:
 			return OpOther, &OpRefusal{"MissingUploadId", "a PUT with partNumber is a part upload and needs uploadId"}
-		case has("acl") || has("tagging"):
-			return OpOther, nil
 		}
 		return OpPut, nil
 	case "POST":
@@ -64,9 +69,15 @@ func ObjectOp(method string, params map[string]string) (Op, *OpRefusal) {
 	return OpOther, nil
 }
 
-// Creates says whether the operation makes an object whose type the limits
-// bind (a part's type is the initiate's).
-func (o Op) Creates() bool { return o == OpPut || o == OpInitiate }
+// BindsType says whether, under SIGN_ALLOWED_CONTENT_TYPES, the
+// operation is signed with an allowed Content-Type: what creates an
+// object, and a part, which re-sent with its params in another case is a
+// PUT Object.
+func (o Op) BindsType() bool { return o == OpPut || o == OpPart || o == OpInitiate }
+
+// BindsLength says whether, under SIGN_MAX_CONTENT_LENGTH, the operation
+// is signed with its Content-Length: every PUT.
+func (o Op) BindsLength() bool { return o == OpPut || o == OpPart }
 
 // PlainRegion reports whether r is a region name and nothing more: ASCII
 // letters, digits and '-', such as ap-guangzhou. A region holding "cos."

@@ -165,7 +165,7 @@ func ParseProcess(text string) (map[string]string, *ProcessingError) {
 		if len(vs) != 1 {
 			return nil, invalid("process names %s more than once", quoteProc(name))
 		}
-		if ParamName(params, name) != "" {
+		if paramNameFold(params, name) != "" {
 			return nil, invalid("process names %s twice, in different letter case", quoteProc(name))
 		}
 		params[name] = vs[0]
@@ -191,7 +191,7 @@ func ProcessingOf(params map[string]string) (*Processing, *ProcessingError) {
 			pipes = append(pipes, name)
 		}
 	}
-	ci := ParamName(params, "ci-process")
+	ci := paramNameFold(params, "ci-process")
 	n := len(pipes)
 	if ci != "" {
 		slices.Sort(pipes)
@@ -326,14 +326,14 @@ func ciProcess(params map[string]string, ciName string) (*Processing, *Processin
 	switch strings.ToLower(kind) {
 	case "snapshot":
 		need[FamilySnapshot] = true
-		if ParamName(params, "time") == "" {
+		if paramNameFold(params, "time") == "" {
 			return nil, invalid("ci-process=snapshot needs time (seconds into the video)")
 		}
 	case "originimage":
 		need[FamilyOrigin] = true
 	case "doc-preview":
 		dst := "jpg"
-		if n := ParamName(params, "dstType"); n != "" {
+		if n := paramNameFold(params, "dstType"); n != "" {
 			dst = strings.ToLower(params[n])
 		}
 		html := dst == "html"

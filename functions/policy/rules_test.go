@@ -154,7 +154,7 @@ func TestBucketListing(t *testing.T) {
 	assert.Equal(t, ListUploads, kind)
 	assert.Equal(t, "users/alice/big.bin", prefix)
 
-	kind, _, err = BucketListing("GET", map[string]string{"Uploads": "", "prefix": "p/", "max-uploads": "1000", "key-marker": "p/a",
+	kind, _, err = BucketListing("GET", map[string]string{"uploads": "", "prefix": "p/", "max-uploads": "1000", "key-marker": "p/a",
 		"upload-id-marker": "x", "encoding-type": "url", "delimiter": "/"})
 	require.NoError(t, err)
 	assert.Equal(t, ListUploads, kind)
@@ -187,6 +187,13 @@ func TestBucketListing(t *testing.T) {
 		"encoding-type xml":  {"prefix": "p/", "encoding-type": "xml"},
 		"uploads with value": {"uploads": "x", "prefix": "p/"},
 		"marker with CR":     {"prefix": "p/", "marker": "a\rb"},
+		// Names COS would not read as listing params: refused, not read as
+		// them (issue 22, finding 1: PREFİX was no prefix to COS).
+		"PREFİX":  {"uploads": "", "PREF\u0130X": "users/alice/"},
+		"Prefix":  {"uploads": "", "Prefix": "users/alice/"},
+		"Uploads": {"Uploads": "", "prefix": "users/alice/"},
+		"preﬁx":   {"pre\ufb01x": "users/alice/"},
+		"ſ":       {"uploads": "", "prefix": "p/", "delimiter": "/", "encoding-type": "url", "max-upload\u017f": "10"},
 	} {
 		_, _, err := BucketListing("GET", params)
 		assert.Error(t, err, name)
@@ -225,8 +232,16 @@ func TestObjectOp(t *testing.T) {
 		{"PUT", nil, OpPut, ""},
 		{"PUT", map[string]string{"partNumber": "1", "uploadId": "u"}, OpPart, ""},
 		{"PUT", map[string]string{"uploadId": "u"}, OpOther, "MissingPartNumber"},
-		{"PUT", map[string]string{"PARTNUMBER": "1"}, OpOther, "MissingUploadId"},
-		{"PUT", map[string]string{"acl": ""}, OpOther, ""},
+		{"PUT", map[string]string{"partNumber": "1"}, OpOther, "MissingUploadId"},
+		// Only COS's spelling decides: any other is refused, never read.
+		{"PUT", map[string]string{"PARTNUMBER": "1", "UPLOADID": "u"}, OpOther, "InvalidParam"},
+		{"PUT", map[string]string{"partnumber": "1", "uploadId": "u"}, OpOther, "InvalidParam"},
+		{"POST", map[string]string{"Uploads": ""}, OpOther, "InvalidParam"},
+		{"POST", map[string]string{"upload\u0130d": "u"}, OpOther, "InvalidParam"},
+		// A PUT that only its param's name makes a subresource one is
+		// bounded like PUT Object.
+		{"PUT", map[string]string{"acl": ""}, OpPut, ""},
+		{"PUT", map[string]string{"tagging": ""}, OpPut, ""},
 		{"POST", map[string]string{"uploads": ""}, OpInitiate, ""},
 		{"POST", map[string]string{"uploadId": "u"}, OpComplete, ""},
 		{"POST", nil, OpOther, "PostNotAllowed"},
@@ -246,9 +261,10 @@ func TestObjectOp(t *testing.T) {
 		require.NotNil(t, oe)
 		assert.Equal(t, c.code, oe.Code)
 	}
-	assert.True(t, OpPut.Creates())
-	assert.True(t, OpInitiate.Creates())
-	assert.False(t, OpPart.Creates())
+	for op, binds := range map[Op][2]bool{OpPut: {true, true}, OpPart: {true, true}, OpInitiate: {true, false}, OpComplete: {false, false}, OpOther: {false, false}} {
+		assert.Equal(t, binds[0], op.BindsType(), "%v type", op)
+		assert.Equal(t, binds[1], op.BindsLength(), "%v length", op)
+	}
 }
 
 func TestCopySource(t *testing.T) {
@@ -283,4 +299,32 @@ func mustRule(t *testing.T, s string) Rule {
 	r, err := ParseRule(s)
 	require.NoError(t, err)
 	return r
+}
+
+func TestCheckParamName(t *testing.T) {
+	for _, ok := range []string{"uploads", "uploadId", "partNumber", "prefix", "max-uploads", "versionId", "response-content-type",
+		"response-cache-control", "x-cos-security-token", "x-cos-traffic-limit", "imageMogr2/thumbnail/200x", "utm_source", "Custom", "acl", "tagging"} {
+		assert.NoError(t, CheckParamName(ok), ok)
+	}
+	for bad, says := range map[string]string{
+		"UPLOADID":              `"UPLOADID" is not COS's spelling uploadId`,
+		"partnumber":            `"partnumber" is not COS's spelling partNumber`,
+		"PartNumber":            `spelling partNumber`,
+		"Prefix":                `spelling prefix`,
+		"TAGGING":               `spelling tagging`,
+		"Response-Content-Type": `spelling response-content-type`,
+		"X-Cos-Security-Token":  `spelling x-cos-security-token`,
+		"PREF\u0130X":           `"PREF\u0130X" is not COS's spelling of prefix`,
+		"pref\u0131x":           `of prefix`,     // dotless ı upper-cases to I
+		"\u212Aey-marker":       `of key-marker`, // Kelvin sign
+		"upload\u017Fd":         `is not ASCII`,  // ſ folds to s, but uploadsd is no name
+		"pre\uFB01x":            `of prefix`,     // the ﬁ ligature's full mapping
+		"ta\u0261ging":          `is not ASCII`,
+		"文件":                    `is not ASCII`,
+	} {
+		err := CheckParamName(bad)
+		if assert.Error(t, err, bad) {
+			assert.Contains(t, err.Error(), says, bad)
+		}
+	}
 }

@@ -39,21 +39,22 @@ type Config struct {
 	AllowedRegions []string
 
 	// Policy (SIGN_*).
-	AllowedMethods       []string     // upper case
-	KeyPrefixes          policy.Rules // SIGN_KEY_PREFIXES, each with its own methods or none
-	DefaultExpired       int64        // seconds
-	MaxExpired           int64
-	AllowedHeaders       policy.NameList
-	AllowedParams        policy.NameList
-	AllowUnsignedHost    bool
-	AllowAnonymousWrites bool
-	AllowBucketKey       bool // SIGN_ALLOW_BUCKET_OPERATIONS: key "/" (the bucket itself)
-	AllowPrefixListing   bool // SIGN_ALLOW_PREFIX_LISTING: GET Bucket inside the caller's prefixes
-	MaxBodyBytes         int64
-	MaxBatch             int
-	AllowedExtensions    policy.Extensions
-	AllowedContentTypes  policy.ContentTypes
-	MaxContentLength     int64 // 0: no limit
+	AllowedMethods        []string     // upper case
+	KeyPrefixes           policy.Rules // SIGN_KEY_PREFIXES, each with its own methods or none
+	DefaultExpired        int64        // seconds
+	MaxExpired            int64
+	AllowedHeaders        policy.NameList
+	AllowedParams         policy.NameList
+	AllowUnsignedHost     bool
+	AllowAnonymousWrites  bool
+	AllowBucketKey        bool // SIGN_ALLOW_BUCKET_OPERATIONS: key "/" (the bucket itself)
+	AllowPrefixListing    bool // SIGN_ALLOW_PREFIX_LISTING: GET Bucket inside the caller's prefixes
+	AllowCopiesPastLimits bool // SIGN_ALLOW_COPIES_PAST_LIMITS: copies under the upload limits, which they escape
+	MaxBodyBytes          int64
+	MaxBatch              int
+	AllowedExtensions     policy.Extensions
+	AllowedContentTypes   policy.ContentTypes
+	MaxContentLength      int64 // 0: no limit
 	// MaxParts (SIGN_MAX_PARTS) and MaxPartLength (SIGN_MAX_PART_LENGTH, 0:
 	// MaxContentLength's) bound a multipart object: PartLimit.
 	MaxParts      int
@@ -238,6 +239,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		{"SIGN_ALLOW_ANONYMOUS_WRITES", &c.AllowAnonymousWrites},
 		{"SIGN_ALLOW_BUCKET_OPERATIONS", &c.AllowBucketKey},
 		{"SIGN_ALLOW_PREFIX_LISTING", &c.AllowPrefixListing},
+		{"SIGN_ALLOW_COPIES_PAST_LIMITS", &c.AllowCopiesPastLimits},
 	} {
 		if *b.dst, err = boolVar(env, b.name); err != nil {
 			return Config{}, err

@@ -20,6 +20,9 @@ import (
 //     length (SIGN_MAX_PART_LENGTH, or else SIGN_MAX_CONTENT_LENGTH) and by
 //     its number (SIGN_MAX_PARTS), so the whole object is bounded by
 //     SIGN_MAX_PARTS × the part limit (parts.go);
+//     and signed with an allowed type: re-sent with its params in another
+//     letter case, which the signature does not bind, it is a PUT Object;
+//   - any other PUT (?acl, ?tagging): as PUT Object, for the same reason;
 //   - /post-policy: type and size become the policy's conditions (see
 //     postPolicy).
 //
@@ -55,8 +58,8 @@ func (s *Service) uploadLimits(route string, in *input, t *target, op policy.Op)
 	if ctSet {
 		t.contentType = ct
 	}
-	creates := route == routePostPolicy || op.Creates()
-	sized := route == routePostPolicy || op == policy.OpPut || op == policy.OpPart
+	creates := route == routePostPolicy || op.BindsType()
+	sized := route == routePostPolicy || op.BindsLength()
 	types, maxLen := s.cfg.AllowedContentTypes, s.cfg.MaxContentLength
 	if op == policy.OpPart && route != routePostPolicy {
 		if aerr := s.checkPartNumber(t); aerr != nil {
@@ -82,7 +85,11 @@ func (s *Service) uploadLimits(route string, in *input, t *target, op policy.Op)
 		return nil
 	}
 	if creates && types.Set() && !ctSet {
-		return badRequest("MissingContentType", "contentType is required: uploads are limited to SIGN_ALLOWED_CONTENT_TYPES and the type must be signed"+unboundHint(route))
+		what := "contentType is required: uploads are limited to SIGN_ALLOWED_CONTENT_TYPES and the type must be signed"
+		if op == policy.OpPart {
+			what = "contentType is required for a part: uploads are limited to SIGN_ALLOWED_CONTENT_TYPES, and a part URL re-sent with its params in another letter case (which the signature does not bind) is a PUT Object, so a part is signed with an allowed type (COS ignores a part's Content-Type)"
+		}
+		return badRequest("MissingContentType", what+unboundHint(route))
 	}
 	if sized && maxLen > 0 && !clSet {
 		what := "contentLength is required: uploads are limited by SIGN_MAX_CONTENT_LENGTH and the length must be signed"
@@ -160,8 +167,8 @@ func (s *Service) checkResponseType(t *target) error {
 	if !s.cfg.AllowedContentTypes.Set() {
 		return nil
 	}
-	if name := policy.ParamName(t.params, "response-content-type"); name != "" {
-		return s.checkType(t.params[name], "response-content-type")
+	if v, ok := t.params["response-content-type"]; ok {
+		return s.checkType(v, "response-content-type")
 	}
 	return nil
 }

@@ -66,7 +66,7 @@ func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity,
 	}
 	le.key = t.key
 	if listing {
-		le.key = "?prefix=" + t.params[policy.ParamName(t.params, "prefix")]
+		le.key = "?prefix=" + t.params["prefix"]
 	}
 	if err := s.checkNames(t, listing); err != nil {
 		return err
@@ -313,6 +313,9 @@ func (s *Service) checkObjectRequest(t *target, route string, in *input, sub str
 	}
 	return s.uploadLimits(route, in, t, op)
 }
+
+// tokenParam is the session token's param, spelt as COS reads it.
+const tokenParam = "x-cos-security-token"
 
 // tokenName: a caller may repeat the service's own session token (the
 // signer checks that it is the same); without one it is just another name.

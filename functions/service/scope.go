@@ -34,6 +34,9 @@ func (s *Service) collectNames(t *target, route string, in *input) error {
 		t.headers = make(map[string]string, len(in.Headers)+2)
 		seen := make(map[string]string, len(in.Headers))
 		for name, v := range in.Headers {
+			if err := policy.CheckHeaderName(name); err != nil {
+				return badRequest("InvalidHeader", err.Error())
+			}
 			if strings.EqualFold(name, "host") && route == routeAuth {
 				if err := s.checkHost(t, v.s); err != nil {
 					return err
@@ -57,6 +60,9 @@ func (s *Service) collectNames(t *target, route string, in *input) error {
 					}
 					continue
 				}
+				if err := policy.CheckParamName(name); err != nil {
+					return badRequest("InvalidParam", err.Error())
+				}
 				if err := caseTwin(seen, "params", name); err != nil {
 					return err
 				}
@@ -69,7 +75,8 @@ func (s *Service) collectNames(t *target, route string, in *input) error {
 
 // caseTwin refuses name when seen holds another spelling of it, differing
 // only in letter case (what names the list: "headers", "params"), and
-// records it otherwise.
+// records it otherwise. Names are ASCII by now (policy.CheckHeaderName,
+// CheckParamName), so the ASCII case is the only one.
 func caseTwin(seen map[string]string, what, name string) error {
 	lower := strings.ToLower(name)
 	if prev, dup := seen[lower]; dup {
@@ -167,9 +174,9 @@ func (s *Service) bucketRequest(t *target, route, sub string) (bool, error) {
 			"set SimpleUploadMethod: 'putObject' in the SDK's options, or upload with the fields of /post-policy, which bind one key")
 	}
 	params := t.params
-	if tok := policy.ParamName(params, "x-cos-security-token"); tok != "" && t.tokenName(tok) {
+	if policy.HasParam(params, tokenParam) && t.tokenName(tokenParam) {
 		params = maps.Clone(params)
-		delete(params, tok)
+		delete(params, tokenParam)
 	}
 	kind, prefix, err := policy.BucketListing(t.method, params)
 	if err != nil {
@@ -250,14 +257,19 @@ func (s *Service) extList() string {
 }
 
 // checkCopySources: a copy or rename source (signed only when the
-// deployment lists its name) must name an object this caller may read: in
-// the request's bucket or another allowed one, inside the caller's
-// prefixes, checked like a key. Otherwise COS would copy another user's
-// object into the caller's folder with the service's credential.
+// deployment lists its name) must name an object this caller may act on as
+// the operation does (policy.SourceMethods): GET for a copy, GET and DELETE
+// for a rename, which moves it; in the request's bucket or another allowed
+// one, inside the caller's prefixes, checked like a key. Otherwise COS
+// would copy another user's object into the caller's folder, or move one
+// out of a read-only folder, with the service's credential. A copy takes
+// the source's size and type, which the service cannot know: under the
+// upload limits it is signed only with SIGN_ALLOW_COPIES_PAST_LIMITS.
 func (s *Service) checkCopySources(t *target, sub string) error {
 	for name, v := range t.headers {
-		lower := strings.ToLower(name)
-		if lower != "x-cos-copy-source" && lower != "x-cos-rename-source" {
+		lower := strings.ToLower(name) // ASCII: policy.CheckHeaderName
+		methods := policy.SourceMethods(lower)
+		if methods == nil {
 			continue
 		}
 		cs, err := policy.ParseCopySource(v)
@@ -267,11 +279,25 @@ func (s *Service) checkCopySources(t *target, sub string) error {
 		if cs.Host != "" && !s.ownHost(cs.Host, t.region) {
 			return forbidden("CopySourceNotAllowed", fmt.Sprintf("%s names a bucket host that is not the configured bucket's nor one of COS_ALLOWED_BUCKETS in this region", lower))
 		}
-		if s.cfg.KeyPrefixes.Check(cs.Key, sub, "GET") != policy.KeyAllowed {
-			return forbidden("CopySourceNotAllowed", fmt.Sprintf("%s key %s is outside the prefixes this caller may read (SIGN_KEY_PREFIXES)", lower, truncate(strconv.Quote(cs.Key), 120)))
+		for _, m := range methods {
+			if !s.methods[m] || s.cfg.KeyPrefixes.Check(cs.Key, sub, m) != policy.KeyAllowed {
+				return forbidden("CopySourceNotAllowed", fmt.Sprintf("%s key %s is outside the prefixes where this caller may %s (SIGN_KEY_PREFIXES, SIGN_ALLOWED_METHODS): %s",
+					lower, truncate(strconv.Quote(cs.Key), 120), strings.Join(methods, " and "), sourceWhy(lower)))
+			}
+		}
+		if lower == "x-cos-copy-source" && !s.cfg.AllowCopiesPastLimits && (s.cfg.MaxContentLength > 0 || s.cfg.AllowedContentTypes.Set()) {
+			return forbidden("CopyNotAllowed", "a copy takes its source's size and type, which the service cannot know, so it would escape SIGN_MAX_CONTENT_LENGTH and SIGN_ALLOWED_CONTENT_TYPES: "+
+				"copies are signed under those limits only with SIGN_ALLOW_COPIES_PAST_LIMITS=true")
 		}
 	}
 	return nil
+}
+
+func sourceWhy(header string) string {
+	if header == "x-cos-rename-source" {
+		return "a rename moves the source, reading and deleting it"
+	}
+	return "a copy reads the source"
 }
 
 // ownHost says whether host is the COS host of the configured bucket or of

@@ -59,7 +59,8 @@ func TestScopedListMultipartUploads(t *testing.T) {
 		{"leading slash", "/auth", sdkList(`{"uploads":"","prefix":"/users/alice/"}`), 400, "InvalidKey", ""},
 		{"another param", "/auth", sdkList(`{"uploads":"","prefix":"users/alice/","acl":""}`), 403, "KeyNotAllowed", ""},
 		{"bad max-uploads", "/auth", sdkList(`{"uploads":"","prefix":"users/alice/","max-uploads":"5000"}`), 400, "InvalidParam", "max-uploads"},
-		{"prefix in two spellings", "/auth", sdkList(`{"uploads":"","prefix":"users/alice/","PREFIX":"users/bob/"}`), 400, "DuplicateName", ""},
+		{"prefix in two spellings", "/auth", sdkList(`{"uploads":"","prefix":"users/alice/","PREFIX":"users/bob/"}`), 400, "InvalidParam", "PREFIX"},
+		{"prefix spelt PREFİX", "/auth", sdkList(`{"uploads":"","PREF\u0130X":"users/alice/"}`), 400, "InvalidParam", "prefix"},
 		{"an upload-only prefix", "/auth", sdkList(`{"uploads":"","prefix":"drop/"}`), 403, "MethodNotAllowed", "drop/=PUT"},
 		{"list objects is opt-in", "/auth", sdkList(`{"prefix":"users/alice/"}`), 403, "KeyNotAllowed", "SIGN_ALLOW_PREFIX_LISTING"},
 		{"whole bucket", "/auth", sdkList(`{}`), 403, "KeyNotAllowed", "SIGN_ALLOW_BUCKET_OPERATIONS"},
@@ -132,8 +133,11 @@ func TestUploadLimitsEveryCreatingRequest(t *testing.T) {
 	// Complete lists parts already bounded; it needs no type.
 	done := f.post("/presign", `{"key":"a.jpg","method":"POST","params":{"uploadId":"U"}}`)
 	assert.Equal(t, 200, done.status, "%s", done.body)
-	part := f.post("/presign", `{"key":"a.jpg","method":"PUT","params":{"uploadId":"U","partNumber":"2"},"contentLength":1048576}`)
-	verifyPresigned(t, part, "", signer.Request{Method: "PUT", Key: "a.jpg", Params: map[string]string{"uploadId": "U", "partNumber": "2"}, Headers: map[string]string{"Content-Length": "1048576"}})
+	// A part carries an allowed type too (issue 22): COS ignores it on a
+	// part, and it holds if the URL is re-sent as a PUT Object.
+	part := f.post("/presign", `{"key":"a.jpg","method":"PUT","params":{"uploadId":"U","partNumber":"2"},"contentType":"image/jpeg","contentLength":1048576}`)
+	verifyPresigned(t, part, "", signer.Request{Method: "PUT", Key: "a.jpg", Params: map[string]string{"uploadId": "U", "partNumber": "2"},
+		Headers: map[string]string{"Content-Type": "image/jpeg", "Content-Length": "1048576"}})
 
 	checkRefusals(t, f, []refusal{
 		{"initiate text/html", "", `{"key":"a.jpg","method":"POST","params":{"uploads":""},"headers":{"Content-Type":"text/html"}}`, 403, "ContentTypeNotAllowed", "text/html"},
@@ -141,14 +145,18 @@ func TestUploadLimitsEveryCreatingRequest(t *testing.T) {
 		{"part without partNumber", "", `{"key":"a.jpg","method":"PUT","params":{"uploadId":"U"},"contentLength":1}`, 400, "MissingPartNumber", ""},
 		{"part without uploadId", "", `{"key":"a.jpg","method":"PUT","params":{"partNumber":"1"},"contentLength":1}`, 400, "MissingUploadId", ""},
 		{"part too large", "", `{"key":"a.jpg","method":"PUT","params":{"uploadId":"U","partNumber":"1"},"contentLength":1048577}`, 403, "ContentLengthNotAllowed", ""},
-		{"part without a length", "", `{"key":"a.jpg","method":"PUT","params":{"uploadId":"U","partNumber":"1"}}`, 400, "MissingContentLength", "part"},
+		{"part without a length", "", `{"key":"a.jpg","method":"PUT","params":{"uploadId":"U","partNumber":"1"},"contentType":"image/jpeg"}`, 400, "MissingContentLength", "part"},
+		{"part without a type", "", `{"key":"a.jpg","method":"PUT","params":{"uploadId":"U","partNumber":"1"},"contentLength":1}`, 400, "MissingContentType", "PUT Object"},
+		{"part of html", "", `{"key":"a.jpg","method":"PUT","params":{"uploadId":"U","partNumber":"1"},"contentType":"text/html","contentLength":1}`, 403, "ContentTypeNotAllowed", "text/html"},
+		{"part spelt PARTNUMBER", "", `{"key":"a.jpg","method":"PUT","params":{"UPLOADID":"U","PARTNUMBER":"1"},"contentType":"text/html","contentLength":1}`, 400, "InvalidParam", "not COS's spelling"},
 		{"POST to a key", "", `{"key":"a.jpg","method":"POST","contentType":"text/html"}`, 403, "PostNotAllowed", "/post-policy"},
 		{"POST append", "", `{"key":"a.jpg","method":"POST","params":{"uploads":"","uploadId":"U"}}`, 403, "PostNotAllowed", ""},
 		{"list in a type", "", `{"key":"a.jpg","method":"PUT","contentType":"image/png, text/html","contentLength":1}`, 400, "InvalidContentType", "list"},
 		{"non-ASCII type", "", `{"key":"a.jpg","method":"PUT","contentType":"İmage/png","contentLength":1}`, 400, "InvalidContentType", "ASCII"},
 		{"svg through image/*", "", `{"key":"a.svg","method":"PUT","contentType":"image/svg+xml","contentLength":1}`, 403, "ContentTypeNotAllowed", "listed by name"},
 		{"response-content-type text/html", "/download", `{"key":"a.jpg","params":{"response-content-type":"text/html"}}`, 403, "ContentTypeNotAllowed", "response-content-type"},
-		{"response-content-type list", "", `{"key":"a.jpg","params":{"Response-Content-Type":"image/png,text/html"}}`, 400, "InvalidContentType", ""},
+		{"response-content-type list", "", `{"key":"a.jpg","params":{"response-content-type":"image/png,text/html"}}`, 400, "InvalidContentType", ""},
+		{"response-content-type spelt otherwise", "", `{"key":"a.jpg","params":{"Response-Content-Type":"text/html"}}`, 400, "InvalidParam", "response-content-type"},
 	})
 	ok := f.post("/download", `{"key":"a.jpg","params":{"response-content-type":"image/png"}}`)
 	assert.Equal(t, 200, ok.status, "%s", ok.body)

@@ -200,7 +200,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // handle answers one request; it writes the answer itself unless it
-// returns an error.
+// returns an error. Param names are matched as spelt, as S3 does (COS
+// documents no other reading): PARTNUMBER is no partNumber, so a part URL
+// re-sent with it is a PUT Object. The signature, computed on lower-cased
+// names, holds either way.
 func (s *Server) handle(w http.ResponseWriter, r *http.Request, host, key string, e *Entry) (int, *cosError) {
 	if !bucketHost.MatchString(host) {
 		return 0, &cosError{400, "InvalidURI", "fake COS: " + host + " is not a bucket's default domain"}
@@ -240,6 +243,12 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, host, key string
 		return s.complete(w, host, key, q, body)
 	case r.Method == http.MethodDelete && q.Has("uploadId"):
 		return s.abort(w, q)
+	case r.Method == http.MethodPut && (q.Has("acl") || q.Has("tagging")):
+		return s.putSubresource(w, host, key)
+	case r.Method == http.MethodPut && q.Has("rename"):
+		return s.rename(w, r, host, key)
+	case r.Method == http.MethodPut && r.Header.Get("x-cos-copy-source") != "":
+		return s.copyObject(w, r, host, key)
 	case r.Method == http.MethodPut:
 		return s.putObject(w, r, host, key, body)
 	case r.Method == http.MethodGet, r.Method == http.MethodHead:
@@ -592,4 +601,64 @@ func (s *Server) abort(w http.ResponseWriter, q url.Values) (int, *cosError) {
 	delete(s.uploads, id)
 	w.WriteHeader(http.StatusNoContent)
 	return http.StatusNoContent, nil
+}
+
+// putSubresource answers PUT ?acl and PUT ?tagging: the object's data and
+// type stay as they are (this fake keeps no ACLs or tags).
+func (s *Server) putSubresource(w http.ResponseWriter, host, key string) (int, *cosError) {
+	s.mu.Lock()
+	o := s.objects[host+"/"+key]
+	s.mu.Unlock()
+	if o == nil {
+		return 0, &cosError{404, "NoSuchKey", "The specified key does not exist."}
+	}
+	w.WriteHeader(http.StatusOK)
+	return http.StatusOK, nil
+}
+
+// rename answers PUT ?rename: x-cos-rename-source ("/<key>", URL-encoded)
+// names an object of the same bucket, which moves to key.
+func (s *Server) rename(w http.ResponseWriter, r *http.Request, host, key string) (int, *cosError) {
+	src, err := url.PathUnescape(strings.TrimPrefix(r.Header.Get("x-cos-rename-source"), "/"))
+	if err != nil || src == "" {
+		return 0, &cosError{400, "InvalidArgument", "x-cos-rename-source must be /<key>"}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.objects[host+"/"+src]
+	if o == nil {
+		return 0, &cosError{404, "NoSuchKey", "The rename source does not exist."}
+	}
+	delete(s.objects, host+"/"+src)
+	s.objects[host+"/"+key] = o
+	w.WriteHeader(http.StatusOK)
+	return http.StatusOK, nil
+}
+
+// copyObject answers PUT Object - Copy: x-cos-copy-source is
+// "<bucket host>/<key>" (the key URL-encoded, no ?versionId here); the copy
+// takes the source's data, and its type too unless
+// x-cos-metadata-directive is Replaced.
+func (s *Server) copyObject(w http.ResponseWriter, r *http.Request, host, key string) (int, *cosError) {
+	srcHost, rawKey, ok := strings.Cut(r.Header.Get("x-cos-copy-source"), "/")
+	src, err := url.PathUnescape(rawKey)
+	if !ok || err != nil || !bucketHost.MatchString(strings.ToLower(srcHost)) {
+		return 0, &cosError{400, "InvalidArgument", "x-cos-copy-source must be <bucket host>/<key>"}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.objects[strings.ToLower(srcHost)+"/"+src]
+	if o == nil {
+		return 0, &cosError{404, "NoSuchKey", "The copy source does not exist."}
+	}
+	c := &Object{Data: bytes.Clone(o.Data), ContentType: o.ContentType, ETag: o.ETag, Meta: http.Header{}, Modified: s.Now()}
+	if strings.EqualFold(r.Header.Get("x-cos-metadata-directive"), "Replaced") {
+		c.ContentType = r.Header.Get("Content-Type")
+	}
+	s.objects[host+"/"+key] = c
+	return writeXML(w, struct {
+		XMLName      xml.Name `xml:"CopyObjectResult"`
+		ETag         string
+		LastModified string
+	}{ETag: c.ETag, LastModified: c.Modified.UTC().Format(time.RFC3339)})
 }

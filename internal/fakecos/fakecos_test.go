@@ -255,3 +255,97 @@ func rawGet(t *testing.T, fake *Server, u string) int {
 	resp.Body.Close()
 	return resp.StatusCode
 }
+
+// rawPut sends a PUT of body to u through the fake, with headers.
+func rawPut(t *testing.T, fake *Server, u string, body []byte, headers map[string]string) int {
+	t.Helper()
+	proxy, _ := url.Parse(fake.URL)
+	req, err := http.NewRequest(http.MethodPut, u, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := (&http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxy)}}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestParamNamesAsSpelt: a signature, computed on lower-cased param names
+// by cos-go-sdk-v5, holds for any letter case of them, and the fake reads
+// names as spelt, as S3 does: a part URL re-sent with PARTNUMBER and
+// UPLOADID is a PUT Object, ?TAGGING no tagging (issue 22).
+func TestParamNamesAsSpelt(t *testing.T) {
+	fake := New(permanent)
+	defer fake.Close()
+	ctx := context.Background()
+	cl := client(t, fake, permanent)
+	init, _, err := cl.Object.InitiateMultipartUpload(ctx, "pic.png", &cos.InitiateMultipartUploadOptions{
+		ObjectPutHeaderOptions: &cos.ObjectPutHeaderOptions{ContentType: "image/png"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte("<script>alert(1)</script>")
+	part, err := cl.Object.GetPresignedURL(ctx, http.MethodPut, "pic.png", permanent.SecretID, permanent.SecretKey, time.Minute,
+		&cos.PresignedURLOptions{Query: &url.Values{"partNumber": {"1"}, "uploadId": {init.UploadID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recased := strings.NewReplacer("partNumber=", "PARTNUMBER=", "uploadId=", "UPLOADID=").Replace(part.String())
+	if st := rawPut(t, fake, recased, body, map[string]string{"Content-Type": "text/html"}); st != http.StatusOK {
+		t.Fatalf("re-cased part URL: %d", st)
+	}
+	o := fake.Object(host, "pic.png")
+	if o == nil || o.ContentType != "text/html" || string(o.Data) != string(body) {
+		t.Fatalf("re-cased part URL did not store a PUT Object: %+v", o)
+	}
+	if log := fake.Log(); ActionOf(http.MethodPut, "pic.png", parseQuery(log[len(log)-1].Query)) != "name/cos:PutObject" {
+		t.Errorf("action of the re-cased part: %s", log[len(log)-1].Query)
+	}
+
+	// ?tagging leaves the object as it is; ?TAGGING is a PUT Object.
+	fake.PutObject(host, "t.png", []byte("png"), "image/png")
+	tag, _ := cl.Object.GetPresignedURL(ctx, http.MethodPut, "t.png", permanent.SecretID, permanent.SecretKey, time.Minute,
+		&cos.PresignedURLOptions{Query: &url.Values{"tagging": {""}}})
+	if st := rawPut(t, fake, tag.String(), []byte("<Tagging/>"), map[string]string{"Content-Type": "application/xml"}); st != http.StatusOK {
+		t.Fatalf("tagging: %d", st)
+	}
+	if o := fake.Object(host, "t.png"); o.ContentType != "image/png" {
+		t.Errorf("?tagging changed the object: %+v", o)
+	}
+	if st := rawPut(t, fake, strings.Replace(tag.String(), "tagging=", "TAGGING=", 1), body, map[string]string{"Content-Type": "text/html"}); st != http.StatusOK {
+		t.Fatalf("TAGGING: %d", st)
+	}
+	if o := fake.Object(host, "t.png"); o.ContentType != "text/html" {
+		t.Errorf("?TAGGING was not a PUT Object: %+v", o)
+	}
+}
+
+// TestCopyAndRename: a copy takes the source's data and type; a rename
+// moves the object.
+func TestCopyAndRename(t *testing.T) {
+	fake := New(permanent)
+	defer fake.Close()
+	ctx := context.Background()
+	cl := client(t, fake, permanent)
+	fake.PutObject(host, "src/a b.html", []byte("<p>"), "text/html")
+	// The SDK URL-encodes the source key itself.
+	if _, _, err := cl.Object.Copy(ctx, "dst/c.png", host+"/src/a b.html", nil); err != nil {
+		t.Fatal(err)
+	}
+	if o := fake.Object(host, "dst/c.png"); o == nil || o.ContentType != "text/html" || string(o.Data) != "<p>" {
+		t.Fatalf("copy: %+v", o)
+	}
+	ren, _ := cl.Object.GetPresignedURL(ctx, http.MethodPut, "dst/d.html", permanent.SecretID, permanent.SecretKey, time.Minute,
+		&cos.PresignedURLOptions{Query: &url.Values{"rename": {""}}, Header: &http.Header{"X-Cos-Rename-Source": {"/src/a%20b.html"}}})
+	if st := rawPut(t, fake, ren.String(), nil, map[string]string{"x-cos-rename-source": "/src/a%20b.html"}); st != http.StatusOK {
+		t.Fatalf("rename: %d", st)
+	}
+	if fake.Object(host, "src/a b.html") != nil || fake.Object(host, "dst/d.html") == nil {
+		t.Error("rename did not move the object")
+	}
+}

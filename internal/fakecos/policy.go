@@ -40,6 +40,10 @@ func ActionOf(method, key string, q url.Values) string {
 		return "name/cos:CompleteMultipartUpload"
 	case method == http.MethodDelete && q.Has("uploadId"):
 		return "name/cos:AbortMultipartUpload"
+	case method == http.MethodPut && q.Has("acl"):
+		return "name/cos:PutObjectACL"
+	case method == http.MethodPut && q.Has("tagging"):
+		return "name/cos:PutObjectTagging"
 	case method == http.MethodPut:
 		return "name/cos:PutObject"
 	case method == http.MethodGet:

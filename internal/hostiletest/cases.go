@@ -118,11 +118,11 @@ func Cases(t testing.TB) []Case {
 	add("headers differing only in case", nil, hdr(map[string]any{"x-cos-meta-a": "1", "X-Cos-Meta-A": "2"}), 400, "DuplicateName")
 	add("content-type differing only in case", nil, hdr(map[string]any{"Content-Type": "image/png", "content-type": "text/html"}), 400, "DuplicateName")
 	add("params differing only in case", nil, PostJSON("/presign", map[string]any{"key": "uploads/user1/a.jpg",
-		"params": map[string]any{"versionId": "a", "versionid": "b"}}), 400, "DuplicateName")
+		"params": map[string]any{"note": "a", "NOTE": "b"}}), 400, "DuplicateName")
 	add("query params differing only in case", nil, Get("/download", map[string][]string{"key": {"public/a.pdf"},
 		"response-content-type": {"text/plain"}, "RESPONSE-CONTENT-TYPE": {"text/html"}}), 400, "DuplicateName")
 	add("params and Query differing only in case", nil, PostJSON("/auth", map[string]any{"Method": "GET", "Key": "public/a.pdf",
-		"Query": map[string]any{"versionId": "a"}, "params": map[string]any{"VERSIONID": "b"}}), 400, "DuplicateName")
+		"Query": map[string]any{"note": "a"}, "params": map[string]any{"Note": "b"}}), 400, "DuplicateName")
 	add("request fields key and KEY in the query", nil, Get("/download", map[string][]string{
 		"key": {"public/a.pdf"}, "KEY": {"uploads/user10/x"}}), 400, "DuplicateName")
 	add("query key given twice", nil, Get("/download", map[string][]string{"key": {"public/a.pdf", "uploads/user10/x"}}), 400, "DuplicateName")
@@ -306,9 +306,15 @@ func Cases(t testing.TB) []Case {
 			add(fmt.Sprintf("sensitive header %s (%s)", h, env.name), env.env, PostJSON("/presign", map[string]any{"key": "uploads/user1/a.jpg", "method": "PUT",
 				"headers": map[string]any{h: "public-read"}}), 403, "HeaderNotAllowed")
 		}
-		for _, p := range []string{"acl", "ACL", "tagging", "Tagging"} {
+		for _, p := range []string{"acl", "tagging"} {
 			add(fmt.Sprintf("sensitive param %s (%s)", p, env.name), env.env, PostJSON("/presign", map[string]any{"key": "uploads/user1/a.jpg", "method": "PUT",
 				"params": map[string]any{p: ""}}), 403, "ParamNotAllowed")
+		}
+		// Another spelling is no name COS reads as the param: refused
+		// before any allow-list (issue 22).
+		for _, p := range []string{"ACL", "Tagging", "TAGG\u0130NG"} {
+			add(fmt.Sprintf("sensitive param %s (%s)", p, env.name), env.env, PostJSON("/presign", map[string]any{"key": "uploads/user1/a.jpg", "method": "PUT",
+				"params": map[string]any{p: ""}}), 400, "InvalidParam")
 		}
 	}
 	add("sensitive param acl in the SDK Query", AnonWrites, PostJSON("/auth", map[string]any{"Method": "PUT", "Key": "uploads/user1/a.jpg",

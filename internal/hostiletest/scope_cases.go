@@ -50,7 +50,16 @@ func scopeCases(t testing.TB) []Case {
 	for _, p := range []string{"uploads/user1/../user2/", "uploads/user1/%2e%2e/user2/", "uploads/user1/%252e%252e/", "uploads/user1/.%2E/x", "/uploads/user1/", "uploads//user1/"} {
 		add("list uploads prefix "+p, nil, list(map[string]any{"uploads": "", "prefix": p}), 400, "InvalidKey")
 	}
-	add("list uploads prefix in two spellings", nil, list(map[string]any{"uploads": "", "prefix": "uploads/user1/", "Prefix": "private/"}), 400, "DuplicateName")
+	add("list uploads prefix in two spellings", nil, list(map[string]any{"uploads": "", "prefix": "uploads/user1/", "Prefix": "private/"}), 400, "InvalidParam")
+	// Issue 22, finding 1: a name that folds to prefix but is not COS's
+	// spelling of it is no prefix to COS, so it is refused, not read as one.
+	for _, p := range []string{"PREF\u0130X", "pref\u0131x", "Prefix", "PREFIX", "pre\ufb01x"} {
+		add("list uploads with prefix spelt "+p, nil, list(map[string]any{"uploads": "", p: "uploads/user1/"}), 400, "InvalidParam")
+		add("presigned list uploads with prefix spelt "+p, nil, bucket("GET", map[string]any{"uploads": "", p: "uploads/user1/"}), 400, "InvalidParam")
+	}
+	add("list uploads spelt Uploads", nil, list(map[string]any{"Uploads": "", "prefix": "uploads/user1/"}), 400, "InvalidParam")
+	add("download list with prefix spelt PREFİX", nil, Get("/download", map[string][]string{"key": {"/"}, "redirect": {"1"},
+		"params[uploads]": {""}, "params[PREF\u0130X]": {"uploads/user1/"}}), 400, "InvalidParam")
 	add("list uploads with acl", nil, list(map[string]any{"uploads": "", "prefix": "uploads/user1/", "acl": ""}), 403, "KeyNotAllowed")
 	add("list uploads max-uploads 0", nil, list(map[string]any{"uploads": "", "prefix": "uploads/user1/", "max-uploads": "0"}), 400, "InvalidParam")
 	add("list uploads with HEAD", nil, bucket("HEAD", map[string]any{"uploads": "", "prefix": "uploads/user1/"}), 403, "KeyNotAllowed")
@@ -87,7 +96,22 @@ func scopeCases(t testing.TB) []Case {
 	add("PUT with uploadId and no partNumber", UploadLimits, PostJSON("/presign", map[string]any{"key": "uploads/user1/x.jpg", "method": "PUT",
 		"params": map[string]any{"uploadId": "U"}, "contentLength": 10}), 400, "MissingPartNumber")
 	add("part without a length", UploadLimits, PostJSON("/auth", map[string]any{"Method": "put", "Key": "uploads/user1/x.jpg",
-		"Query": map[string]any{"uploadId": "U", "partNumber": "1"}}), 400, "MissingContentLength")
+		"Query": map[string]any{"uploadId": "U", "partNumber": "1"}, "Headers": map[string]any{"Content-Type": "image/png"}}), 400, "MissingContentLength")
+	// Issue 22, finding 2: a part URL re-sent as PARTNUMBER&UPLOADID is a
+	// PUT Object, so under a type list a part is signed with an allowed
+	// type, and the service signs no other spelling of the part params.
+	add("part without a type", UploadLimits, PostJSON("/presign", map[string]any{"key": "uploads/user1/x.jpg", "method": "PUT",
+		"params": map[string]any{"uploadId": "U", "partNumber": "1"}, "contentLength": 10}), 400, "MissingContentType")
+	add("part of html", UploadLimits, PostJSON("/presign", map[string]any{"key": "uploads/user1/x.jpg", "method": "PUT",
+		"params": map[string]any{"uploadId": "U", "partNumber": "1"}, "contentType": "text/html", "contentLength": 10}), 403, "ContentTypeNotAllowed")
+	add("part params in capitals", UploadLimits, PostJSON("/presign", map[string]any{"key": "uploads/user1/x.png", "method": "PUT",
+		"params": map[string]any{"UPLOADID": "x", "PARTNUMBER": "1"}, "headers": map[string]any{"Content-Type": "text/html"}, "contentLength": 26}), 400, "InvalidParam")
+	add("part params in capitals on auth", UploadLimits, PostJSON("/auth", map[string]any{"Method": "PUT", "Key": "uploads/user1/x.png",
+		"Query": map[string]any{"uploadId": "x", "PartNumber": "1"}, "Headers": map[string]any{"Content-Type": "text/html", "Content-Length": "26"}}), 400, "InvalidParam")
+	add("tagging PUT of html", merge(UploadLimits, map[string]string{"SIGN_ALLOWED_PARAMS": "tagging"}), PostJSON("/presign", map[string]any{"key": "uploads/user1/x.png", "method": "PUT",
+		"params": map[string]any{"tagging": ""}, "contentType": "text/html", "contentLength": 26}), 403, "ContentTypeNotAllowed")
+	add("tagging PUT without a length", merge(UploadLimits, map[string]string{"SIGN_ALLOWED_PARAMS": "tagging"}), PostJSON("/presign", map[string]any{"key": "uploads/user1/x.png", "method": "PUT",
+		"params": map[string]any{"tagging": ""}, "contentType": "image/png"}), 400, "MissingContentLength")
 	add("part over the limit", UploadLimits, PostJSON("/presign", map[string]any{"key": "uploads/user1/x.jpg", "method": "PUT",
 		"params": map[string]any{"uploadId": "U", "partNumber": "1"}, "contentLength": 1048577}), 403, "ContentLengthNotAllowed")
 	add("POST to a key", AnonWrites, PostJSON("/presign", map[string]any{"key": "uploads/user1/x.jpg", "method": "POST"}), 403, "PostNotAllowed")
