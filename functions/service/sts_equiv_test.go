@@ -146,6 +146,14 @@ func (e *equivalence) keySigns(t testing.TB, r cosRequest) bool {
 			params[name] = v
 		}
 	}
+	if action == sts.ActUploadPart && e.f.svc.stsLimits.Types != nil {
+		// A signed part states an allowed type (issue 22: re-cased, a part
+		// URL is a PUT Object, and a signature cannot bind the case). To
+		// COS an Upload Part's type is nothing, and a part re-cased by a
+		// holder of the credentials is a PutObject, which CAM checks with
+		// its type condition: the key policy is asked as a signed part.
+		body["contentType"] = e.f.svc.stsLimits.Types[0]
+	}
 	body["headers"], body["params"] = headers, params
 	b, err := json.Marshal(body)
 	require.NoError(t, err)
