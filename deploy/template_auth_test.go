@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/cos-signer/cos-signer/functions/auth"
 	"github.com/cos-signer/cos-signer/functions/service"
+	"github.com/cos-signer/cos-signer/signer"
 )
 
 // defaultsPlusRequired are the values a deployer who accepts every default
@@ -152,3 +154,17 @@ func TestTemplateGatewayAuthorizer(t *testing.T) {
 
 // fmtAny is a template scalar as CloudFormation passes it on: a string.
 func fmtAny(v any) string { return fmt.Sprint(v) }
+
+// TestTemplateAdmitsEveryCOSRegion: the stack parameter's pattern lets
+// every COS region through (ap-beijing-1 and the -fsi regions included),
+// and the function, not the pattern, refuses typos with a suggestion.
+func TestTemplateAdmitsEveryCOSRegion(t *testing.T) {
+	tpl := loadCFN(t, "template.yaml")
+	pattern, _ := at(tpl, "Parameters", "CosRegion", "AllowedPattern").(string)
+	re := regexp.MustCompile(pattern)
+	for _, r := range signer.Regions {
+		assert.Regexp(t, re, r, "CosRegion's AllowedPattern refuses a COS region")
+	}
+	bucket, _ := at(tpl, "Parameters", "CosBucket", "AllowedPattern").(string)
+	assert.NotRegexp(t, regexp.MustCompile(bucket), "mybucket", "a bucket without its APPID")
+}
