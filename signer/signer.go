@@ -211,8 +211,10 @@ const tokenName = "x-cos-security-token"
 // otherwise the Authorization value and the signed host. The steps are the
 // spec's: check the request, encode and sort its headers and params, hash the
 // HttpString, derive the sign key from the key time, sign the StringToSign,
-// and write the answer. Every buffer is on the stack: the answer's string is
-// the one allocation.
+// and write the answer. Every buffer is on the stack: what allocates is the
+// answer's string, the map of signed headers the client must send (when
+// there are any), and a buffer outgrown (over 8 headers or params, or a URL
+// over 512 bytes).
 func (s *Signer) sign(r *Request, forURL bool) (out, host string, send map[string]string, err error) {
 	m, hostName, err := s.check(r)
 	if err != nil {
