@@ -27,6 +27,7 @@ func TestLintShowsProgressAndKeepsVetsVerdict(t *testing.T) {
 		{"staticcheck finding", "package x\n\nfunc F() {}\n\nfunc unused() {}\n", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "Makefile"), []byte(readFile(t, "Makefile")), 0o644))
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644))
