@@ -140,7 +140,10 @@ func uppyChecks(t *testing.T, cfg config, env *interoptest.Env, res map[string]i
 	table.Lock()
 	passed := table.rows["uppyCancel"][col] == "pass"
 	table.Unlock()
-	if passed && !aborts {
+	switch {
+	case passed && aborts:
+		record("uppyCancel", col, "pass (aborted)")
+	case passed:
 		record("uppyCancel", col, "abort refused (no DELETE), upload left open")
 	}
 	if cfg.other != "" {
