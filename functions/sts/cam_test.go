@@ -40,7 +40,7 @@ func TestDeriveActionByAction(t *testing.T) {
 	assert.Equal(t, []string{ActListParts, ActListMultipartUploads, ActGetObject, ActHeadObject}, Derive("users/alice/", Limits{}, reads).Actions)
 	// A form upload only where the key policy signs its ACL headers too,
 	// and without upload limits.
-	acl := rulesPolicy(t, []string{"users/{sub}/"}, append(allParams, "x-cos-acl", "x-cos-grant-read", "x-cos-grant-write",
+	acl := rulesPolicy(t, []string{"users/{sub}/"}, append(allParams, "x-cos-acl", "x-cos-grant-read",
 		"x-cos-grant-read-acp", "x-cos-grant-write-acp", "x-cos-grant-full-control", "x-cos-storage-class"), true)
 	assert.Contains(t, Derive("users/alice/", Limits{}, acl).Actions, ActPostObject)
 	assert.NotContains(t, Derive("users/alice/", Limits{MaxContentLength: 10}, acl).Actions, ActPostObject)

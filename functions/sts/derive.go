@@ -91,13 +91,13 @@ type ConditionKey struct {
 var uploads = []string{ActPutObject, ActPostObject, ActInitiateMultipartUpload}
 
 // conditionKeys are the keys of COS's condition-key table that read a name
-// the key policy may refuse on an action /sts vends. The grant headers are
-// taken to be keys like x-cos-acl (docs/sts.md lists it as a question for
-// a real account).
+// the key policy may refuse on an action /sts vends. The grant headers
+// (the four an object takes; x-cos-grant-write is a bucket's) are taken to
+// be keys like x-cos-acl (docs/sts.md lists it as a question for a real
+// account).
 var conditionKeys = []ConditionKey{
 	{"cos:x-cos-acl", "x-cos-acl", false, "public-read", uploads},
 	{"cos:x-cos-grant-read", "x-cos-grant-read", false, `id="100000000001"`, uploads},
-	{"cos:x-cos-grant-write", "x-cos-grant-write", false, `id="100000000001"`, uploads},
 	{"cos:x-cos-grant-read-acp", "x-cos-grant-read-acp", false, `id="100000000001"`, uploads},
 	{"cos:x-cos-grant-write-acp", "x-cos-grant-write-acp", false, `id="100000000001"`, uploads},
 	{"cos:x-cos-grant-full-control", "x-cos-grant-full-control", false, `id="100000000001"`, uploads},

@@ -95,7 +95,6 @@ var Keys = map[string]Key{
 	"cos:content-length":           {Name: "content-length"},
 	"cos:x-cos-acl":                {Name: "x-cos-acl"},
 	"cos:x-cos-grant-read":         {Name: "x-cos-grant-read"},
-	"cos:x-cos-grant-write":        {Name: "x-cos-grant-write"},
 	"cos:x-cos-grant-read-acp":     {Name: "x-cos-grant-read-acp"},
 	"cos:x-cos-grant-write-acp":    {Name: "x-cos-grant-write-acp"},
 	"cos:x-cos-grant-full-control": {Name: "x-cos-grant-full-control"},
