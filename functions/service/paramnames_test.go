@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -368,4 +369,238 @@ func TestFinding3SourcesByWhatTheOperationDoes(t *testing.T) {
 	st, body := d.presigned(a, nil, nil, nil)
 	assert.Equal(t, 200, st, body)
 	assert.Equal(t, "public report", string(d.fake.Object(testHost, "users/alice/copy.png").Data), "the deployer's opt-in")
+}
+
+// reservedNames are the names the fuzz target draws variants of: COS's
+// operation and listing params the policy decides on.
+var reservedNames = []string{"uploads", "uploadId", "partNumber", "prefix", "tagging", "acl", "rename", "delimiter", "max-uploads",
+	"key-marker", "marker", "versionId", "response-content-type", "x-cos-security-token"}
+
+// fuzzValue is a value that makes the param mean something to the fake:
+// the upload id for any spelling of uploadId, a part number, alice's
+// folder as a prefix.
+func fuzzValue(name, uploadID string) string {
+	switch strings.ToLower(name) {
+	case "uploadid":
+		return uploadID
+	case "partnumber":
+		return "1"
+	case "prefix":
+		return "users/alice/"
+	case "max-uploads":
+		return "10"
+	case "response-content-type":
+		return "image/png"
+	}
+	return ""
+}
+
+// recaseQuery changes the letter case of the params' names in a signed
+// URL's query (the signature's own aside), two bits of mode a name: as
+// signed, upper, lower, or the first letter flipped. The signature, over
+// lower-cased names, holds for any of them.
+func recaseQuery(u string, mode uint16) string {
+	base, query, _ := strings.Cut(u, "?")
+	pairs := strings.Split(query, "&")
+	for i, p := range pairs {
+		name, v, _ := strings.Cut(p, "=")
+		if strings.HasPrefix(name, "q-") {
+			continue
+		}
+		switch mode >> (2 * (i % 8)) & 3 {
+		case 1:
+			name = strings.ToUpper(name)
+		case 2:
+			name = strings.ToLower(name)
+		case 3:
+			if c := name[0]; 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
+				name = string(c^0x20) + name[1:]
+			}
+		}
+		pairs[i] = name + "=" + v
+	}
+	return base + "?" + strings.Join(pairs, "&")
+}
+
+// FuzzSignedParamNames draws param names from open-ended Unicode and the
+// letter-case variants of COS's names, signs them through the service for
+// alice, re-sends what was signed to the fake with its param names in
+// another case (which the signature does not bind), and checks that the
+// fake carried out only what the policy allows alice: writes in
+// users/alice/ only, reads there and in public/, a listing of her folder or
+// public/ only, and no stored object of a type SIGN_ALLOWED_CONTENT_TYPES
+// refuses. The fake reads names as spelt; the signing credential holds the
+// checklist's CAM grant (checklistGrant). Seeds run in make test.
+func FuzzSignedParamNames(f *testing.F) {
+	door := newFuzzDoor(f)
+	for _, s := range []struct {
+		name1, name2 string
+		shape, method, key uint8
+		mode               uint16
+	}{
+		{"PREF\u0130X", "uploads", 0, 0, 0, 0},
+		{"Prefix", "uploads", 0, 0, 0, 0},
+		{"prefix", "uploads", 0, 0, 0, 0b0101},
+		{"prefix", "uploads", 0, 0, 0, 0b1010},
+		{"UPLOADID", "PARTNUMBER", 0, 1, 1, 0},
+		{"uploadId", "partNumber", 0, 1, 1, 0b0101},
+		{"uploadId", "partNumber", 0, 1, 1, 0b1111},
+		{"upload\u0130d", "partNumber", 0, 1, 1, 0},
+		{"tagging", "", 0, 1, 1, 0b01},
+		{"TAGGING", "", 0, 1, 1, 0},
+		{"acl", "", 0, 1, 1, 0b11},
+		{"rename", "", 0, 1, 2, 0b01},
+		{"uploads", "", 0, 2, 1, 0b01},
+		{"uploadId", "", 0, 2, 1, 0b01},
+		{"uploadId", "", 0, 3, 1, 0b01},
+		{"uploadId", "", 0, 0, 2, 0b01},
+		{"pre\ufb01x", "uploads", 0, 0, 0, 0},
+		{"\u212Aey-marker", "prefix", 1, 0, 0, 0},
+		{"response-content-type", "", 0, 0, 2, 0b01},
+		{"x-cos-security-token", "", 0, 0, 2, 0b01},
+		{"", "", 2, 1, 1, 0b0101},
+		{"", "", 3, 0, 0, 0b1001},
+		{"", "", 1, 0, 0, 0b01},
+		{"max-uploads", "uploads", 1, 0, 0, 0b100101},
+	} {
+		f.Add(s.name1, s.name2, s.shape, s.method, s.key, s.mode)
+	}
+	f.Fuzz(func(t *testing.T, name1, name2 string, shape, method, key uint8, mode uint16) {
+		door.check(t, name1, name2, shape, method, key, mode)
+	})
+}
+
+// fuzzDoor is the review's configuration with any param name allowed
+// (SIGN_ALLOWED_PARAMS=*, tagging and acl by name) beside a fake holding
+// an upload of alice's, her object, bob's and a public one.
+type fuzzDoor struct {
+	f        *fixture
+	fake     *fakecos.Server
+	cl       *http.Client
+	uploadID string
+}
+
+var (
+	fuzzMethods = []string{"GET", "PUT", "POST", "DELETE", "HEAD"}
+	fuzzKeys    = []string{"/", "users/alice/a.png", "public/a.png", "users/bob/a.png"}
+	// fuzzShapes are params a request starts from, before the drawn names.
+	fuzzShapes = []map[string]string{nil, {"uploads": "", "prefix": "users/alice/"}, {"uploadId": "", "partNumber": "1"}, {"prefix": "public/", "uploads": ""}}
+)
+
+func newFuzzDoor(tb testing.TB) *fuzzDoor {
+	f := withIdentity(tb, reviewEnv(map[string]string{"SIGN_ALLOWED_PARAMS": "*,tagging,acl", "SIGN_MAX_CONTENT_LENGTH": "64"}), "alice")
+	fake := fakecos.New(fakecos.Credentials{SecretID: testSecretID, SecretKey: testSecretKey})
+	fake.Now = func() time.Time { return testNow }
+	// A re-cased listing is bounded by no signature, only by the signing
+	// credential's CAM policy: TestFinding2RecasedListingMeetsCAM.
+	fake.Authorize = checklistGrant
+	tb.Cleanup(fake.Close)
+	proxy, _ := url.Parse(fake.URL)
+	d := &fuzzDoor{f: f, fake: fake, cl: &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxy)}, Timeout: 10 * time.Second}}
+	a := f.post("/presign", `{"method":"POST","key":"users/alice/a.png","params":{"uploads":""},"contentType":"image/png"}`)
+	require.Equal(tb, 200, a.status, "%s", a.body)
+	_, body := d.send(a, a.str("url"), nil)
+	var r struct{ UploadId string }
+	require.NoError(tb, xml.Unmarshal([]byte(body), &r))
+	d.uploadID = r.UploadId
+	return d
+}
+
+func (d *fuzzDoor) send(a answer, u string, body []byte) (int, string) {
+	req, err := http.NewRequest(a.str("method"), u, bytes.NewReader(body))
+	if err != nil {
+		return 0, ""
+	}
+	for k, v := range strMap(a.obj["headers"]) {
+		if !strings.EqualFold(k, "Content-Length") {
+			req.Header.Set(k, v)
+		}
+	}
+	if req.Header.Get("Content-Type") == "" {
+		req.Header.Set("Content-Type", "text/html") // unsigned: the holder's choice
+	}
+	resp, err := d.cl.Do(req)
+	if err != nil {
+		return 0, ""
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func (d *fuzzDoor) check(t *testing.T, name1, name2 string, shape, method, key uint8, mode uint16) {
+	for _, k := range []string{"users/alice/a.png", "public/a.png", "users/bob/a.png"} {
+		d.fake.PutObject(testHost, k, []byte("png"), "image/png")
+	}
+	params := map[string]string{}
+	for k, v := range fuzzShapes[int(shape)%len(fuzzShapes)] {
+		params[k] = v
+	}
+	if _, ok := params["uploadId"]; ok {
+		params["uploadId"] = d.uploadID
+	}
+	for _, n := range []string{name1, name2} {
+		if n != "" {
+			params[n] = fuzzValue(n, d.uploadID)
+		}
+	}
+	script := []byte("<script>alert(1)</script>")
+	req := map[string]any{"method": fuzzMethods[int(method)%len(fuzzMethods)], "key": fuzzKeys[int(key)%len(fuzzKeys)], "params": params}
+	if req["method"] == "PUT" || req["method"] == "POST" {
+		req["contentType"], req["contentLength"] = "image/png", len(script)
+	}
+	b, _ := json.Marshal(req)
+	resp := d.f.svc.Serve(context.Background(), &Request{Method: "POST", Path: "/presign", Body: b, Header: map[string]string{"content-type": "application/json"}})
+	a := answer{status: resp.Status, body: resp.Body}
+	if err := json.Unmarshal(resp.Body, &a.obj); err != nil {
+		t.Fatalf("%s: answer %s", b, resp.Body)
+	}
+	if a.status != 200 {
+		if a.status >= 500 {
+			t.Fatalf("%s: %d %s", b, a.status, a.body)
+		}
+		return
+	}
+	_, n := d.fake.Last()
+	st, _ := d.send(a, recaseQuery(a.str("url"), mode), script)
+	e, m := d.fake.Last()
+	if m == n || st == 0 {
+		t.Fatalf("%s: the fake saw nothing", b)
+	}
+	if err := allowedForAlice(e, d.fake, d.f.cfg.AllowedContentTypes.Allows); err != nil {
+		t.Fatalf("%s signed as %s, re-sent as %s: %v", b, a.str("url"), e.Query, err)
+	}
+}
+
+// allowedForAlice says what is wrong with a request the fake carried out,
+// for alice under reviewEnv's prefixes.
+func allowedForAlice(e fakecos.Entry, fake *fakecos.Server, typeAllowed func(string) bool) error {
+	if e.Status >= 300 {
+		return nil
+	}
+	q, _ := url.ParseQuery(strings.ReplaceAll(e.Query, ";", "%3B"))
+	action := fakecos.ActionOf(e.Method, e.Key, q)
+	mine, public := strings.HasPrefix(e.Key, "users/alice/"), strings.HasPrefix(e.Key, "public/")
+	switch action {
+	case "name/cos:ListMultipartUploads":
+		if p := q.Get("prefix"); !strings.HasPrefix(p, "users/alice/") && !strings.HasPrefix(p, "public/") {
+			return fmt.Errorf("%s of prefix %q", action, p)
+		}
+	case "name/cos:GetBucket":
+		return fmt.Errorf("%s (prefix %q): listing objects is off", action, q.Get("prefix"))
+	case "name/cos:GetObject", "name/cos:HeadObject", "name/cos:ListParts":
+		if !mine && !public {
+			return fmt.Errorf("%s of %s", action, e.Key)
+		}
+	case "":
+		return fmt.Errorf("%s %s?%s: no action, yet %d", e.Method, e.Key, e.Query, e.Status)
+	default:
+		if !mine {
+			return fmt.Errorf("%s of %s", action, e.Key)
+		}
+	}
+	if o := fake.Object(testHost, e.Key); o != nil && !typeAllowed(o.ContentType) {
+		return fmt.Errorf("%s stored %s as %q", action, e.Key, o.ContentType)
+	}
+	return nil
 }

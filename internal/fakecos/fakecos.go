@@ -8,7 +8,8 @@
 // It serves what the official SDKs' flows need: PUT, HEAD, GET, DELETE of
 // objects, multipart uploads (initiate, upload part, list parts, complete,
 // abort, list multipart uploads), listing objects, POST form uploads with a
-// policy, and CORS. It is for tests only.
+// policy, and CORS; copies, renames, and PUT ?acl/?tagging (answered, not
+// kept). It is for tests only.
 package fakecos
 
 import (
@@ -134,6 +135,17 @@ func (s *Server) Log() []Entry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.log)
+}
+
+// Last is the last request answered and how many there were (a fuzz
+// target's per-input look, without copying the whole log).
+func (s *Server) Last() (Entry, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.log) == 0 {
+		return Entry{}, 0
+	}
+	return s.log[len(s.log)-1], len(s.log)
 }
 
 // Object is the stored object host/key, or nil.
