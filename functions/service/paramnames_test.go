@@ -434,7 +434,7 @@ func recaseQuery(u string, mode uint16) string {
 func FuzzSignedParamNames(f *testing.F) {
 	door := newFuzzDoor(f)
 	for _, s := range []struct {
-		name1, name2 string
+		name1, name2       string
 		shape, method, key uint8
 		mode               uint16
 	}{
