@@ -465,6 +465,10 @@ func FuzzSignedParamNames(f *testing.F) {
 	} {
 		f.Add(s.name1, s.name2, s.shape, s.method, s.key, s.mode)
 	}
+	for i, n := range reservedNames {
+		f.Add(strings.ToUpper(n), "", uint8(i), uint8(i), uint8(i), uint16(0))
+		f.Add(n, "", uint8(i), uint8(i+1), uint8(i+1), uint16(0b0101010101))
+	}
 	f.Fuzz(func(t *testing.T, name1, name2 string, shape, method, key uint8, mode uint16) {
 		door.check(t, name1, name2, shape, method, key, mode)
 	})
