@@ -18,7 +18,7 @@ import (
 )
 
 // configVar is the shape of a configuration variable's name.
-var configVar = regexp.MustCompile(`^(SIGN|AUTH|COS|CORS|STS)_[A-Z0-9_]+$`)
+var configVar = regexp.MustCompile(`^(SIGN|AUTH|COS|CORS|STS|CDN)_[A-Z0-9_]+$`)
 
 // repoRoot is the module root: this package sits one level below it.
 func repoRoot(t testing.TB) string {

@@ -3,6 +3,8 @@ package service
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/cos-signer/cos-signer/functions/policy"
 )
 
 // The answers, as encoding/json writes them (API.md lists them too). Maps
@@ -26,7 +28,12 @@ type authAnswer struct {
 }
 
 // presignAnswer is the answer of /presign and /download; key is the
-// normalised (or server-chosen) key.
+// normalised (or server-chosen) key. A processed download says the
+// processing as signed and its families; via says which signature a
+// download carries when a CDN is configured or asked for; unsigned lists
+// the params a CDN URL carries without its signature covering them.
+// expiredTime is when the URL stops working: for a CDN URL, when the CDN
+// refuses it.
 type presignAnswer struct {
 	URL         string            `json:"url"`
 	Method      string            `json:"method"`
@@ -35,6 +42,16 @@ type presignAnswer struct {
 	StartTime   int64             `json:"startTime"`
 	ExpiredTime int64             `json:"expiredTime"`
 	ServerTime  int64             `json:"serverTime"`
+	Process     string            `json:"process,omitempty"`
+	Families    []policy.Family   `json:"families,omitempty"`
+	Via         string            `json:"via,omitempty"`
+	Unsigned    []string          `json:"unsigned,omitempty"`
+}
+
+func (a *presignAnswer) setProcessing(p *policy.Processing) {
+	if p != nil {
+		a.Process, a.Families = p.Text, p.Families
+	}
 }
 
 // postPolicyAnswer is /post-policy's answer: the form fields of a browser

@@ -17,9 +17,23 @@ import (
 //
 // /auth answers an authAnswer, /presign and /download a presignAnswer.
 func (s *Service) signOne(route string, in *input, id *auth.Identity, now time.Time, le *logEntry) (any, string, error) {
+	via, err := s.viaOf(route, in)
+	if err != nil {
+		return nil, "", err
+	}
 	var t target
-	if aerr := s.prepare(&t, route, in, id, now, le); aerr != nil {
-		return nil, "", aerr
+	if err := s.prepare(&t, route, in, id, now, le); err != nil {
+		return nil, "", err
+	}
+	if t.processing != nil {
+		le.families = t.processing.Families
+	}
+	le.via = via
+	if !s.cfg.CDN.On() && in.Via == "" {
+		le.via = "" // without a CDN, every download is a COS one: answers and logs stay as they were
+	}
+	if via == "cdn" {
+		return s.cdnDownload(&t, now)
 	}
 	r := t.request()
 	switch route {
@@ -46,10 +60,12 @@ func (s *Service) signOne(route string, in *input, id *auth.Identity, now time.T
 		if err != nil {
 			return nil, "", fromSignerError(err)
 		}
-		return &presignAnswer{
+		a := &presignAnswer{
 			URL: p.URL, Method: p.Method, Headers: orEmpty(p.Headers), Key: t.key,
-			StartTime: p.Window.Start, ExpiredTime: p.Window.End, ServerTime: now.Unix(),
-		}, p.URL, nil
+			StartTime: p.Window.Start, ExpiredTime: p.Window.End, ServerTime: now.Unix(), Via: le.via,
+		}
+		a.setProcessing(t.processing)
+		return a, p.URL, nil
 	}
 }
 

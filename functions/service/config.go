@@ -59,6 +59,13 @@ type Config struct {
 	// MaxContentLength's) bound a multipart object: PartLimit.
 	MaxParts      int
 	MaxPartLength int64
+	// Processing is SIGN_CI_PROCESSING: the Cloud Infinite processing
+	// families a download may carry.
+	Processing policy.Families
+
+	// CDN is the CDN in front of COS_BUCKET that /download signs for
+	// (CDN_*); the zero value is none.
+	CDN CDN
 
 	// CORSOrigins is CORS_ALLOWED_ORIGINS; "*" admits any origin.
 	CORSOrigins []string
@@ -229,6 +236,20 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.AllowedContentTypes, err = policy.ParseContentTypes(env("SIGN_ALLOWED_CONTENT_TYPES")); err != nil {
 		return Config{}, fmt.Errorf("SIGN_ALLOWED_CONTENT_TYPES: %v", err)
+	}
+
+	processing := env("SIGN_CI_PROCESSING")
+	if processing == "" {
+		processing = policy.DefaultProcessing
+	}
+	if c.Processing, err = policy.ParseFamilies(processing); err != nil {
+		return Config{}, fmt.Errorf("SIGN_CI_PROCESSING: %v", err)
+	}
+	if c.CDN, err = loadCDN(env); err != nil {
+		return Config{}, err
+	}
+	if c.CDN.TTL > 0 && c.CDN.TTL < c.DefaultExpired {
+		return Config{}, fmt.Errorf("CDN_AUTH_TTL: %d seconds is less than SIGN_DEFAULT_EXPIRED (%d): the CDN accepts a URL for CDN_AUTH_TTL after its timestamp, so a download through it could not last the default expiry", c.CDN.TTL, c.DefaultExpired)
 	}
 
 	for _, b := range []struct {

@@ -40,6 +40,8 @@ type input struct {
 	ContentLength       scalar            `json:"contentLength"`
 	SuccessActionStatus scalar            `json:"successActionStatus"`
 	Redirect            scalar            `json:"redirect"`
+	Process             scalar            `json:"process"`
+	Via                 string            `json:"via"`
 	Requests            []json.RawMessage `json:"requests"`
 	Scope               []sts.ScopeItem   `json:"scope"`
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cos-signer/cos-signer/functions/policy"
 	"github.com/cos-signer/cos-signer/functions/sts"
 )
 
@@ -18,6 +19,8 @@ type logEntry struct {
 	path                       string // as received, so a 404 says what was asked
 	route, method, bucket, key string
 	subject                    string
+	via                        string          // a download's: cdn or cos, when a CDN is configured or asked for
+	families                   []policy.Family // the processing families signed
 	entries, refused           int
 	batch                      []batchEntryLog
 	sts                        *stsLog // /sts only
@@ -78,6 +81,12 @@ func (s *Service) logRequest(ctx context.Context, le *logEntry, status int, fail
 	}
 	if le.subject != "" {
 		attrs = append(attrs, slog.String("subject", truncate(le.subject, 128)))
+	}
+	if le.via != "" {
+		attrs = append(attrs, slog.String("via", le.via))
+	}
+	if len(le.families) > 0 {
+		attrs = append(attrs, slog.Any("processing", le.families))
 	}
 	if le.entries > 0 {
 		attrs = append(attrs, slog.Int("entries", le.entries), slog.Int("refusedEntries", le.refused))

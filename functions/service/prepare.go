@@ -19,9 +19,10 @@ type target struct {
 	headers, params     map[string]string
 	unsignedHost        bool
 	serverChosenKey     bool
-	contentType         string       // for POST policies
-	contentLength       int64        // -1 when not stated
-	keys                *signingKeys // what it is signed with
+	contentType         string             // for POST policies
+	contentLength       int64              // -1 when not stated
+	keys                *signingKeys       // what it is signed with
+	processing          *policy.Processing // what a download's processing needs
 }
 
 // prepare applies the policy to one request for route and fills t with
@@ -67,6 +68,9 @@ func (s *Service) prepare(t *target, route string, in *input, id *auth.Identity,
 	le.key = t.key
 	if listing {
 		le.key = "?prefix=" + t.params["prefix"]
+	}
+	if err := s.checkProcessing(t, route, in); err != nil {
+		return err
 	}
 	if err := s.checkNames(t, listing); err != nil {
 		return err
@@ -273,7 +277,7 @@ func (s *Service) checkExtension(t *target, key string) error {
 
 // checkNames: only the header and param names the policy allows may be
 // signed; a scoped listing's params are allowed by its own rule
-// (policy.BucketListing).
+// (policy.BucketListing), and processing by its family (checkProcessing).
 func (s *Service) checkNames(t *target, listing bool) error {
 	for name := range t.headers {
 		if signer.SignsHeader(name) && !s.cfg.AllowedHeaders.Allows(name) && !t.tokenName(name) {
@@ -284,7 +288,7 @@ func (s *Service) checkNames(t *target, listing bool) error {
 		return nil
 	}
 	for name := range t.params {
-		if !s.cfg.AllowedParams.Allows(name) && !t.tokenName(name) {
+		if !s.cfg.AllowedParams.Allows(name) && !t.tokenName(name) && !t.processes(name) {
 			return forbidden("ParamNotAllowed", fmt.Sprintf("param %s may not be signed (SIGN_ALLOWED_PARAMS%s)", quoteName(name), sensitiveNote(name)))
 		}
 	}

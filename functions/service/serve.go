@@ -127,6 +127,9 @@ func (s *Service) health(method, rid string) (*Response, error) {
 	if err := s.notConfigured(); err != nil {
 		return nil, err
 	}
+	if err := s.cdnNotConfigured(); err != nil {
+		return nil, err
+	}
 	return s.jsonResponse(http.StatusOK, &healthAnswer{Status: "ok", Version: s.version}, rid), nil
 }
 

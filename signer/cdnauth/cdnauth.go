@@ -65,44 +65,67 @@ func ParseType(s string) (Type, error) {
 	return 0, fmt.Errorf("%q is not A, B, C or D", s)
 }
 
-// Check reports what is wrong with c, naming the setting and never the
-// key's value.
+// Setting names a Config field in a SettingError.
+type Setting string
+
+const (
+	SettingType       Setting = "type"
+	SettingKey        Setting = "key"
+	SettingSignParam  Setting = "sign parameter"
+	SettingTimeParam  Setting = "time parameter"
+	SettingTimeFormat Setting = "time format"
+)
+
+// SettingError is a Config that cannot sign: which setting, and why. It
+// never holds the key's value.
+type SettingError struct {
+	Setting Setting
+	Reason  string
+}
+
+func (e *SettingError) Error() string { return string(e.Setting) + ": " + e.Reason }
+
+func settingError(s Setting, format string, args ...any) error {
+	return &SettingError{s, fmt.Sprintf(format, args...)}
+}
+
+// Check reports what is wrong with c (a *SettingError).
 func (c Config) Check() error {
 	switch c.Type {
 	case TypeA, TypeB, TypeC, TypeD:
 	default:
-		return errors.New("type: not A, B, C or D")
+		return settingError(SettingType, "not A, B, C or D")
 	}
 	if n := len(c.Key); n < 6 || n > 40 || !alnum(c.Key) {
-		return fmt.Errorf("key: must be 6 to 40 letters and digits (it has %d characters)", len(c.Key))
+		return settingError(SettingKey, "must be 6 to 40 letters and digits (it has %d characters)", len(c.Key))
 	}
 	if c.SignParam != "" {
 		if c.Type != TypeA && c.Type != TypeD {
-			return fmt.Errorf("sign parameter: Type%c carries the signature in the path, not in a parameter", c.Type)
+			return settingError(SettingSignParam, "Type%c carries the signature in the path, not in a parameter", c.Type)
 		}
 		if !paramName(c.SignParam) {
-			return fmt.Errorf("sign parameter %q: 1 to 100 letters, digits or '_', not starting with a digit", c.SignParam)
+			return settingError(SettingSignParam, "%q: 1 to 100 letters, digits or '_', not starting with a digit", c.SignParam)
 		}
 	}
 	if c.TimeParam != "" {
 		if c.Type != TypeD {
-			return fmt.Errorf("time parameter: only TypeD carries the timestamp in a parameter")
+			return settingError(SettingTimeParam, "only TypeD carries the timestamp in a parameter")
 		}
 		if !paramName(c.TimeParam) {
-			return fmt.Errorf("time parameter %q: 1 to 100 letters, digits or '_', not starting with a digit", c.TimeParam)
+			return settingError(SettingTimeParam, "%q: 1 to 100 letters, digits or '_', not starting with a digit", c.TimeParam)
 		}
 	}
 	if c.Type == TypeD && strings.EqualFold(c.signParam(), c.timeParam()) {
-		return fmt.Errorf("sign and time parameters are both %q", c.signParam())
+		return settingError(SettingTimeParam, "the sign and time parameters are both %q", c.signParam())
 	}
 	switch c.TimeFormat {
 	case "":
 	case Dec, Hex:
 		if c.Type != TypeC && c.Type != TypeD {
-			return fmt.Errorf("time format: Type%c has a fixed timestamp format", c.Type)
+			return settingError(SettingTimeFormat, "Type%c has a fixed timestamp format", c.Type)
 		}
 	default:
-		return fmt.Errorf("time format %q: dec or hex", c.TimeFormat)
+		return settingError(SettingTimeFormat, "%q: dec or hex", c.TimeFormat)
 	}
 	return nil
 }
