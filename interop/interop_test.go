@@ -277,6 +277,22 @@ func objectChecks(t *testing.T, sdk string, cfg config, env *interoptest.Env, re
 		}
 		return fmt.Errorf("the fake COS saw no GET by signed URL")
 	})
+	check(t, col, res, "getObjectUrlThumbnail", ok, func(r interoptest.Result) error {
+		// The processing reached the fake COS signed, in the list the
+		// shared vectors give (encoded twice in the URL).
+		if u, _ := r.Data["url"].(string); !strings.Contains(u, "q-url-param-list=imagemogr2%252fthumbnail%252f200x") {
+			return fmt.Errorf("the SDK's URL does not list the thumbnail as signed: %s", u)
+		}
+		for _, e := range env.COS.Log() {
+			if e.Key == cfg.prefix+"hello.txt" && e.Method == "GET" && e.Processing == "imageMogr2/thumbnail/200x" {
+				if !e.ProcessingSigned || e.Status != 200 {
+					return fmt.Errorf("the fake COS saw the thumbnail unsigned or refused it: %+v", e)
+				}
+				return nil
+			}
+		}
+		return fmt.Errorf("the fake COS saw no GET with the thumbnail")
+	})
 	deleted := ok
 	if !strings.Contains(cfg.vars["SIGN_ALLOWED_METHODS"], "DELETE") {
 		// DELETE is not in the default SIGN_ALLOWED_METHODS.

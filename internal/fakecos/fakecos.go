@@ -47,6 +47,11 @@ type Entry struct {
 	Code, Message string // the error answered, if any
 	Retry         bool   // the request carried x-cos-sdk-retry
 	TokenIn       string // "header", "query", "form" or "" (no security token)
+	// Processing is the Cloud Infinite processing a GET or HEAD asked for
+	// (a pipeline param name, or "ci-process=<value>"), and
+	// ProcessingSigned whether the signature covered it.
+	Processing       string
+	ProcessingSigned bool
 }
 
 // Object is a stored object.
@@ -264,7 +269,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, host, key string
 	case r.Method == http.MethodPut:
 		return s.putObject(w, r, host, key, body)
 	case r.Method == http.MethodGet, r.Method == http.MethodHead:
-		return s.getObject(w, r, host, key, q)
+		return s.getObject(w, r, host, key, q, e)
 	case r.Method == http.MethodDelete:
 		s.mu.Lock()
 		delete(s.objects, host+"/"+key)
@@ -325,7 +330,7 @@ func (s *Server) putObject(w http.ResponseWriter, r *http.Request, host, key str
 	return http.StatusOK, nil
 }
 
-func (s *Server) getObject(w http.ResponseWriter, r *http.Request, host, key string, q url.Values) (int, *cosError) {
+func (s *Server) getObject(w http.ResponseWriter, r *http.Request, host, key string, q url.Values, e *Entry) (int, *cosError) {
 	s.mu.Lock()
 	o := s.objects[host+"/"+key]
 	s.mu.Unlock()
@@ -333,6 +338,13 @@ func (s *Server) getObject(w http.ResponseWriter, r *http.Request, host, key str
 		return 0, &cosError{404, "NoSuchKey", "The specified key does not exist."}
 	}
 	h := w.Header()
+	// COS hands a GET carrying processing to Cloud Infinite. The fake
+	// serves the object as it is and says which processing CI would have
+	// applied, and whether the signature covered it.
+	if e.Processing, e.ProcessingSigned = processingOf(r, q); e.Processing != "" {
+		h.Set(ProcessingHeader, e.Processing)
+		h.Set(ProcessingSignedHeader, strconv.FormatBool(e.ProcessingSigned))
+	}
 	h.Set("ETag", o.ETag)
 	h.Set("x-cos-hash-crc64ecma", crc(o.Data))
 	h.Set("Content-Type", o.ContentType)

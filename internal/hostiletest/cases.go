@@ -363,6 +363,19 @@ func Cases(t testing.TB) []Case {
 		Get("/download", map[string][]string{"key": {"public/a.pdf"}}), PostJSON("/post-policy", map[string]any{"key": "public/a.pdf"})} {
 		add("no credentials "+r.Method+" "+r.Path, NoCredentials, r, 503, "ServiceNotConfigured")
 	}
+	// Downloads: processing by family, and the CDN under the same key policy.
+	download := func(q map[string][]string) Request { return Get("/download", q) }
+	add("processing ignore-error", nil, download(map[string][]string{"key": {"public/a.jpg"}, "process": {"imageMogr2/thumbnail/200x/ignore-error/1"}}), 400, "InvalidProcessing")
+	add("processing exif", nil, download(map[string][]string{"key": {"public/a.jpg"}, "process": {"exif"}}), 403, "ProcessingNotAllowed")
+	add("processing originImage with * params", Wildcards, download(map[string][]string{"key": {"public/a.jpg"}, "params[ci-process]": {"originImage"}}), 403, "ProcessingNotAllowed")
+	add("processing on a PUT", AnonWrites, PostJSON("/presign", map[string]any{"key": "uploads/user1/a.jpg", "method": "PUT",
+		"params": map[string]any{"imageMogr2/strip": ""}}), 400, "InvalidProcessing")
+	add("cdn download outside the prefixes", CDN("A"), download(map[string][]string{"key": {"private/a.jpg"}}), 403, "KeyNotAllowed")
+	add("cdn download dot segment", CDN("B"), download(map[string][]string{"key": {"public/../private/a.jpg"}}), 400, "InvalidKey")
+	add("cdn download with a param", CDN("D"), download(map[string][]string{"key": {"public/a.jpg"}, "response-content-type": {"text/html"}}), 400, "CDNQueryNotSupported")
+	add("cdn download with processing", CDN("A"), download(map[string][]string{"key": {"public/a.jpg"}, "process": {"imageMogr2/thumbnail/200x"}}), 400, "CDNQueryNotSupported")
+	add("cdn download without its key", CDNNoKey, download(map[string][]string{"key": {"public/a.jpg"}}), 503, "ServiceNotConfigured")
+	add("healthz cdn without its key", CDNNoKey, Get("/healthz", nil), 503, "ServiceNotConfigured")
 	cs = append(cs, stsCases(t)...)
 	return append(cs, scopeCases(t)...)
 }

@@ -104,11 +104,11 @@ func Mismatches(c Case, p Platform, resp Response) []string {
 	return out
 }
 
-// answerSecrets may never appear in an answer: the secret key and the JWT
-// secret never, and in a refusal not the session token nor the caller's
+// answerSecrets may never appear in an answer: the secret key, the JWT
+// secret and the CDN key never, and in a refusal not the session token nor the caller's
 // token either.
 func answerSecrets(c Case, status int) []string {
-	s := []string{SecretKey, JWTSecret}
+	s := []string{SecretKey, JWTSecret, CDNKey}
 	if status >= 400 {
 		s = append(s, SessionToken, url.QueryEscape(SessionToken))
 		s = append(s, CallerTokens(c.Request)...)

@@ -28,6 +28,9 @@ const (
 	SessionToken = "hostile+SessionToken/Ab12Cd34Ef56+Gh78Ij90/Kl12Mn34Op56Qr78St90Uv12Wx34Yz56+AbCdEfGhIjKl/MnOpQrStUvWxYz0123456789==" //nolint:gosec // fake
 	// JWTSecret is the HS256 secret of the jwt profile (authtest's).
 	JWTSecret = authtest.Secret
+	// CDNKey is the CDN profiles' CDN_AUTH_KEY: letters and digits, as the
+	// CDN console takes them.
+	CDNKey = "hostileCdnAuthKey0123456789abcdEF"
 )
 
 // The target the profiles configure.
@@ -86,9 +89,17 @@ var (
 		"SIGN_ALLOWED_CONTENT_TYPES": "image/*", "SIGN_MAX_CONTENT_LENGTH": "1048576"}
 	// Extensions limits server-chosen and written keys to jpg and png.
 	Extensions = map[string]string{"SIGN_ALLOW_ANONYMOUS_WRITES": "true", "SIGN_ALLOWED_EXTENSIONS": "jpg,png"}
+	// CDNNoKey configures a CDN whose key the secret store left empty.
+	CDNNoKey = map[string]string{"CDN_DOMAIN": "img.example.com", "CDN_AUTH_TYPE": "D", "CDN_AUTH_TTL": "3600"}
 	// NoCredentials has no signing credentials at all.
 	NoCredentials = map[string]string{"COS_SECRET_ID": "", "COS_SECRET_KEY": "", "COS_SESSION_TOKEN": ""}
 )
+
+// CDN has /download signed for the CDN in front of Bucket, with URL
+// authentication of type typ (A, B, C or D).
+func CDN(typ string) map[string]string {
+	return map[string]string{"CDN_DOMAIN": "img.example.com", "CDN_AUTH_TYPE": typ, "CDN_AUTH_KEY": CDNKey, "CDN_AUTH_TTL": "3600"}
+}
 
 // Environ is BaseEnv with a case's overrides applied.
 func Environ(over map[string]string) map[string]string {

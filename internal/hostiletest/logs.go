@@ -38,7 +38,8 @@ func (s *syncBuffer) String() string {
 // adapter's logger, at debug level, and slog's default, which the log
 // package writes through), then asserts that no secret appears in the log:
 // not the secret key, the session token, the JWT secret, any signature or
-// Authorization value an answer carried, nor any caller token. Every line
+// Authorization value an answer carried, nor any caller token, nor the CDN
+// key or a CDN URL's hash. Every line
 // must be JSON with a request id; each request's line names its route and
 // decision.
 func RunLogSecrets(t *testing.T, p Platform, build Builder) {
@@ -49,7 +50,7 @@ func RunLogSecrets(t *testing.T, p Platform, build Builder) {
 	defer slog.SetDefault(prev)
 
 	s := &servers{t: t, build: build, logger: logger, byEnv: map[string]Server{}}
-	secrets := newSecretSet(SecretKey, SessionToken, JWTSecret)
+	secrets := newSecretSet(SecretKey, SessionToken, JWTSecret, CDNKey)
 	served, adapterRefused, signatures := 0, 0, 0
 	successes := Successes(t)
 	all := append(Cases(t), successes...)
@@ -185,6 +186,7 @@ func (s *secretSet) list() []string {
 
 var (
 	hex40       = regexp.MustCompile(`[0-9a-f]{40}`)
+	cdnHash     = regexp.MustCompile(`(?:sign=|-0-|/)([0-9a-f]{32})(?:[/&"\n]|$)`)
 	authorValue = regexp.MustCompile(`"(?i:authorization)"\s*:\s*"([^"]+)"`)
 	stsSecret   = regexp.MustCompile(`"(?:TmpSecretKey|tmpSecretKey|SecurityToken|sessionToken)"\s*:\s*"([^"]+)"`)
 )
@@ -204,6 +206,12 @@ func (s *secretSet) addFromAnswer(resp Response) int {
 	sigs := hex40.FindAllString(text, -1)
 	for _, sig := range sigs {
 		s.add(sig)
+	}
+	// CDN URLs: the MD5 of the URL authentication (TypeA's sign value ends
+	// in it, D's is it, B and C carry it as a path segment).
+	for _, m := range cdnHash.FindAllStringSubmatch(text, -1) {
+		s.add(m[1])
+		sigs = append(sigs, m[1])
 	}
 	// /sts answers: the temporary secret key and token, under every name.
 	for _, m := range stsSecret.FindAllStringSubmatch(string(resp.Body), -1) {

@@ -107,5 +107,11 @@ func Successes(t testing.TB) []Case {
 	}}), user1), 200, "")
 	cs.add("upload limits presign PUT", UploadLimits, PostJSON("/presign", map[string]any{"key": "uploads/user1/a.jpg", "method": "PUT",
 		"contentType": "image/jpeg", "contentLength": 1000}), 200, "")
+	cs.add("download thumbnail", nil, Get("/download", map[string][]string{"key": {"uploads/user1/a.jpg"}, "process": {"imageMogr2/thumbnail/200x"}}), 200, "")
+	for _, typ := range []string{"A", "B", "C", "D"} {
+		cs.add("cdn download Type"+typ, CDN(typ), Get("/download", map[string][]string{"key": {"public/2024 夏天/猫.jpg"}}), 200, "")
+	}
+	cs.add("cdn download redirect", CDN("A"), Get("/download", map[string][]string{"key": {"public/a.jpg"}, "redirect": {"1"}}), 302, "")
+	cs.add("cdn download via cos", CDN("C"), Get("/download", map[string][]string{"key": {"public/a.jpg"}, "via": {"cos"}}), 200, "")
 	return append(cs, stsSuccesses(t)...)
 }

@@ -102,6 +102,14 @@
       if (r.text !== text) throw new Error(`plain GET returned ${JSON.stringify(r.text)}`);
       return { url: d.Url.replace(/q-signature=[0-9a-f]+/, 'q-signature=…') };
     });
+    // A thumbnail the SDK way (docs/downloads.md): the processing is a Query
+    // name with an empty value, passed to getAuthorization and signed.
+    await flow('getObjectUrlThumbnail', async () => {
+      const d = await call(a.cos, 'getObjectUrl', { Bucket, Region, Key: key, Sign: true, Query: { 'imageMogr2/thumbnail/200x': '' } });
+      const r = await a.plainGet(d.Url);
+      if (r.status !== 200) throw Object.assign(new Error(`plain GET of the signed thumbnail URL: ${r.status} ${r.text}`), { code: xmlCode(r.text) });
+      return { url: d.Url.replace(/q-signature=[0-9a-f]+/, 'q-signature=…') };
+    });
     await flow('deleteObject', async () => {
       await call(a.cos, 'deleteObject', { Bucket, Region, Key: key });
       const gone = await call(a.cos, 'headObject', { Bucket, Region, Key: key }).then(() => false, (e) => e.statusCode === 404);
