@@ -36,7 +36,7 @@ var serviceRoutes = []string{
 
 // secretVars never come from a stack parameter: a parameter's value is
 // kept in the stack's history and shown to anyone who can describe it.
-var secretVars = []string{"COS_SECRET_ID", "COS_SECRET_KEY", "COS_SESSION_TOKEN", "AUTH_JWT_SECRET"}
+var secretVars = []string{"COS_SECRET_ID", "COS_SECRET_KEY", "COS_SESSION_TOKEN", "AUTH_JWT_SECRET", "CDN_AUTH_KEY"}
 
 // goarchOf is the GOARCH for a Lambda architecture.
 var goarchOf = map[string]string{"arm64": "arm64", "x86_64": "amd64"}

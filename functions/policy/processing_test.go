@@ -196,8 +196,17 @@ func FuzzProcessingOf(f *testing.F) {
 			if params[name] != v {
 				t.Fatalf("%q: signs %q=%q, which it was not given", text, name, v)
 			}
-			if strings.Contains(strings.ToLower(name+"/"+v), "ignore-error") {
-				t.Fatalf("%q passed with ignore-error", text)
+			// Pipelines: a name, or doc-preview's imageParams value.
+			pipe := name
+			if strings.EqualFold(name, "imageParams") {
+				pipe = v
+			}
+			if IsPipelineName(name) || strings.EqualFold(name, "imageParams") {
+				for _, seg := range strings.FieldsFunc(pipe, func(r rune) bool { return r == '/' || r == '|' }) {
+					if strings.EqualFold(seg, "ignore-error") {
+						t.Fatalf("%q passed with ignore-error", text)
+					}
+				}
 			}
 		}
 	})

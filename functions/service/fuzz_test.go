@@ -18,6 +18,10 @@ func fuzzService(t testing.TB) *Service {
 	env["SIGN_ALLOWED_CONTENT_TYPES"] = "image/*"
 	env["SIGN_MAX_CONTENT_LENGTH"] = "1000"
 	env["CORS_ALLOWED_ORIGINS"] = "https://app.example.com"
+	env["SIGN_CI_PROCESSING"] = "*,doc-html"
+	for k, v := range map[string]string{"CDN_DOMAIN": "img.example.com", "CDN_AUTH_TYPE": "A", "CDN_AUTH_KEY": "fuzzCdnKey123", "CDN_AUTH_TTL": "3600", "CDN_ALLOW_QUERY": "true"} {
+		env[k] = v
+	}
 	cfg, err := LoadConfig(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
@@ -41,6 +45,9 @@ var fuzzSeeds = []string{
 	`{"key":"public/a","expire":60,"Expires":"60","expired":61}`,
 	`{"key":`,
 	`[]`,
+	`{"action":"download","key":"public/a.jpg","process":"imageMogr2/thumbnail/200x|watermark/2/text/eA==","via":"cdn"}`,
+	`{"action":"presign","key":"public/a.jpg","process":"ci-process=doc-preview&dstType=html&page=1","params":{"imageInfo":""}}`,
+	`{"action":"download","key":"public/猫 1.jpg","via":"cos","params":{"ci-process":"snapshot","time":"1.5","response-content-type":"image/png"}}`,
 }
 
 // FuzzServe: decoding any request never panics and always answers with a

@@ -32,10 +32,15 @@ func examplesFor(cfg service.Config) []example {
 			break
 		}
 	}
+	thumb := "/download?key=" + strings.TrimSuffix(key, "hello.txt") + "cat.jpg&process=imageMogr2/thumbnail/200x"
+	if cfg.CDN.On() {
+		thumb += "&via=cos" // the CDN signature would not cover the processing
+	}
 	return []example{
 		{"health", "GET", "/healthz", "", false, false},
 		{"a presigned upload URL", "POST", "/presign", `{"method":"PUT","key":"` + key + `","expired":600}`, true, token},
 		{"a presigned download URL", "GET", "/download?key=" + key, "", false, token},
+		{"a thumbnail (Cloud Infinite processing, signed)", "GET", thumb, "", false, token},
 	}
 }
 
@@ -100,6 +105,10 @@ func banner(w io.Writer, l listening, demoFilled []string, cfg service.Config) {
 		warn = append(warn, "Uploads and deletes (PUT, POST, DELETE) are refused with 403 AnonymousWriteRefused: callers are not authenticated (AUTH_MODE=none). "+
 			"Set AUTH_MODE=jwt (or gateway) to authenticate them, or SIGN_ALLOW_ANONYMOUS_WRITES=true to sign writes for anyone who can reach this server.")
 	}
+	if cdn := cfg.CDN; len(cdn.Missing) > 0 {
+		warn = append(warn, fmt.Sprintf("A CDN is configured in part: %s not set, so /healthz and downloads through the CDN answer 503 ServiceNotConfigured (the other routes still sign). Set them, or unset every CDN_* variable.",
+			strings.Join(cdn.Missing, ", ")))
+	}
 	localToken := slices.Contains(demoFilled, "AUTH_JWT_SECRET")
 	switch {
 	case localToken:
@@ -118,6 +127,10 @@ func banner(w io.Writer, l listening, demoFilled []string, cfg service.Config) {
 	}
 	for _, m := range warn {
 		fmt.Fprintf(w, "!! %s\n", m)
+	}
+	if cdn := cfg.CDN; cdn.On() && len(cdn.Missing) == 0 {
+		fmt.Fprintf(w, "Downloads go through the CDN at %s (Type%c URL authentication, valid CDN_AUTH_TTL=%d s after the timestamp); via=cos gives a COS URL.\n",
+			cdn.Domain, cdn.Auth.Type, cdn.TTL)
 	}
 
 	if l.all {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -59,6 +60,15 @@ func code(t *testing.T, svc *service.Service, body string) (int, string) {
 }
 
 const upload = `{"method":"PUT","key":"uploads/hello.txt"}`
+
+// get is the status the service answers a GET of path with.
+func get(t *testing.T, svc *service.Service, path string) int {
+	t.Helper()
+	p, q, _ := strings.Cut(path, "?")
+	query, err := url.ParseQuery(q)
+	require.NoError(t, err)
+	return svc.Serve(context.Background(), &service.Request{Method: "GET", Path: p, Query: query}).Status
+}
 
 // Each mode's banner says what the service it fronts does: checked against
 // that service's own answers, not only against wording.
@@ -136,6 +146,24 @@ func TestBannerIsTrueInEveryMode(t *testing.T) {
 		assert.Contains(t, out, "COS_SECRET_ID")
 		status, _ := code(t, svc, `{"key":"a.txt"}`)
 		assert.Equal(t, 503, status)
+	})
+
+	t.Run("a CDN", func(t *testing.T) {
+		cdn := with(realCreds, "COS_BUCKET", bucket["COS_BUCKET"], "COS_REGION", bucket["COS_REGION"], "SIGN_ALLOW_ANONYMOUS_WRITES", "true",
+			"CDN_DOMAIN", "img.example.com", "CDN_AUTH_TYPE", "C", "CDN_AUTH_KEY", "cdnKeyNotReal0123456789", "CDN_AUTH_TTL", "3600")
+		out, svc := bannerFor(t, false, cdn)
+		assert.Contains(t, out, "Signing for real")
+		assert.Contains(t, out, "through the CDN at img.example.com (TypeC")
+		assert.Contains(t, out, "process=imageMogr2/thumbnail/200x&via=cos'")
+		assert.NotContains(t, out, "cdnKeyNotReal0123456789")
+		assert.Equal(t, 200, get(t, svc, "/download?key=uploads/cat.jpg&process=imageMogr2/thumbnail/200x&via=cos"), "the thumbnail example works")
+
+		delete(cdn, "CDN_AUTH_KEY") // a secret store that did not resolve
+		out, svc = bannerFor(t, false, cdn)
+		assert.Contains(t, out, "A CDN is configured in part: CDN_AUTH_KEY not set")
+		assert.Equal(t, 503, get(t, svc, "/healthz"))
+		assert.Equal(t, 503, get(t, svc, "/download?key=uploads/cat.jpg"))
+		assert.Equal(t, 200, get(t, svc, "/download?key=uploads/cat.jpg&via=cos"))
 	})
 
 	t.Run("jwt", func(t *testing.T) {

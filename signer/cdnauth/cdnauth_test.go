@@ -213,3 +213,18 @@ func FuzzSign(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkSign: one CDN URL of each type for a unicode key's path.
+func BenchmarkSign(b *testing.B) {
+	for _, typ := range []Type{TypeA, TypeB, TypeC, TypeD} {
+		b.Run("type="+string(rune(typ)), func(b *testing.B) {
+			c := Config{Type: typ, Key: docKey}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Sign(c, catPath, ts, 3600, "WMNKI2PMMFMBQ3JSTNT4ZNZJJ3"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
