@@ -34,8 +34,15 @@ func (s *Service) checkProcessing(t *target, route string, in *input) error {
 			t.params = make(map[string]string, len(extra))
 		}
 		for name, v := range extra {
-			if policy.ParamName(t.params, name) != "" {
-				return badRequest("InvalidProcessing", fmt.Sprintf("process and params both name %s: send the processing once", quoteName(name)))
+			// The process field's names are held to COS's spellings like
+			// params' (policy.CheckParamName), and never repeat one.
+			if err := policy.CheckParamName(name); err != nil {
+				return badRequest("InvalidProcessing", "process: "+err.Error())
+			}
+			for have := range t.params {
+				if strings.EqualFold(have, name) {
+					return badRequest("InvalidProcessing", fmt.Sprintf("process and params both name %s: send the processing once", quoteName(name)))
+				}
 			}
 			t.params[name] = v
 		}
