@@ -15,11 +15,12 @@ import (
 
 // uppyConfigs are the deployments Uppy's flows run under: make run's local
 // setup (DELETE is not in the default SIGN_ALLOWED_METHODS, so cancel
-// cannot abort), the production-like jwt one, and upload limits Uppy's
-// 5 MiB parts fit.
+// cannot abort), the production-like jwt one with temporary credentials
+// (as SCF's role gives: every URL carries the token, which the fake COS
+// then requires), and upload limits Uppy's 5 MiB parts fit.
 var uppyConfigs = []config{
 	{name: "default", vars: map[string]string{"SIGN_ALLOW_ANONYMOUS_WRITES": "true"}, prefix: "interop/"},
-	{name: "jwt", vars: jwtVars(nil), user: "alice", prefix: "users/alice/", other: "users/bob/not-mine.txt"},
+	{name: "jwt+token", vars: jwtVars(map[string]string{"COS_SESSION_TOKEN": interoptest.SessionToken}), user: "alice", prefix: "users/alice/", other: "users/bob/not-mine.txt"},
 	{name: "limits", vars: jwtVars(map[string]string{
 		"SIGN_ALLOWED_CONTENT_TYPES": "text/plain,application/octet-stream",
 		"SIGN_MAX_CONTENT_LENGTH":    uppyMaxContentLength,
@@ -106,7 +107,22 @@ func uppyChecks(t *testing.T, cfg config, env *interoptest.Env, res map[string]i
 		}
 		return stored(r)
 	}))
-	check(t, col, res, "uppyMultipart", ok, inPrefix(multipartCheck(env)))
+	check(t, col, res, "uppyMultipart", ok, inPrefix(func(r interoptest.Result) error {
+		if err := multipartCheck(env)(r); err != nil {
+			return err
+		}
+		if cfg.vars["COS_SESSION_TOKEN"] == "" {
+			return nil
+		}
+		// Temporary credentials: each presigned URL carries the token.
+		key, _ := r.Data["key"].(string)
+		for _, e := range env.COS.Log() {
+			if e.Key == key && e.Method != "OPTIONS" && e.TokenIn != "query" {
+				return fmt.Errorf("%s %s?%s carried the session token in %q, not the query", e.Method, e.Key, e.Query, e.TokenIn)
+			}
+		}
+		return nil
+	}))
 	check(t, col, res, "uppyResume", ok, inPrefix(func(r interoptest.Result) error {
 		if err := multipartCheck(env)(r); err != nil {
 			return err
