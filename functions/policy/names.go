@@ -87,7 +87,7 @@ func sensitiveStem(lower string) string {
 
 // Sensitive reports whether a header or param name is one of the sensitive
 // names (see NameList).
-func Sensitive(name string) bool { return sensitiveStem(strings.ToLower(name)) != "" }
+func Sensitive(name string) bool { return sensitiveStem(lowerASCII(name)) != "" }
 
 // DefaultHeaders are the headers callers may ask to sign when
 // SIGN_ALLOWED_HEADERS is not set: the common upload and download ones, and

@@ -151,6 +151,14 @@ func scopeCases(t testing.TB) []Case {
 	add("copy with encoded slashes", CopyListed, copyFrom("x-cos-copy-source", Host+"/uploads%2Fuser1%2F..%2Fuser2%2Fsecret.jpg", nil), 400, "InvalidCopySource")
 	add("copy with a scheme", CopyListed, copyFrom("x-cos-copy-source", "https://"+Host+"/uploads/user1/a.jpg", nil), 400, "InvalidCopySource")
 	add("rename of another user's object", CopyListed, copyFrom("x-cos-rename-source", "/uploads/user2/secret.jpg", nil), 403, "CopySourceNotAllowed")
+	// Issue 22, finding 3: a rename moves its source (GET and DELETE
+	// there, and DELETE is not in the default SIGN_ALLOWED_METHODS); a copy
+	// takes its source's size and type, past the upload limits.
+	add("rename out of a folder the caller may only read", merge(CopyListed, map[string]string{"SIGN_ALLOWED_PARAMS": "rename"}),
+		copyFrom("x-cos-rename-source", "/public/a.jpg", map[string]any{"rename": ""}), 403, "CopySourceNotAllowed")
+	add("copy under the upload limits", merge(CopyListed, map[string]string{"SIGN_MAX_CONTENT_LENGTH": "1048576"}),
+		PostJSON("/presign", map[string]any{"key": "uploads/user1/copy.jpg", "method": "PUT", "contentLength": 0,
+			"headers": map[string]any{"x-cos-copy-source": Host + "/public/big.jpg"}}), 403, "CopyNotAllowed")
 
 	// 3. Content types are media types.
 	put := func(ct string) Request {
