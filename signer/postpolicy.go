@@ -102,31 +102,39 @@ func (r *PostPolicyRequest) check() (key string, err error) {
 	return "", errorf(CodeInvalidPolicy, "success_action_status must be 200, 201 or 204, got %d", r.SuccessActionStatus)
 }
 
+// match is a condition of one member, {"name": "value"}: exactly one field
+// is set (each is non-empty where it is used).
+type match struct {
+	Algorithm           string `json:"q-sign-algorithm,omitempty"`
+	SecretID            string `json:"q-ak,omitempty"`
+	SignTime            string `json:"q-sign-time,omitempty"`
+	Bucket              string `json:"bucket,omitempty"`
+	Key                 string `json:"key,omitempty"`
+	ContentType         string `json:"Content-Type,omitempty"`
+	SuccessActionStatus string `json:"success_action_status,omitempty"`
+}
+
 // conditions are the policy's conditions in the order the official SDKs
 // write them: the signature's, the bucket, the key, then what r adds. A
-// condition is an object of one member or an array.
+// condition is an object of one member (match) or an array.
 func (r *PostPolicyRequest) conditions(secretID, key string, kt []byte) []any {
-	c := []any{
-		map[string]string{"q-sign-algorithm": "sha1"},
-		map[string]string{"q-ak": secretID},
-		map[string]string{"q-sign-time": string(kt)},
-		map[string]string{"bucket": r.Bucket},
-	}
+	c := make([]any, 0, 8)
+	c = append(c, match{Algorithm: "sha1"}, match{SecretID: secretID}, match{SignTime: string(kt)}, match{Bucket: r.Bucket})
 	if key != "" {
-		c = append(c, map[string]string{"key": key})
+		c = append(c, match{Key: key})
 	} else {
-		c = append(c, []string{"starts-with", "$key", r.KeyPrefix})
+		c = append(c, [3]string{"starts-with", "$key", r.KeyPrefix})
 	}
 	if r.ContentType != "" {
-		c = append(c, map[string]string{"Content-Type": r.ContentType})
+		c = append(c, match{ContentType: r.ContentType})
 	} else if r.ContentTypePrefix != "" {
-		c = append(c, []string{"starts-with", "$Content-Type", r.ContentTypePrefix})
+		c = append(c, [3]string{"starts-with", "$Content-Type", r.ContentTypePrefix})
 	}
 	if r.MaxContentLength > 0 {
-		c = append(c, []any{"content-length-range", r.MinContentLength, r.MaxContentLength})
+		c = append(c, [3]any{"content-length-range", r.MinContentLength, r.MaxContentLength})
 	}
 	if r.SuccessActionStatus != 0 {
-		c = append(c, map[string]string{"success_action_status": strconv.Itoa(r.SuccessActionStatus)})
+		c = append(c, match{SuccessActionStatus: strconv.Itoa(r.SuccessActionStatus)})
 	}
 	return c
 }
