@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cos-signer/cos-signer/functions/sts"
 	"github.com/cos-signer/cos-signer/signer"
 )
 
@@ -171,4 +172,17 @@ func (k *signingKeys) capToCredentials(secs int64, now time.Time) int64 {
 	}
 	// Whole seconds, as the window counts them: it ends at now.Unix()+secs.
 	return max(min(secs, k.expires.Unix()-now.Unix()), 1)
+}
+
+// stsKeys are the keys /sts's calls to STS are signed with: the current
+// ones, as a signing request's (SCF's role keys change between
+// invocations), and none that are gone or past COS_CREDENTIALS_EXPIRATION,
+// which STS would refuse. Credentials STS vended earlier stay valid until
+// their own expiry whatever happens to these keys.
+func (s *Service) stsKeys() (signer.Credentials, error) {
+	k := s.keys.current()
+	if aerr := k.usable(s.now()); aerr != nil {
+		return signer.Credentials{}, &sts.Error{Status: aerr.status, Code: aerr.code, Message: aerr.message}
+	}
+	return k.creds, nil
 }

@@ -133,9 +133,10 @@ func New(cfg Config, opts Options) (*Service, error) {
 		headers = strings.Split(DefaultCORSHeaders, ",")
 	}
 	s.corsHeaders = strings.Join(headers, ", ")
-	if cfg.STS.On() && len(cfg.MissingCredentials) == 0 {
-		// The STS client itself is built on the first /sts request.
-		s.sts = sts.NewVendor(cfg.STS, sts.NewClient(cfg.STS, cfg.Credentials), s.now)
+	if cfg.STS.On() && (len(cfg.MissingCredentials) == 0 || opts.CredentialsPerInvocation) {
+		// The STS client itself is built on the first /sts request, and
+		// signs each call with the keys of that moment (stsKeys).
+		s.sts = sts.NewVendor(cfg.STS, sts.NewClient(cfg.STS, s.stsKeys), s.now)
 	}
 	if cfg.STS.On() {
 		types, err := sts.ExpressibleTypes(cfg.AllowedContentTypes.Patterns(), cfg.AllowedContentTypes.Allows)

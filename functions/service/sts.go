@@ -46,6 +46,11 @@ func (s *Service) vendSTS(ctx context.Context, in *input, id *auth.Identity, now
 	le.sts = st
 	limits := s.stsLimits // a copy: the key form narrows it
 
+	// Keys past their known expiry sign nothing, an STS call included; the
+	// derivation's own signing check would refuse every action anyway.
+	if aerr := s.keys.current().usable(now); aerr != nil {
+		return nil, aerr
+	}
 	if why := camUnsafeSubject(sub); why != "" {
 		return nil, forbidden("IdentityNotUsable", "the caller's identity cannot name CAM resources or an STS session: it holds "+why)
 	}

@@ -43,21 +43,43 @@ type Issuer interface {
 // FederationName is GetFederationToken's Name (letters only).
 const FederationName = "cossigner"
 
-// client calls Tencent STS through tencentcloud-sdk-go (TC3 signing, the
-// session token as X-TC-Token, context, typed errors). The SDK client is
-// built on the first call, so a cold start that serves no /sts pays nothing.
-type client struct {
-	cfg   Config
-	keys  signer.Credentials
-	once  sync.Once
-	sdk   *stsapi.Client
-	build error
+// Keys gives the credentials an STS call is signed with, read at the time
+// of the call: on SCF the role's keys change between invocations, and a
+// call signed with keys that are gone or past their known expiry would
+// only be refused. An error is the answer instead of a call (an *Error
+// passes through MapError as it is).
+type Keys func() (signer.Credentials, error)
+
+// FixedKeys are keys that never change (a deployer's permanent keys).
+func FixedKeys(c signer.Credentials) Keys {
+	return func() (signer.Credentials, error) { return c, nil }
 }
 
-// NewClient is the Issuer that calls STS with the service's own keys.
-func NewClient(cfg Config, keys signer.Credentials) Issuer { return &client{cfg: cfg, keys: keys} }
+// client calls Tencent STS through tencentcloud-sdk-go (TC3 signing, the
+// session token as X-TC-Token, context, typed errors). The SDK client is
+// built on the first call (a cold start that serves no /sts pays nothing)
+// and again whenever the keys have changed since.
+type client struct {
+	cfg  Config
+	keys Keys
 
-func (c *client) init() {
+	mu      sync.Mutex
+	sdk     *stsapi.Client
+	sdkKeys signer.Credentials // the keys sdk signs with
+}
+
+// NewClient is the Issuer that calls STS with the service's own keys, as
+// keys gives them at each call.
+func NewClient(cfg Config, keys Keys) Issuer { return &client{cfg: cfg, keys: keys} }
+
+// sdkFor is an SDK client that signs with k. A call in flight keeps the
+// client it started with; the SDK client is not changed in place.
+func (c *client) sdkFor(k signer.Credentials) (*stsapi.Client, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sdk != nil && c.sdkKeys == k {
+		return c.sdk, nil
+	}
 	hp := profile.NewHttpProfile()
 	hp.Endpoint = c.cfg.Host
 	hp.Scheme = strings.ToUpper(c.cfg.Scheme)
@@ -67,19 +89,28 @@ func (c *client) init() {
 	// The region breaker would move calls to a backup endpoint on failures;
 	// calls go only where STS_ENDPOINT says.
 	cp.DisableRegionBreaker = true
-	var cred common.CredentialIface = common.NewCredential(c.keys.SecretID, c.keys.SecretKey)
-	if c.keys.SessionToken != "" {
-		cred = common.NewTokenCredential(c.keys.SecretID, c.keys.SecretKey, c.keys.SessionToken)
+	var cred common.CredentialIface = common.NewCredential(k.SecretID, k.SecretKey)
+	if k.SessionToken != "" {
+		cred = common.NewTokenCredential(k.SecretID, k.SecretKey, k.SessionToken)
 	}
-	c.sdk, c.build = stsapi.NewClient(cred, c.cfg.Region, cp)
+	sdk, err := stsapi.NewClient(cred, c.cfg.Region, cp)
+	if err != nil {
+		return nil, err
+	}
+	c.sdk, c.sdkKeys = sdk, k
+	return sdk, nil
 }
 
 var errNoCredentials = errors.New("sts: the answer holds no credentials")
 
 func (c *client) Issue(ctx context.Context, call Call) (Credentials, error) {
-	c.once.Do(c.init)
-	if c.build != nil {
-		return Credentials{}, c.build
+	keys, err := c.keys()
+	if err != nil {
+		return Credentials{}, err
+	}
+	sdk, err := c.sdkFor(keys)
+	if err != nil {
+		return Credentials{}, err
 	}
 	// STS URL-decodes the Policy parameter.
 	policy := escapePolicy(call.Policy)
@@ -90,7 +121,7 @@ func (c *client) Issue(ctx context.Context, call Call) (Credentials, error) {
 		req.Name = common.StringPtr(FederationName)
 		req.Policy = &policy
 		req.DurationSeconds = &dur
-		resp, err := c.sdk.GetFederationTokenWithContext(ctx, req)
+		resp, err := sdk.GetFederationTokenWithContext(ctx, req)
 		if err != nil {
 			return Credentials{}, err
 		}
@@ -110,7 +141,7 @@ func (c *client) Issue(ctx context.Context, call Call) (Credentials, error) {
 		req.RoleSessionName = common.StringPtr(SessionName(call.Subject))
 		req.Policy = &policy
 		req.DurationSeconds = &dur
-		resp, err := c.sdk.AssumeRoleWithContext(ctx, req)
+		resp, err := sdk.AssumeRoleWithContext(ctx, req)
 		if err != nil {
 			return Credentials{}, err
 		}

@@ -33,6 +33,9 @@ func (e *Error) Error() string { return e.Code + ": " + e.Message }
 // Retry-After; a network failure, a timeout or an unreadable answer 502
 // STSUnavailable.
 func MapError(err error) *Error {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e // the Issuer's own refusal, made before any call
+	}
 	var se *tcerr.TencentCloudSDKError
 	if errors.As(err, &se) {
 		switch {

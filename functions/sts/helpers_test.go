@@ -60,7 +60,7 @@ func newFixture(t *testing.T, mode string, keys signer.Credentials) *stsFixture 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &stsFixture{fake: fake, vendor: NewVendor(cfg, NewClient(cfg, keys), ck.Now), clock: ck}
+	return &stsFixture{fake: fake, vendor: NewVendor(cfg, NewClient(cfg, FixedKeys(keys)), ck.Now), clock: ck}
 }
 
 // rulesPolicy is a small key policy for this package's tests: alice under

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -186,7 +187,13 @@ func (v *Vendor) Vend(ctx context.Context, subject string, p *Policy, store bool
 		mapped = MapError(e.err)
 	}
 	v.mu.Lock()
-	v.breaker.record(v.now(), mapped, v.jitter())
+	if _, local := errors.AsType[*Error](e.err); local {
+		// The service's keys could not sign the call (gone, expired): STS
+		// was not asked, and says nothing about its health.
+		v.breaker.trial = false
+	} else {
+		v.breaker.record(v.now(), mapped, v.jitter())
+	}
 	if mapped != nil {
 		if mapped.Code == codeRefused {
 			e.until = v.now().Add(refusalMemory)

@@ -64,7 +64,7 @@ func TestVendAWrongKeyIsRefusedBySTS(t *testing.T) {
 
 	// A token the account does not know, in assume-role mode.
 	g := newFixture(t, ModeAssumeRole, roleKeys)
-	g.vendor.issuer = NewClient(g.vendor.cfg, signer.Credentials{SecretID: "AKIDservice", SecretKey: "service-secret", SessionToken: "stale"})
+	g.vendor.issuer = NewClient(g.vendor.cfg, FixedKeys(signer.Credentials{SecretID: "AKIDservice", SecretKey: "service-secret", SessionToken: "stale"}))
 	_, _, err = g.vendor.Vend(context.Background(), "alice", alicePolicy(t), true)
 	require.NotNil(t, err)
 	assert.Equal(t, "AuthFailure.TokenFailure", err.STSCode)
@@ -379,4 +379,35 @@ func TestBurstOfNewCallersWhileSTSFails(t *testing.T) {
 		require.NotNil(t, err)
 		assert.Equal(t, "STSThrottled", err.Code)
 	}
+}
+
+// Keys that cannot sign (gone, or past their known expiry) are the answer
+// without a call; they say nothing about STS's health, so the breaker stays
+// closed and the next call with usable keys goes out at once, signed with
+// them.
+func TestKeysThatCannotSignMakeNoCall(t *testing.T) {
+	f := newFixture(t, ModeAssumeRole, roleKeys)
+	expired := &Error{Status: http.StatusServiceUnavailable, Code: "CredentialsExpired", Message: "the service's credentials expired"}
+	var keysErr error = expired
+	f.vendor.issuer = NewClient(f.vendor.cfg, func() (signer.Credentials, error) {
+		if keysErr != nil {
+			return signer.Credentials{}, keysErr
+		}
+		return signer.Credentials{SecretID: "AKIDnext", SecretKey: "next-secret", SessionToken: "next-token"}, nil
+	})
+	for range 3 {
+		_, _, err := f.vendor.Vend(context.Background(), "alice", alicePolicy(t), true)
+		require.NotNil(t, err)
+		assert.Equal(t, expired, err)
+	}
+	assert.Zero(t, f.fake.Calls())
+
+	keysErr = nil
+	f.fake.Rotate("AKIDnext", "next-secret", "next-token")
+	c, hit, err := f.vendor.Vend(context.Background(), "alice", alicePolicy(t), true)
+	require.Nil(t, err, "%v", f.fake.Refused())
+	assert.False(t, hit)
+	v, ok := f.fake.Lookup(c.TmpSecretID)
+	require.True(t, ok)
+	assert.Equal(t, "AKIDnext", v.SignedBy)
 }

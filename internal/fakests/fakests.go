@@ -48,6 +48,7 @@ type Vended struct {
 	Token        string
 	ExpiredTime  int64
 	RequestID    string
+	SignedBy     string // the SecretId whose key signed the call
 }
 
 // Failure is what the next call answers instead of credentials.
@@ -70,14 +71,18 @@ type Server struct {
 	failures []Failure
 	always   *Failure
 	hold     chan struct{}
+	caller   caller
 }
+
+// caller is the keys the account accepts now.
+type caller struct{ secretID, secretKey, token string }
 
 // New starts a fake STS; it closes when the test ends.
 func New(t testing.TB, o Options) *Server {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Server{opts: o}
+	s := &Server{opts: o, caller: caller{o.SecretID, o.SecretKey, o.Token}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -85,6 +90,21 @@ func New(t testing.TB, o Options) *Server {
 
 // Endpoint is the STS_ENDPOINT value that reaches the fake.
 func (s *Server) Endpoint() string { return s.URL }
+
+// Rotate makes the account accept only these keys from now on, as when a
+// role's temporary keys are replaced: calls signed with the earlier ones
+// are refused (AuthFailure.SecretIdNotFound or TokenFailure).
+func (s *Server) Rotate(secretID, secretKey, token string) {
+	s.mu.Lock()
+	s.caller = caller{secretID, secretKey, token}
+	s.mu.Unlock()
+}
+
+func (s *Server) keys() caller {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.caller
+}
 
 // Fail queues failures for the next calls, in order.
 func (s *Server) Fail(f ...Failure) {
@@ -237,6 +257,7 @@ type callParams struct {
 	duration   int64
 	policyText string
 	policy     *campolicy.Policy
+	signedBy   string
 }
 
 // check refuses a call as STS would: an error code and message, or "" and
@@ -258,11 +279,12 @@ func (s *Server) check(r *http.Request, body []byte) (callParams, string, string
 	if reg := r.Header.Get("X-TC-Region"); reg != s.opts.Region {
 		return callParams{}, "InvalidParameter", fmt.Sprintf("X-TC-Region %q, want %q", reg, s.opts.Region)
 	}
-	if code, msg := s.checkSignature(r, body); code != "" {
+	keys := s.keys()
+	if code, msg := s.checkSignature(r, body, keys); code != "" {
 		return callParams{}, code, msg
 	}
 	tok := r.Header.Get("X-TC-Token")
-	if tok != s.opts.Token {
+	if tok != keys.token {
 		return callParams{}, "AuthFailure.TokenFailure", "X-TC-Token does not match the caller's session token"
 	}
 	if action == "GetFederationToken" && tok != "" {
@@ -270,7 +292,9 @@ func (s *Server) check(r *http.Request, body []byte) (callParams, string, string
 		// code it then answers is unverified).
 		return callParams{}, "AuthFailure.UnauthorizedOperation", "GetFederationToken takes permanent keys only"
 	}
-	return s.checkParams(action, body)
+	c, code, msg := s.checkParams(action, body)
+	c.signedBy = keys.secretID
+	return c, code, msg
 }
 
 func (s *Server) checkParams(action string, body []byte) (callParams, string, string) {
@@ -339,7 +363,7 @@ func (s *Server) vend(w http.ResponseWriter, c callParams, rid string) {
 	now := s.opts.Now()
 	v := Vended{Action: c.action, SessionName: c.name, Duration: c.duration, PolicyText: c.policyText, Policy: c.policy,
 		TmpSecretID: "AKID" + randomHex(16), TmpSecretKey: randomHex(16), Token: "tok" + randomHex(100),
-		ExpiredTime: now.Unix() + c.duration, RequestID: rid}
+		ExpiredTime: now.Unix() + c.duration, RequestID: rid, SignedBy: c.signedBy}
 	s.mu.Lock()
 	s.vended = append(s.vended, v)
 	s.mu.Unlock()
@@ -369,7 +393,7 @@ func randomHex(n int) string {
 // the credential scope's date (the timestamp's UTC date) and service, a
 // timestamp within five minutes, and the signature over the headers it
 // lists (content-type and host at least) and the body.
-func (s *Server) checkSignature(r *http.Request, body []byte) (string, string) {
+func (s *Server) checkSignature(r *http.Request, body []byte, keys caller) (string, string) {
 	ts, err := strconv.ParseInt(r.Header.Get("X-TC-Timestamp"), 10, 64)
 	if err != nil {
 		return "MissingParameter", "X-TC-Timestamp is missing"
@@ -381,7 +405,7 @@ func (s *Server) checkSignature(r *http.Request, body []byte) (string, string) {
 	if !ok {
 		return "AuthFailure.SignatureFailure", "Authorization is not TC3-HMAC-SHA256"
 	}
-	if a.SecretID != s.opts.SecretID {
+	if a.SecretID != keys.secretID {
 		return "AuthFailure.SecretIdNotFound", "unknown SecretId"
 	}
 	if a.Date != time.Unix(ts, 0).UTC().Format("2006-01-02") || a.Service != "sts" {
@@ -399,7 +423,7 @@ func (s *Server) checkSignature(r *http.Request, body []byte) (string, string) {
 		headers = append(headers, [2]string{h, v})
 	}
 	cr := CanonicalRequest(r.Method, "/", r.URL.RawQuery, headers, body)
-	if want := Signature(s.opts.SecretKey, a.Date, a.Service, ts, cr); want != a.Signature {
+	if want := Signature(keys.secretKey, a.Date, a.Service, ts, cr); want != a.Signature {
 		return "AuthFailure.SignatureFailure", "the signature does not match"
 	}
 	return "", ""
