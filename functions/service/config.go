@@ -100,31 +100,59 @@ const (
 // the variable at fault, never a secret value.
 func LoadConfig(getenv func(string) string) (Config, error) {
 	rawEnv := getenv
-	// A value still reading "${…}" is a deploy tool's placeholder left
-	// unreplaced (serverless.yml's ${env:NAME}): refuse to start rather than
-	// run with it as a bucket name, prefix or secret.
-	var unfilled []string
-	getenv = func(raw func(string) string) func(string) string {
-		return func(name string) string {
-			v := raw(name)
-			if strings.HasPrefix(strings.TrimSpace(v), "${") {
-				if !slices.Contains(unfilled, name) {
-					unfilled = append(unfilled, name)
-				}
-				return ""
-			}
-			return v
-		}
-	}(getenv)
+	getenv, unfilled := refusePlaceholders(getenv)
 	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
 	var c Config
-
 	if err := loadCredentials(env, &c); err != nil {
 		return Config{}, err
 	}
 	c.credentialEnv = credentialLookup(rawEnv)
+	// The steps run in this order, so a configuration with several faults
+	// is refused for the same one every time.
+	for _, load := range []func(func(string) string, *Config) error{
+		loadEndpoint, loadBuckets, loadMethods, loadRegions, loadLimits, loadNameRules, loadDownloads, loadSwitches, loadCORS,
+	} {
+		if err := load(env, &c); err != nil {
+			return Config{}, err
+		}
+	}
+	var err error
+	if c.Auth, err = auth.FromEnv(getenv); err != nil {
+		return Config{}, err
+	}
+	if err := prefixesForAuth(env("SIGN_KEY_PREFIXES"), c.Auth.Mode()); err != nil {
+		return Config{}, err
+	}
+	if c.STS, err = sts.LoadConfig(getenv, c.Endpoint.Region, c.Credentials.SessionToken != ""); err != nil {
+		return Config{}, err
+	}
+	if len(*unfilled) > 0 {
+		return Config{}, fmt.Errorf("%s: holds an unreplaced placeholder (${…}); set the variable, or leave it empty for the default", strings.Join(*unfilled, ", "))
+	}
+	return c, nil
+}
 
-	// Each endpoint variable is checked on its own so the error names it.
+// refusePlaceholders wraps getenv so that a value still reading "${…}" (a
+// deploy tool's placeholder left unreplaced: serverless.yml's ${env:NAME})
+// reads as unset, and is listed in unfilled: LoadConfig then refuses to
+// start rather than run with it as a bucket name, prefix or secret.
+func refusePlaceholders(raw func(string) string) (getenv func(string) string, unfilled *[]string) {
+	var names []string
+	return func(name string) string {
+		v := raw(name)
+		if strings.HasPrefix(strings.TrimSpace(v), "${") {
+			if !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+			return ""
+		}
+		return v
+	}, &names
+}
+
+// loadEndpoint reads COS_REGION, COS_ENDPOINT, COS_DOMAIN and COS_SCHEME,
+// each checked on its own so the error names it.
+func loadEndpoint(env func(string) string, c *Config) error {
 	dummy := signer.Credentials{SecretID: "x", SecretKey: "x"}
 	for _, v := range []struct {
 		name string
@@ -136,29 +164,37 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		{"COS_SCHEME", signer.Endpoint{Scheme: env("COS_SCHEME")}},
 	} {
 		if _, err := signer.New(dummy, v.ep); err != nil {
-			return Config{}, fmt.Errorf("%s: %s", v.name, signerMessage(err))
+			return fmt.Errorf("%s: %s", v.name, signerMessage(err))
 		}
 	}
 	if r := env("COS_REGION"); r != "" {
 		if err := checkRegion(r); err != nil {
-			return Config{}, fmt.Errorf("COS_REGION: %v", err)
+			return fmt.Errorf("COS_REGION: %v", err)
 		}
 	}
 	c.Endpoint = signer.Endpoint{Region: env("COS_REGION"), Endpoint: env("COS_ENDPOINT"), Domain: env("COS_DOMAIN"), Scheme: env("COS_SCHEME")}
+	return nil
+}
 
+// loadBuckets reads COS_BUCKET and COS_ALLOWED_BUCKETS.
+func loadBuckets(env func(string) string, c *Config) error {
 	c.Bucket = env("COS_BUCKET")
 	if c.Bucket != "" {
 		if err := checkBucket(c.Bucket); err != nil {
-			return Config{}, fmt.Errorf("COS_BUCKET: %v", err)
+			return fmt.Errorf("COS_BUCKET: %v", err)
 		}
 	}
 	for _, b := range splitList(env("COS_ALLOWED_BUCKETS")) {
 		if err := checkBucket(b); err != nil {
-			return Config{}, fmt.Errorf("COS_ALLOWED_BUCKETS: %v", err)
+			return fmt.Errorf("COS_ALLOWED_BUCKETS: %v", err)
 		}
 		c.AllowedBuckets = append(c.AllowedBuckets, b)
 	}
+	return nil
+}
 
+// loadMethods reads SIGN_ALLOWED_METHODS.
+func loadMethods(env func(string) string, c *Config) error {
 	methods := env("SIGN_ALLOWED_METHODS")
 	if methods == "" {
 		methods = DefaultAllowedMethods
@@ -169,89 +205,114 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		case "GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS":
 			c.AllowedMethods = append(c.AllowedMethods, m)
 		default:
-			return Config{}, fmt.Errorf("SIGN_ALLOWED_METHODS: %q is not one of GET, HEAD, PUT, POST, DELETE, OPTIONS", m)
+			return fmt.Errorf("SIGN_ALLOWED_METHODS: %q is not one of GET, HEAD, PUT, POST, DELETE, OPTIONS", m)
 		}
 	}
+	return nil
+}
 
+// loadRegions reads COS_ALLOWED_REGIONS: plain region names.
+func loadRegions(env func(string) string, c *Config) error {
 	for _, r := range splitList(env("COS_ALLOWED_REGIONS")) {
 		if err := checkRegion(r); err != nil || !policy.PlainRegion(r) {
 			if err == nil {
 				err = fmt.Errorf("%q is not a plain region name (such as ap-shanghai; hosts and accelerate go in COS_ENDPOINT)", r)
 			}
-			return Config{}, fmt.Errorf("COS_ALLOWED_REGIONS: %v", err)
+			return fmt.Errorf("COS_ALLOWED_REGIONS: %v", err)
 		}
 		c.AllowedRegions = append(c.AllowedRegions, r)
 	}
+	return nil
+}
 
+// loadLimits reads SIGN_KEY_PREFIXES and the numeric limits: expiry, body,
+// batch, content and part sizes.
+func loadLimits(env func(string) string, c *Config) error {
 	var err error
 	if c.KeyPrefixes, err = keyPrefixes(env("SIGN_KEY_PREFIXES"), c.AllowedMethods); err != nil {
-		return Config{}, err
+		return err
 	}
 	if c.DefaultExpired, err = positiveInt(env, "SIGN_DEFAULT_EXPIRED", DefaultExpired, false); err != nil {
-		return Config{}, err
+		return err
 	}
 	if c.MaxExpired, err = positiveInt(env, "SIGN_MAX_EXPIRED", DefaultMaxExpired, false); err != nil {
-		return Config{}, err
+		return err
 	}
 	if c.DefaultExpired > c.MaxExpired {
-		return Config{}, fmt.Errorf("SIGN_DEFAULT_EXPIRED: %d is more than SIGN_MAX_EXPIRED (%d)", c.DefaultExpired, c.MaxExpired)
+		return fmt.Errorf("SIGN_DEFAULT_EXPIRED: %d is more than SIGN_MAX_EXPIRED (%d)", c.DefaultExpired, c.MaxExpired)
 	}
 	if c.MaxBodyBytes, err = positiveInt(env, "SIGN_MAX_BODY_BYTES", DefaultMaxBodyBytes, false); err != nil {
-		return Config{}, err
+		return err
 	}
 	maxBatch, err := positiveInt(env, "SIGN_MAX_BATCH", DefaultMaxBatch, false)
 	if err != nil {
-		return Config{}, err
+		return err
 	}
 	if maxBatch > 10000 {
-		return Config{}, fmt.Errorf("SIGN_MAX_BATCH: %d is more than 10000", maxBatch)
+		return fmt.Errorf("SIGN_MAX_BATCH: %d is more than 10000", maxBatch)
 	}
 	c.MaxBatch = int(maxBatch)
 	if c.MaxContentLength, err = positiveInt(env, "SIGN_MAX_CONTENT_LENGTH", 0, true); err != nil {
-		return Config{}, err
+		return err
 	}
 	maxParts, err := positiveInt(env, "SIGN_MAX_PARTS", DefaultMaxParts, false)
 	if err != nil {
-		return Config{}, err
+		return err
 	}
 	if maxParts > DefaultMaxParts {
-		return Config{}, fmt.Errorf("SIGN_MAX_PARTS: %d is more than COS's %d parts", maxParts, DefaultMaxParts)
+		return fmt.Errorf("SIGN_MAX_PARTS: %d is more than COS's %d parts", maxParts, DefaultMaxParts)
 	}
 	c.MaxParts = int(maxParts)
 	if c.MaxPartLength, err = positiveInt(env, "SIGN_MAX_PART_LENGTH", 0, false); err != nil {
-		return Config{}, err
+		return err
 	}
 	if c.MaxPartLength > MaxPartLengthCOS {
-		return Config{}, fmt.Errorf("SIGN_MAX_PART_LENGTH: %d is more than COS's largest part (%d bytes)", c.MaxPartLength, int64(MaxPartLengthCOS))
+		return fmt.Errorf("SIGN_MAX_PART_LENGTH: %d is more than COS's largest part (%d bytes)", c.MaxPartLength, int64(MaxPartLengthCOS))
 	}
+	return nil
+}
 
+// loadNameRules reads which header and param names may be signed, and the
+// allowed extensions and content types.
+func loadNameRules(env func(string) string, c *Config) error {
+	var err error
 	if c.AllowedHeaders, err = nameList(env, "SIGN_ALLOWED_HEADERS", policy.DefaultHeaders); err != nil {
-		return Config{}, err
+		return err
 	}
 	if c.AllowedParams, err = nameList(env, "SIGN_ALLOWED_PARAMS", policy.DefaultParams); err != nil {
-		return Config{}, err
+		return err
 	}
 	if c.AllowedExtensions, err = policy.ParseExtensions(env("SIGN_ALLOWED_EXTENSIONS")); err != nil {
-		return Config{}, fmt.Errorf("SIGN_ALLOWED_EXTENSIONS: %v", err)
+		return fmt.Errorf("SIGN_ALLOWED_EXTENSIONS: %v", err)
 	}
 	if c.AllowedContentTypes, err = policy.ParseContentTypes(env("SIGN_ALLOWED_CONTENT_TYPES")); err != nil {
-		return Config{}, fmt.Errorf("SIGN_ALLOWED_CONTENT_TYPES: %v", err)
+		return fmt.Errorf("SIGN_ALLOWED_CONTENT_TYPES: %v", err)
 	}
+	return nil
+}
 
+// loadDownloads reads SIGN_CI_PROCESSING and the CDN a download may be
+// signed for (CDN_*).
+func loadDownloads(env func(string) string, c *Config) error {
+	var err error
 	processing := env("SIGN_CI_PROCESSING")
 	if processing == "" {
 		processing = policy.DefaultProcessing
 	}
 	if c.Processing, err = policy.ParseFamilies(processing); err != nil {
-		return Config{}, fmt.Errorf("SIGN_CI_PROCESSING: %v", err)
+		return fmt.Errorf("SIGN_CI_PROCESSING: %v", err)
 	}
 	if c.CDN, err = loadCDN(env); err != nil {
-		return Config{}, err
+		return err
 	}
 	if c.CDN.TTL > 0 && c.CDN.TTL < c.DefaultExpired {
-		return Config{}, fmt.Errorf("CDN_AUTH_TTL: %d seconds is less than SIGN_DEFAULT_EXPIRED (%d): the CDN accepts a URL for CDN_AUTH_TTL after its timestamp, so a download through it could not last the default expiry", c.CDN.TTL, c.DefaultExpired)
+		return fmt.Errorf("CDN_AUTH_TTL: %d seconds is less than SIGN_DEFAULT_EXPIRED (%d): the CDN accepts a URL for CDN_AUTH_TTL after its timestamp, so a download through it could not last the default expiry", c.CDN.TTL, c.DefaultExpired)
 	}
+	return nil
+}
 
+// loadSwitches reads the policy's yes/no variables.
+func loadSwitches(env func(string) string, c *Config) error {
 	for _, b := range []struct {
 		name string
 		dst  *bool
@@ -262,14 +323,19 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		{"SIGN_ALLOW_PREFIX_LISTING", &c.AllowPrefixListing},
 		{"SIGN_ALLOW_COPIES_PAST_LIMITS", &c.AllowCopiesPastLimits},
 	} {
+		var err error
 		if *b.dst, err = boolVar(env, b.name); err != nil {
-			return Config{}, err
+			return err
 		}
 	}
+	return nil
+}
 
+// loadCORS reads CORS_ALLOWED_ORIGINS and CORS_ALLOWED_HEADERS.
+func loadCORS(env func(string) string, c *Config) error {
 	for _, o := range splitList(env("CORS_ALLOWED_ORIGINS")) {
 		if err := checkOrigin(o); err != nil {
-			return Config{}, fmt.Errorf("CORS_ALLOWED_ORIGINS: %v", err)
+			return fmt.Errorf("CORS_ALLOWED_ORIGINS: %v", err)
 		}
 		c.CORSOrigins = append(c.CORSOrigins, o)
 	}
@@ -280,24 +346,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	for _, h := range splitList(corsHeaders) {
 		if !tokenLike(h, "-_") {
-			return Config{}, fmt.Errorf("CORS_ALLOWED_HEADERS: %q is not a header name", h)
+			return fmt.Errorf("CORS_ALLOWED_HEADERS: %q is not a header name", h)
 		}
 		c.CORSHeaders = append(c.CORSHeaders, h)
 	}
-
-	if c.Auth, err = auth.FromEnv(getenv); err != nil {
-		return Config{}, err
-	}
-	if err := prefixesForAuth(env("SIGN_KEY_PREFIXES"), c.Auth.Mode()); err != nil {
-		return Config{}, err
-	}
-	if c.STS, err = sts.LoadConfig(getenv, c.Endpoint.Region, c.Credentials.SessionToken != ""); err != nil {
-		return Config{}, err
-	}
-	if len(unfilled) > 0 {
-		return Config{}, fmt.Errorf("%s: holds an unreplaced placeholder (${…}); set the variable, or leave it empty for the default", strings.Join(unfilled, ", "))
-	}
-	return c, nil
+	return nil
 }
 
 // PartLimit is the most a part may hold and the variable that says so:
