@@ -54,6 +54,7 @@ type Service struct {
 	corsOrigins map[string]bool
 	authMode    string
 	sts         *sts.Vendor // nil when STS_MODE is off
+	stsPolicies policyMemo  // the CAM policies /sts derived, by what they derive from
 	stsLimits   sts.Limits  // /sts's upload conditions: SIGN_ALLOWED_CONTENT_TYPES, SIGN_MAX_CONTENT_LENGTH, the part limit
 
 	ridPrefix string

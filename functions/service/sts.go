@@ -55,47 +55,64 @@ func (s *Service) vendSTS(ctx context.Context, in *input, id *auth.Identity, now
 		return nil, forbidden("IdentityNotUsable", "the caller's identity cannot name CAM resources or an STS session: it holds "+why)
 	}
 	var bucket, key string
-	var grants []sts.Grant
+	var p *sts.Policy
 	switch {
 	case in.Scope != nil:
 		st.form = stsFormScope
-		b, g, err := sts.CheckScope(in.Scope, sts.Rules{Region: cfg.Region, BucketAllowed: s.bucketAllowed,
-			GrantAt: func(bucket, path string) (sts.Grant, bool) {
-				if s.methodsAt(path, sub) == nil {
-					return sts.Grant{}, false
-				}
-				return sts.Derive(path, limits, s.keyPolicy(id, bucket)), true
-			}})
-		if err != nil {
-			return nil, forbidden("ScopeNotAllowed", err.Error())
+		memo := s.memoKey(stsFormScope, id, scopeParts(in.Scope)...)
+		d, ok := s.stsPolicies.get(memo)
+		if !ok {
+			b, g, err := sts.CheckScope(in.Scope, sts.Rules{Region: cfg.Region, BucketAllowed: s.bucketAllowed,
+				GrantAt: func(bucket, path string) (sts.Grant, bool) {
+					if s.methodsAt(path, sub) == nil {
+						return sts.Grant{}, false
+					}
+					return sts.Derive(path, limits, s.keyPolicy(id, bucket)), true
+				}})
+			if err != nil {
+				return nil, forbidden("ScopeNotAllowed", err.Error())
+			}
+			if d, err = s.buildSTSPolicy(id, b, g, limits); err != nil {
+				return nil, err
+			}
+			s.stsPolicies.put(memo, d)
 		}
-		bucket, grants = b, g
+		bucket, p = d.bucket, d.policy
 	default:
 		b, aerr := s.stsBucket(in, cfg.Region)
 		if aerr != nil {
 			return nil, aerr
 		}
 		bucket = b
+		var d derived
 		if in.Ext != "" || in.Filename != "" {
 			st.form = stsFormKey
 			k, aerr := s.stsKey(in, sub, &limits)
 			if aerr != nil {
 				return nil, aerr
 			}
-			key, grants = k, []sts.Grant{sts.Derive(k, limits, s.keyPolicy(id, bucket))}
+			key = k
 			le.key = key
-		} else if grants, aerr = s.stsPrefixGrants(sub, limits, s.keyPolicy(id, bucket)); aerr != nil {
-			return nil, aerr
+			if d, aerr = s.buildSTSPolicy(id, bucket, []sts.Grant{sts.Derive(k, limits, s.keyPolicy(id, bucket))}, limits); aerr != nil {
+				return nil, aerr
+			}
+		} else {
+			memo := s.memoKey(stsFormPrefix, id, bucket)
+			var ok bool
+			if d, ok = s.stsPolicies.get(memo); !ok {
+				grants, aerr := s.stsPrefixGrants(sub, limits, s.keyPolicy(id, bucket))
+				if aerr != nil {
+					return nil, aerr
+				}
+				if d, aerr = s.buildSTSPolicy(id, bucket, grants, limits); aerr != nil {
+					return nil, aerr
+				}
+				s.stsPolicies.put(memo, d)
+			}
 		}
+		p = d.policy
 	}
 	le.bucket = bucket
-	p, err := sts.BuildPolicy(sts.Target{Region: cfg.Region, Bucket: bucket}, grants, limits)
-	if err != nil {
-		if id == nil && !s.cfg.AllowAnonymousWrites && errors.Is(err, sts.ErrNoAction) {
-			return nil, forbidden("AnonymousWriteRefused", fmt.Sprintf("the caller may only write here, and writes need an authenticated caller (AUTH_MODE is %s and SIGN_ALLOW_ANONYMOUS_WRITES is false)", s.authMode))
-		}
-		return nil, forbidden("ScopeNotAllowed", err.Error())
-	}
 	st.resources = p.Resources()
 	creds, hit, serr := s.sts.Vend(ctx, sub, p, st.form != stsFormKey)
 	if serr != nil {
@@ -111,6 +128,19 @@ func (s *Service) vendSTS(ctx context.Context, in *input, id *auth.Identity, now
 		a.Bucket, a.Region, a.Key = bucket, cfg.Region, key
 	}
 	return &a, nil
+}
+
+// buildSTSPolicy is the CAM policy of grants on bucket, or the refusal
+// of grants that allow nothing.
+func (s *Service) buildSTSPolicy(id *auth.Identity, bucket string, grants []sts.Grant, limits sts.Limits) (derived, error) {
+	p, err := sts.BuildPolicy(sts.Target{Region: s.sts.Config().Region, Bucket: bucket}, grants, limits)
+	if err != nil {
+		if id == nil && !s.cfg.AllowAnonymousWrites && errors.Is(err, sts.ErrNoAction) {
+			return derived{}, forbidden("AnonymousWriteRefused", fmt.Sprintf("the caller may only write here, and writes need an authenticated caller (AUTH_MODE is %s and SIGN_ALLOW_ANONYMOUS_WRITES is false)", s.authMode))
+		}
+		return derived{}, forbidden("ScopeNotAllowed", err.Error())
+	}
+	return derived{bucket: bucket, policy: p}, nil
 }
 
 // keyPolicy is the service's own signing check for the caller id on
