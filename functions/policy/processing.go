@@ -134,18 +134,20 @@ type Processing struct {
 
 // ProcessingError is processing that cannot be signed: Code is
 // InvalidProcessing (malformed, or an option the service never signs).
+// The functions return it as an error (never a typed nil); callers find
+// it with errors.As.
 type ProcessingError struct{ Reason string }
 
 func (e *ProcessingError) Error() string { return e.Reason }
 
-func invalid(format string, args ...any) *ProcessingError {
+func invalid(format string, args ...any) error {
 	return &ProcessingError{fmt.Sprintf(format, args...)}
 }
 
 // ParseProcess reads the process field: a pipeline as the CI documents
 // write it (imageMogr2/thumbnail/200x|…), or a ci-process query
 // (ci-process=snapshot&time=1). The result are the params that carry it.
-func ParseProcess(text string) (map[string]string, *ProcessingError) {
+func ParseProcess(text string) (map[string]string, error) {
 	text = strings.TrimPrefix(strings.TrimSpace(text), "?")
 	if text == "" {
 		return nil, invalid("process is empty")
@@ -184,7 +186,7 @@ func IsPipelineName(name string) bool {
 // there is none) and checks it: one pipeline or one ci-process, its
 // operations known, its options within bounds. Which families may be
 // signed, and on which methods, is the caller's rule.
-func ProcessingOf(params map[string]string) (*Processing, *ProcessingError) {
+func ProcessingOf(params map[string]string) (*Processing, error) {
 	var pipes []string
 	for name := range params {
 		if IsPipelineName(name) {
@@ -217,7 +219,7 @@ func ProcessingOf(params map[string]string) (*Processing, *ProcessingError) {
 }
 
 // pipeline checks a pipeline and says which families it needs.
-func pipeline(p string) ([]Family, *ProcessingError) {
+func pipeline(p string) ([]Family, error) {
 	if len(p) > MaxProcessingLength {
 		return nil, invalid("processing is %d bytes; the maximum is %d", len(p), MaxProcessingLength)
 	}
@@ -242,7 +244,7 @@ func pipeline(p string) ([]Family, *ProcessingError) {
 }
 
 // stage checks one stage of a pipeline.
-func stage(st string) (Family, *ProcessingError) {
+func stage(st string) (Family, error) {
 	if st == "" {
 		return "", invalid("processing has an empty stage (\"||\" or a '|' at an end)")
 	}
@@ -312,7 +314,7 @@ var ciKinds = map[string]map[string]ciOption{
 
 // ciProcess checks ci-process and its options; every other param is left
 // to the caller's rules.
-func ciProcess(params map[string]string, ciName string) (*Processing, *ProcessingError) {
+func ciProcess(params map[string]string, ciName string) (*Processing, error) {
 	kind := params[ciName]
 	opts, ok := ciKinds[strings.ToLower(kind)]
 	switch {

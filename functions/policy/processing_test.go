@@ -211,3 +211,19 @@ func FuzzProcessingOf(f *testing.F) {
 		}
 	})
 }
+
+// TestProcessingNoTypedNil: no processing, or a valid one, is a nil error
+// even held in an error variable (a nil *ProcessingError would not be).
+func TestProcessingNoTypedNil(t *testing.T) {
+	var err error
+	_, err = ProcessingOf(map[string]string{"response-content-type": "image/jpeg"})
+	assert.NoError(t, err)
+	_, err = ProcessingOf(map[string]string{"imageMogr2/thumbnail/200x": ""})
+	assert.NoError(t, err)
+	_, err = ParseProcess("imageMogr2/thumbnail/200x")
+	assert.NoError(t, err)
+	_, err = ProcessingOf(map[string]string{"imageMogr2/ignore-error/1": ""})
+	var pe *ProcessingError
+	require.ErrorAs(t, err, &pe)
+	assert.Contains(t, pe.Reason, "ignore-error")
+}

@@ -2,6 +2,7 @@ package service
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -18,6 +19,17 @@ import (
 // (SIGN_CI_PROCESSING) and URLs signed by the CDN's URL authentication
 // (CDN_*).
 
+// processingRefused answers processing that policy refused: a
+// ProcessingError is the caller's (400 InvalidProcessing); anything else
+// is ours.
+func processingRefused(err error) error {
+	var pe *policy.ProcessingError
+	if errors.As(err, &pe) {
+		return badRequest("InvalidProcessing", pe.Reason)
+	}
+	return err
+}
+
 // checkProcessing admits the processing a request carries, the SDK way
 // (a param name) or as the process field, by family; the params it covers
 // are checked here, not against SIGN_ALLOWED_PARAMS.
@@ -26,9 +38,9 @@ func (s *Service) checkProcessing(t *target, route string, in *input) error {
 		if route != routeDownload && route != routePresign {
 			return badRequest("InvalidField", "process is a field of /download and /presign; /auth takes processing the SDK way, as a param name (Query)")
 		}
-		extra, perr := policy.ParseProcess(in.Process.s)
-		if perr != nil {
-			return badRequest("InvalidProcessing", perr.Reason)
+		extra, err := policy.ParseProcess(in.Process.s)
+		if err != nil {
+			return processingRefused(err)
 		}
 		if t.params == nil {
 			t.params = make(map[string]string, len(extra))
@@ -47,10 +59,10 @@ func (s *Service) checkProcessing(t *target, route string, in *input) error {
 			t.params[name] = v
 		}
 	}
-	p, perr := policy.ProcessingOf(t.params)
+	p, err := policy.ProcessingOf(t.params)
 	switch {
-	case perr != nil:
-		return badRequest("InvalidProcessing", perr.Reason)
+	case err != nil:
+		return processingRefused(err)
 	case p == nil:
 		return nil
 	case t.method != "GET" && t.method != "HEAD":
