@@ -25,6 +25,13 @@ type Error struct{ Reason string }
 
 func (e *Error) Error() string { return e.Reason }
 
+// UnusableError is a verified caller whose identity does not name them
+// alone (many callers share it), so it cannot fill {sub}. It becomes a 403
+// IdentityNotUsable.
+type UnusableError struct{ Reason string }
+
+func (e *UnusableError) Error() string { return e.Reason }
+
 // Authenticator verifies a request's caller. A nil Identity with a nil error
 // means anonymous (AUTH_MODE=none).
 type Authenticator interface {

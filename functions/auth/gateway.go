@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -27,7 +28,8 @@ func (g *gateway) Mode() string { return ModeGateway }
 //
 // The identity is the configured claim from the claims, else from the
 // Lambda authorizer context, else the principalId; for IAM, the configured
-// claim, else the Cognito identity id, else the IAM principal's userId.
+// claim, else the Cognito identity id, else the IAM principal's userId;
+// an assumed-role session (shared by the role's users) is refused.
 func (g *gateway) Authenticate(_ map[string]string, authorizer map[string]any, _ time.Time) (*Identity, error) {
 	if len(authorizer) == 0 {
 		return nil, &Error{Reason: reasonNoGatewayIdentity}
@@ -64,17 +66,34 @@ func (g *gateway) Authenticate(_ map[string]string, authorizer map[string]any, _
 	return nil, &Error{Reason: reasonNoGatewayIdentity}
 }
 
+// reasonSharedRoleSession refuses an assumed-role session as the caller.
+const reasonSharedRoleSession = "the IAM caller is an assumed-role session (AROA…:<session>), which every user of the role " +
+	"(every Cognito identity-pool user, guests too, as CognitoIdentityCredentials) shares: " +
+	"put an HTTP API with a JWT authorizer in front, or an HTTP API whose IAM context carries the Cognito identity id"
+
 // iamIdentity names a SigV4-signed caller: AWS verified the signature, so
 // the principal is the caller. A Cognito identity pool's users share one
 // role session; only where the platform passes the Cognito identity id
-// (HTTP API) does each of them get their own.
+// (HTTP API) does each of them get their own. A role session as the
+// subject would give all of them one {sub} folder, so it is refused.
 func (g *gateway) iamIdentity(iam map[string]any, copied bool) (*Identity, error) {
 	for _, claim := range []string{g.claim, "cognitoIdentityId", "userId"} {
 		if sub, ok := identityValue(iam[claim]); ok {
+			if isRoleSession(sub) {
+				return nil, &UnusableError{Reason: reasonSharedRoleSession}
+			}
 			return &Identity{Subject: sub, Claims: own(iam, copied)}, nil
 		}
 	}
 	return nil, &Error{Reason: reasonNoGatewayIdentity}
+}
+
+// isRoleSession reports an IAM userId of an assumed-role session: the
+// role's unique id (AROA…), a colon, and a session name that whoever assumed
+// the role chose, so it need not tell callers apart.
+func isRoleSession(userID string) bool {
+	role, _, ok := strings.Cut(userID, ":")
+	return ok && strings.HasPrefix(role, "AROA")
 }
 
 // asMap reads a nested object, whichever map type the adapter built it with

@@ -104,6 +104,31 @@ func TestGatewayAuthenticate(t *testing.T) {
 	}
 }
 
+// TestGatewayRefusesSharedRoleSession: an assumed-role session is one
+// subject for every user of the role (through a Function URL, every Cognito
+// identity-pool user, guests too), so it would give them one {sub} folder.
+func TestGatewayRefusesSharedRoleSession(t *testing.T) {
+	for name, tc := range map[string]struct {
+		claim string
+		iam   map[string]any
+	}{
+		"Function URL, Cognito identity pool": {iam: map[string]any{"userId": "AROAEXAMPLE:CognitoIdentityCredentials",
+			"userArn": "arn:aws:sts::123456789012:assumed-role/Cognito_PoolUnauth_Role/CognitoIdentityCredentials"}},
+		"another role session":           {iam: map[string]any{"userId": "AROAEXAMPLE:i-0123456789"}},
+		"the session named by the claim": {claim: "userId", iam: map[string]any{"userId": "AROAEXAMPLE:CognitoIdentityCredentials", "cognitoIdentityId": "ap-northeast-1:1234"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a, err := auth.FromEnv(authtest.Getenv(map[string]string{"AUTH_MODE": "gateway", "AUTH_IDENTITY_CLAIM": tc.claim}))
+			require.NoError(t, err)
+			id, err := a.Authenticate(nil, map[string]any{"iam": tc.iam}, now)
+			assert.Nil(t, id)
+			var ue *auth.UnusableError
+			require.ErrorAs(t, err, &ue)
+			assert.Contains(t, ue.Reason, "HTTP API with a JWT authorizer")
+		})
+	}
+}
+
 func TestGatewayIgnoresHeaders(t *testing.T) {
 	// A caller's own header is never an identity in gateway mode.
 	a, err := auth.FromEnv(authtest.Getenv(map[string]string{"AUTH_MODE": "gateway"}))

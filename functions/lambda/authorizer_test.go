@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,6 +47,9 @@ func TestGatewayAuthorizerReachesTheService(t *testing.T) {
 			"domainName":"x.lambda-url.ap-northeast-1.on.aws","http":{"method":"POST"},"authorizer":{"iam":{"userId":"user-42","userArn":"arn:aws:iam::1:user/a"}}},` + body + `}`, 200},
 		"function URL, IAM, another principal": {`{"version":"2.0","routeKey":"$default","rawPath":"/presign","requestContext":{"requestId":"r8",
 			"domainName":"x.lambda-url.ap-northeast-1.on.aws","http":{"method":"POST"},"authorizer":{"iam":{"userId":"AIDAOTHER"}}},` + body + `}`, 403},
+		"function URL, IAM through a Cognito identity pool: one role session for every user": {`{"version":"2.0","routeKey":"$default","rawPath":"/presign","requestContext":{"requestId":"r9",
+			"domainName":"x.lambda-url.ap-northeast-1.on.aws","http":{"method":"POST"},"authorizer":{"iam":{"userId":"AROAEXAMPLE:CognitoIdentityCredentials",
+			"userArn":"arn:aws:sts::1:assumed-role/Cognito_PoolUnauth_Role/CognitoIdentityCredentials"}}},` + strings.Replace(body, "user-42", "AROAEXAMPLE:CognitoIdentityCredentials", 1) + `}`, 403},
 		"function URL, no authorizer": {`{"version":"2.0","routeKey":"$default","rawPath":"/presign","requestContext":{"requestId":"r5",
 			"domainName":"x.lambda-url.ap-northeast-1.on.aws","http":{"method":"POST"}},` + body + `}`, 401},
 		"ALB cannot claim an identity": {`{"requestContext":{"elb":{"targetGroupArn":"arn"}},"httpMethod":"POST","path":"/presign",
@@ -56,6 +60,9 @@ func TestGatewayAuthorizerReachesTheService(t *testing.T) {
 		a, err := eventtest.LambdaResponse(out)
 		require.NoError(t, err, name)
 		assert.Equal(t, tc.status, a.Status, "%s: %s", name, a.Body)
+		if strings.Contains(name, "one role session") {
+			assert.Contains(t, string(a.Body), `"IdentityNotUsable"`, name)
+		}
 	}
 }
 

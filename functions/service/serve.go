@@ -209,6 +209,10 @@ func (s *Service) admit(r *Request, route, method string, le *logEntry) (*auth.I
 func (s *Service) authenticate(r *Request) (*auth.Identity, error) {
 	id, err := s.cfg.Auth.Authenticate(r.Header, r.Authorizer, s.now())
 	if err != nil {
+		var ue *auth.UnusableError
+		if errors.As(err, &ue) {
+			return nil, forbidden("IdentityNotUsable", ue.Reason)
+		}
 		var ae *auth.Error
 		if errors.As(err, &ae) {
 			return nil, &apiError{http.StatusUnauthorized, "Unauthorized", ae.Reason}
