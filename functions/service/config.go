@@ -269,6 +269,11 @@ func loadLimits(env func(string) string, c *Config) error {
 	if c.MaxPartLength > MaxPartLengthCOS {
 		return fmt.Errorf("SIGN_MAX_PART_LENGTH: %d is more than COS's largest part (%d bytes)", c.MaxPartLength, int64(MaxPartLengthCOS))
 	}
+	// A part URL re-sent with re-cased params (PARTNUMBER=…) is a PUT
+	// Object, so a part limit above the single-PUT limit would lift it.
+	if c.MaxContentLength > 0 && c.MaxPartLength > c.MaxContentLength {
+		return fmt.Errorf("SIGN_MAX_PART_LENGTH: %d is more than SIGN_MAX_CONTENT_LENGTH (%d): a part URL re-sent with its params re-cased is a single PUT, so it would lift SIGN_MAX_CONTENT_LENGTH; lower SIGN_MAX_PART_LENGTH or raise SIGN_MAX_CONTENT_LENGTH", c.MaxPartLength, c.MaxContentLength)
+	}
 	return nil
 }
 

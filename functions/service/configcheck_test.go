@@ -99,6 +99,29 @@ func TestAuthenticatedCallersNeedKeyPrefixes(t *testing.T) {
 	assert.Equal(t, 200, f.post("/presign", `{"key":"anywhere/a.txt","method":"GET"}`).status)
 }
 
+// TestPartLimitWithinSinglePut: a part URL re-sent with its params
+// re-cased (PARTNUMBER=…&UPLOADID=…) is a PUT Object, so a part limit above
+// SIGN_MAX_CONTENT_LENGTH would let a single PUT past it (review S2). The
+// start is refused naming both, and /healthz says so.
+func TestPartLimitWithinSinglePut(t *testing.T) {
+	_, err := loadWith(map[string]string{"SIGN_MAX_CONTENT_LENGTH": "1048576", "SIGN_MAX_PART_LENGTH": "104857600"})
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), "SIGN_MAX_PART_LENGTH: "), "%v", err)
+	assert.Contains(t, err.Error(), "SIGN_MAX_CONTENT_LENGTH (1048576)")
+	health := Misconfigured(err, Options{}).Serve(context.Background(), &Request{Method: "GET", Path: "/healthz"})
+	assert.Equal(t, 503, health.Status)
+	assert.Contains(t, string(health.Body), "SIGN_MAX_PART_LENGTH: 104857600 is more than SIGN_MAX_CONTENT_LENGTH")
+
+	for _, ok := range []map[string]string{
+		{"SIGN_MAX_CONTENT_LENGTH": "1048576", "SIGN_MAX_PART_LENGTH": "1048576"},
+		{"SIGN_MAX_CONTENT_LENGTH": "10485760", "SIGN_MAX_PART_LENGTH": "5242880"},
+		{"SIGN_MAX_PART_LENGTH": "104857600"}, // no single-PUT limit to lift
+	} {
+		_, err := loadWith(ok)
+		assert.NoError(t, err, "%v", ok)
+	}
+}
+
 // TestMisconfiguredServiceSaysWhyEverywhere: a server that keeps listening
 // with a refused configuration answers /healthz and every route with it.
 func TestMisconfiguredServiceSaysWhyEverywhere(t *testing.T) {

@@ -60,13 +60,15 @@ func TestMultipartObjectBounds(t *testing.T) {
 	refusedErr, _ := refused["error"].(map[string]any)
 	assert.Equal(t, "PartNumberNotAllowed", refusedErr["code"], "%v", refused)
 
-	// SIGN_MAX_PART_LENGTH sets the part limit apart from a single PUT's.
-	sep := withIdentity(t, map[string]string{"SIGN_MAX_CONTENT_LENGTH": "1048576", "SIGN_MAX_PART_LENGTH": "2097152"}, "alice")
-	assert.Equal(t, 200, sep.post("/presign", partBody("10000", 2097152)).status, "COS's 10,000 parts by default")
+	// SIGN_MAX_PART_LENGTH sets the part limit apart from a single PUT's
+	// (below it: above, start-up refuses it, TestPartLimitWithinSinglePut).
+	sep := withIdentity(t, map[string]string{"SIGN_MAX_CONTENT_LENGTH": "2097152", "SIGN_MAX_PART_LENGTH": "1048576"}, "alice")
+	assert.Equal(t, 200, sep.post("/presign", partBody("10000", 1048576)).status, "COS's 10,000 parts by default")
+	assert.Equal(t, 200, sep.post("/presign", `{"key":"a.bin","method":"PUT","contentLength":2097152}`).status)
 	checkRefusals(t, sep, []refusal{
-		{"part over SIGN_MAX_PART_LENGTH", "", partBody("1", 2097153), 403, "ContentLengthNotAllowed", "SIGN_MAX_PART_LENGTH"},
+		{"part over SIGN_MAX_PART_LENGTH", "", partBody("1", 1048577), 403, "ContentLengthNotAllowed", "SIGN_MAX_PART_LENGTH"},
 		{"part without a length", "", partBody("1", -1), 400, "MissingContentLength", "SIGN_MAX_PART_LENGTH"},
-		{"single PUT over SIGN_MAX_CONTENT_LENGTH", "", `{"key":"a.bin","method":"PUT","contentLength":2097152}`, 403, "ContentLengthNotAllowed", "SIGN_MAX_CONTENT_LENGTH"},
+		{"single PUT over SIGN_MAX_CONTENT_LENGTH", "", `{"key":"a.bin","method":"PUT","contentLength":2097153}`, 403, "ContentLengthNotAllowed", "SIGN_MAX_CONTENT_LENGTH"},
 	})
 	partsOnly := withIdentity(t, map[string]string{"SIGN_MAX_PART_LENGTH": "2097152"}, "alice")
 	assert.Equal(t, "MissingContentLength", partsOnly.post("/presign", partBody("1", -1)).code())
@@ -173,7 +175,7 @@ func TestMultipartObjectBoundAtCOS(t *testing.T) {
 // is signed only as plain digits from 1 to SIGN_MAX_PARTS and a length
 // within the part limit, and the URL carries that number as given.
 func FuzzPartBounds(f *testing.F) {
-	svc := newFixture(f, map[string]string{"SIGN_ALLOW_ANONYMOUS_WRITES": "true", "SIGN_MAX_PARTS": "10", "SIGN_MAX_PART_LENGTH": "2000", "SIGN_MAX_CONTENT_LENGTH": "1000"})
+	svc := newFixture(f, map[string]string{"SIGN_ALLOW_ANONYMOUS_WRITES": "true", "SIGN_MAX_PARTS": "10", "SIGN_MAX_PART_LENGTH": "2000", "SIGN_MAX_CONTENT_LENGTH": "3000"})
 	for _, n := range []string{"1", "10", "11", "0", "01", "+1", " 1", "1e1", "٣", "10000", "9223372036854775808"} {
 		f.Add(n, "2000")
 		f.Add(n, "2001")
