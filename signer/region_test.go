@@ -15,14 +15,3 @@ func TestKnownRegion(t *testing.T) {
 		}
 	}
 }
-
-func TestNearestRegion(t *testing.T) {
-	for name, want := range map[string]string{
-		"ap-guangzhuo": "ap-guangzhou", "guangzhou": "ap-guangzhou", "ap-shangai": "ap-shanghai",
-		"beijing": "ap-beijing", "na-silliconvalley": "na-siliconvalley", "us-east-1": "", "x": "",
-	} {
-		if got := NearestRegion(name); got != want {
-			t.Errorf("NearestRegion(%q) = %q, want %q", name, got, want)
-		}
-	}
-}

@@ -27,12 +27,49 @@ func checkRegion(r string) error {
 		return fmt.Errorf("%q is a host, not a region: give the region alone (such as ap-guangzhou), and put a host (an accelerate or private endpoint) in COS_ENDPOINT", r)
 	}
 	msg := fmt.Sprintf("%q is not a COS region", r)
-	if near := signer.NearestRegion(r); near != "" {
+	if near := nearestRegion(r); near != "" {
 		msg += fmt.Sprintf(": did you mean %s?", near)
 	} else {
 		msg += " (such as ap-guangzhou, ap-shanghai, ap-beijing, ap-hongkong)"
 	}
 	return fmt.Errorf("%s (a region this service does not list yet is reached with COS_ENDPOINT=cos.<region>.myqcloud.com)", msg)
+}
+
+// nearestRegion is the region of signer.Regions that name most likely meant (a
+// typo, or a city without its area: "guangzhou"), or "" when none is close.
+func nearestRegion(name string) string {
+	n := strings.ToLower(strings.TrimSpace(name))
+	best, bestDist := "", 4 // more than three edits is not a typo
+	for _, r := range signer.Regions {
+		if len(n) > 2 && strings.HasSuffix(r, "-"+n) {
+			return r
+		}
+		if d := editDistance(n, r); d < bestDist {
+			best, bestDist = r, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // checkBucket admits a COS bucket as COS names it in URLs: name-APPID, in

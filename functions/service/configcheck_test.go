@@ -144,3 +144,14 @@ func TestMisconfiguredServiceSaysWhyEverywhere(t *testing.T) {
 	}
 	assert.NotPanics(t, func() { Misconfigured(errors.New("x"), Options{}) })
 }
+
+func TestNearestRegion(t *testing.T) {
+	for name, want := range map[string]string{
+		"ap-guangzhuo": "ap-guangzhou", "guangzhou": "ap-guangzhou", "ap-shangai": "ap-shanghai",
+		"beijing": "ap-beijing", "na-silliconvalley": "na-siliconvalley", "us-east-1": "", "x": "",
+	} {
+		if got := nearestRegion(name); got != want {
+			t.Errorf("nearestRegion(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
