@@ -72,7 +72,7 @@ func (ep *endpoint) appendHost(dst []byte, bucket, region string) ([]byte, error
 	if ep.domainHost != "" {
 		return append(dst, ep.domainHost...), nil
 	}
-	dst = appendLower(dst, bucket)
+	dst = AppendLowerASCII(dst, bucket)
 	dst = append(dst, '.')
 	if ep.endpoint != "" {
 		return append(dst, ep.endpoint...), nil
@@ -119,11 +119,11 @@ var regionAliases = map[string]string{
 // them case-sensitively and would build a host that does not exist).
 func appendRegionLabel(dst []byte, region string) []byte {
 	if containsFold(region, "cos.") {
-		return appendLower(dst, region)
+		return AppendLowerASCII(dst, region)
 	}
 	if len(region) <= 12 {
 		var buf [12]byte
-		lower := appendLower(buf[:0], region)
+		lower := AppendLowerASCII(buf[:0], region)
 		switch string(lower) {
 		case "cn-north", "cn-south", "cn-east", "cn-south-2", "cn-southwest", "sg":
 			return append(dst, lower...)
@@ -133,7 +133,7 @@ func appendRegionLabel(dst []byte, region string) []byte {
 		}
 	}
 	dst = append(dst, "cos."...)
-	return appendLower(dst, region)
+	return AppendLowerASCII(dst, region)
 }
 
 // validBucket is python's rule: letters, digits and '-', not starting or
@@ -199,7 +199,10 @@ func isAlnum(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
-func appendLower(dst []byte, s string) []byte {
+// AppendLowerASCII appends s with A-Z lower-cased and every other byte
+// as it is: COS names fold in ASCII only (strings.ToLower would also fold
+// the Kelvin sign to k).
+func AppendLowerASCII(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if 'A' <= c && c <= 'Z' {

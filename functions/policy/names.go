@@ -3,6 +3,8 @@ package policy
 import (
 	"fmt"
 	"strings"
+
+	"github.com/cos-signer/cos-signer/signer"
 )
 
 // NameList is an allow-list of header or param names: case-insensitive,
@@ -62,7 +64,7 @@ func (l NameList) Allows(name string) bool {
 	var buf [64]byte
 	lower := name
 	if hasUpper(name) {
-		lower = string(appendLower(buf[:0], name))
+		lower = string(signer.AppendLowerASCII(buf[:0], name))
 	}
 	stem := sensitiveStem(lower)
 	if l.exact[lower] {
@@ -111,17 +113,6 @@ func hasUpper(s string) bool {
 		}
 	}
 	return false
-}
-
-func appendLower(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		dst = append(dst, c)
-	}
-	return dst
 }
 
 // Extensions is SIGN_ALLOWED_EXTENSIONS; empty means any.

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/cos-signer/cos-signer/signer"
 )
 
 // A signature does not bind a param name's letter case: COS signs names
@@ -176,7 +178,7 @@ func lowerASCII(s string) string {
 	if !hasUpper(s) {
 		return s
 	}
-	return string(appendLower(make([]byte, 0, len(s)), s))
+	return string(signer.AppendLowerASCII(make([]byte, 0, len(s)), s))
 }
 
 // CheckHeaderName admits a header name only in ASCII: HTTP header names
