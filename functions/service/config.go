@@ -310,6 +310,11 @@ func loadDownloads(env func(string) string, c *Config) error {
 	if c.CDN, err = loadCDN(env); err != nil {
 		return err
 	}
+	// A configured CDN is /download's default, and it serves COS_BUCKET
+	// only: without one, every default download would be CDNNotForBucket.
+	if c.CDN.Domain != "" && c.Bucket == "" {
+		return fmt.Errorf("CDN_DOMAIN: is set but COS_BUCKET is not: a CDN URL is for COS_BUCKET only (COS_ALLOWED_BUCKETS are served from COS), so set COS_BUCKET to the bucket behind CDN_DOMAIN, or remove CDN_DOMAIN")
+	}
 	if c.CDN.TTL > 0 && c.CDN.TTL < c.DefaultExpired {
 		return fmt.Errorf("CDN_AUTH_TTL: %d seconds is less than SIGN_DEFAULT_EXPIRED (%d): the CDN accepts a URL for CDN_AUTH_TTL after its timestamp, so a download through it could not last the default expiry", c.CDN.TTL, c.DefaultExpired)
 	}

@@ -122,6 +122,26 @@ func TestPartLimitWithinSinglePut(t *testing.T) {
 	}
 }
 
+// TestCDNNeedsCOSBucket: the CDN serves COS_BUCKET only and is
+// /download's default, so a CDN with only COS_ALLOWED_BUCKETS would answer
+// every default download 400 CDNNotForBucket (review B2): refused at start.
+func TestCDNNeedsCOSBucket(t *testing.T) {
+	env := baseEnv()
+	delete(env, "COS_BUCKET")
+	for k, v := range map[string]string{"COS_ALLOWED_BUCKETS": "photos-1250000000,logs-1300000001",
+		"CDN_DOMAIN": "img.example.com", "CDN_AUTH_TYPE": "A", "CDN_AUTH_KEY": "cdnKeyNotReal0123", "CDN_AUTH_TTL": "3600"} {
+		env[k] = v
+	}
+	_, err := LoadConfig(func(k string) string { return env[k] })
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), "CDN_DOMAIN: "), "%v", err)
+	assert.Contains(t, err.Error(), "COS_BUCKET is not")
+
+	env["COS_BUCKET"] = testBucket
+	_, err = LoadConfig(func(k string) string { return env[k] })
+	assert.NoError(t, err, "with COS_BUCKET, the CDN serves it")
+}
+
 // TestMisconfiguredServiceSaysWhyEverywhere: a server that keeps listening
 // with a refused configuration answers /healthz and every route with it.
 func TestMisconfiguredServiceSaysWhyEverywhere(t *testing.T) {
