@@ -203,7 +203,7 @@ func ProcessingOf(params map[string]string) (*Processing, error) {
 	case n == 0:
 		return nil, nil
 	case n > 1:
-		return nil, invalid("one processing per download: join stages with '|' in one name (got %s)", quoteProcList(pipes))
+		return nil, invalid("one processing per download: join stages with '|' in one name (got %s)", QuoteNames(pipes))
 	case ci != "":
 		return ciProcess(params, ci)
 	}
@@ -416,7 +416,9 @@ func quoteProc(s string) string {
 	return fmt.Sprintf("%q", s)
 }
 
-func quoteProcList(ns []string) string {
+// QuoteNames writes names for a message: each quoted (Go syntax, so a
+// control byte shows) and cut at 80 bytes, separated by ", ".
+func QuoteNames(ns []string) string {
 	q := make([]string, len(ns))
 	for i, n := range ns {
 		q[i] = quoteProc(n)

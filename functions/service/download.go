@@ -154,7 +154,7 @@ func (s *Service) cdnDownload(t *target, now time.Time) (any, string, error) {
 	slices.Sort(unsigned)
 	if len(unsigned) > 0 && !c.AllowQuery {
 		return nil, "", badRequest("CDNQueryNotSupported", fmt.Sprintf("the CDN's Type%c signature covers the path only, so %s would ride unsigned (a holder could drop or change them): use via=cos, or set CDN_ALLOW_QUERY=true to append them unsigned",
-			c.Auth.Type, quoteProcList(unsigned)))
+			c.Auth.Type, policy.QuoteNames(unsigned)))
 	}
 	expires := t.window.End // now + expired
 	if expires-now.Unix() > c.TTL {
@@ -216,12 +216,4 @@ func unsignedQuery(params map[string]string, names []string) string {
 		b.WriteString(url.QueryEscape(v))
 	}
 	return b.String()
-}
-
-func quoteProcList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = quoteName(n)
-	}
-	return strings.Join(q, ", ")
 }
