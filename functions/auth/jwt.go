@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -42,44 +41,13 @@ const (
 // jwtAuth verifies bearer JWTs against one configured key source.
 type jwtAuth struct {
 	methods  []string             // the algorithms the configured keys verify
-	secret   any                  // HS256 (AUTH_JWT_SECRET): a []byte, boxed once here rather than per token
+	secret   []byte               // HS256 (AUTH_JWT_SECRET)
 	single   *publicKey           // AUTH_JWT_PUBLIC_KEY: used whatever the token's kid
 	keySet   map[string]publicKey // AUTH_JWKS, by kid
 	remote   *remoteKeys          // AUTH_JWKS_URL
 	issuer   string
 	audience []string
 	claim    string
-	parsers  sync.Pool // of *clockedParser, built from the fields above
-}
-
-// clockedParser is a golang-jwt parser built once from the configuration.
-// Its clock reads now, which the one request holding it sets: a parser's
-// time source is fixed when it is built, so parsers are pooled rather than
-// shared, and none is built per request.
-type clockedParser struct {
-	*jwt.Parser
-	now time.Time
-}
-
-// newParser builds a parser with every check the configuration asks for.
-func (a *jwtAuth) newParser() *clockedParser {
-	p := &clockedParser{}
-	opts := []jwt.ParserOption{
-		jwt.WithValidMethods(a.methods),
-		jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(),
-		jwt.WithLeeway(leeway),
-		jwt.WithTimeFunc(func() time.Time { return p.now }),
-		jwt.WithStrictDecoding(),
-	}
-	if a.issuer != "" {
-		opts = append(opts, jwt.WithIssuer(a.issuer))
-	}
-	if len(a.audience) > 0 {
-		opts = append(opts, jwt.WithAudience(a.audience...))
-	}
-	p.Parser = jwt.NewParser(opts...)
-	return p
 }
 
 func newJWT(getenv func(string) string) (*jwtAuth, error) {
@@ -146,8 +114,6 @@ func newJWT(getenv func(string) string) (*jwtAuth, error) {
 			}
 		}
 	}
-	a.parsers.New = func() any { return a.newParser() }
-	a.parsers.Put(a.newParser())
 	return a, nil
 }
 
@@ -179,12 +145,22 @@ func (a *jwtAuth) Authenticate(header map[string]string, _ map[string]any, now t
 	if now.IsZero() {
 		now = time.Now()
 	}
-	p := a.parsers.Get().(*clockedParser)
-	p.now = now
+	opts := []jwt.ParserOption{
+		jwt.WithValidMethods(a.methods),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithLeeway(leeway),
+		jwt.WithTimeFunc(func() time.Time { return now }),
+		jwt.WithStrictDecoding(),
+	}
+	if a.issuer != "" {
+		opts = append(opts, jwt.WithIssuer(a.issuer))
+	}
+	if len(a.audience) > 0 {
+		opts = append(opts, jwt.WithAudience(a.audience...))
+	}
 	claims := jwt.MapClaims{}
-	_, err := p.ParseWithClaims(raw, claims, a.key)
-	a.parsers.Put(p)
-	if err != nil {
+	if _, err := jwt.NewParser(opts...).ParseWithClaims(raw, claims, a.key); err != nil {
 		return nil, &Error{Reason: a.reason(err, claims)}
 	}
 	sub, ok := claims[a.claim].(string)
