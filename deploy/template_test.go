@@ -324,15 +324,7 @@ func TestTemplateEnvironmentComesFromParametersAndTheSecretStore(t *testing.T) {
 
 	// What the defaults deploy is a configuration the code accepts and can
 	// sign with (the secrets stand in for what Secrets Manager returns).
-	resolved := map[string]string{}
-	for k, v := range env.(map[string]any) {
-		s, ok := v.(string)
-		require.True(t, ok, "%s is not resolved to a string: %v", k, v)
-		if secretRef.MatchString(s) {
-			s = "resolvedSecretStandIn" + k
-		}
-		resolved[k] = s
-	}
+	resolved := templateEnv(t, tpl, defaultsPlusRequired)
 	cfg, err := service.LoadConfig(func(k string) string { return resolved[k] })
 	require.NoError(t, err)
 	assert.Empty(t, cfg.MissingCredentials)
