@@ -50,11 +50,6 @@ const FederationName = "cossigner"
 // passes through MapError as it is).
 type Keys func() (signer.Credentials, error)
 
-// FixedKeys are keys that never change (a deployer's permanent keys).
-func FixedKeys(c signer.Credentials) Keys {
-	return func() (signer.Credentials, error) { return c, nil }
-}
-
 // client calls Tencent STS through tencentcloud-sdk-go (TC3 signing, the
 // session token as X-TC-Token, context, typed errors). The SDK client is
 // built on the first call (a cold start that serves no /sts pays nothing)

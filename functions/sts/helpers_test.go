@@ -134,3 +134,8 @@ func vend(t *testing.T, f *stsFixture, subject string, p *Policy) (Credentials, 
 	}
 	return c, hit
 }
+
+// FixedKeys are keys that never change, for a client in these tests.
+func FixedKeys(c signer.Credentials) Keys {
+	return func() (signer.Credentials, error) { return c, nil }
+}
